@@ -1,0 +1,28 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Models;
+
+/// <summary>What to sample: how many, with which labels, in how many steps, how stochastic and how guided.</summary>
+/// <param name="Count">Number of samples N (positive).</param>
+/// <param name="Labels">Class labels (N, int64) for a class-conditional model; null samples unconditionally.</param>
+/// <param name="Steps">Number of sampler steps S on a respaced subsequence of the T training steps (1..T).</param>
+/// <param name="Eta">DDIM's eta (Song et al. 2021, Eq. 16): 0 deterministic, 1 as stochastic as DDPM. DDPM ignores it.</param>
+/// <param name="GuidanceScale">Classifier-free guidance weight w (Ho and Salimans 2022): 1 is the conditional model alone.</param>
+public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps = 50, double Eta = 0.0, double GuidanceScale = 1.0)
+{
+    /// <summary>Checks the request against a model with T training steps; throws with the offending option's name.</summary>
+    public void Validate(int timesteps, int? classes)
+    {
+        if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), $"count = {Count}; sample at least one image.");
+        if (Steps < 1 || Steps > timesteps)
+            throw new ArgumentOutOfRangeException(nameof(Steps), $"steps = {Steps}; use 1..{timesteps} (the model's training timesteps).");
+        if (Eta < 0) throw new ArgumentOutOfRangeException(nameof(Eta), $"eta = {Eta}; use eta >= 0.");
+        if (Labels is not null && classes is null)
+            throw new ArgumentException("labels were given but the model is unconditional.", nameof(Labels));
+        if (Labels is not null && Labels.shape[0] != Count)
+            throw new ArgumentException($"labels has {Labels.shape[0]} entries for count = {Count}.", nameof(Labels));
+        if (GuidanceScale != 1.0 && Labels is null)
+            throw new ArgumentException($"guidance scale {GuidanceScale} needs labels and a class-conditional model.", nameof(GuidanceScale));
+    }
+}
