@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Checkpoints;
+
+/// <summary>
+/// Writes and reads training checkpoints under <c>{output}/checkpoints/step-NNNNNNN/</c>, each a directory of
+/// <c>model.safetensors</c> (the network's state dict under its own names, loadable by PyTorch's safetensors),
+/// <c>ema.safetensors</c>, <c>optimizer.safetensors</c>, <c>config.json</c> (<see cref="CheckpointConfig"/>) and
+/// <c>trainer.json</c> (<see cref="TrainerState"/>).
+/// </summary>
+/// <remarks>
+/// A checkpoint is written into a <c>.tmp-*</c> directory beside the final one, every file flushed to disk, then moved
+/// into place with one rename, so a crash leaves either the whole checkpoint or none; <see cref="Latest"/> considers
+/// only complete <c>step-*</c> directories. Weights that contain NaN or infinity are never written.
+/// </remarks>
+public sealed class CheckpointStore
+{
+    /// <summary>The network weights file.</summary>
+    public const string ModelFile = "model.safetensors";
+    /// <summary>The EMA weights file.</summary>
+    public const string EmaFile = "ema.safetensors";
+    /// <summary>The optimizer state file.</summary>
+    public const string OptimizerFile = "optimizer.safetensors";
+    /// <summary>The description and options file.</summary>
+    public const string ConfigFile = "config.json";
+    /// <summary>The trainer state file.</summary>
+    public const string TrainerFile = "trainer.json";
+    /// <summary><see cref="CheckpointConfig.Format"/>.</summary>
+    public const string FormatName = "diffusion-dsl-checkpoint";
+    /// <summary><see cref="CheckpointConfig.Version"/>.</summary>
+    public const int FormatVersion = 1;
+    /// <summary><see cref="CheckpointConfig.Kind"/> of a resumable training checkpoint.</summary>
+    public const string TrainingKind = "training";
+    /// <summary><see cref="CheckpointConfig.Kind"/> of an exported release.</summary>
+    public const string ReleaseKind = "release";
+
+    private static readonly string[] TrainingFiles = [ModelFile, EmaFile, OptimizerFile, ConfigFile, TrainerFile];
+    private static readonly Regex StepDirectory = new(@"^step-(\d{7,})$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The JSON settings of config.json and trainer.json: camelCase, indented, enums as strings, NaN allowed (skipped
+    /// steps' losses).
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>A store for the run directory <paramref name="outputDirectory"/>.</summary>
+    public CheckpointStore(string outputDirectory)
+    {
+        OutputDirectory = Path.GetFullPath(outputDirectory);
+        CheckpointsDirectory = Path.Combine(OutputDirectory, "checkpoints");
+    }
+
+    /// <summary>The run directory.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary><c>{output}/checkpoints</c>.</summary>
+    public string CheckpointsDirectory { get; }
+
+    /// <summary>The directory name of step <paramref name="step"/>'s checkpoint: <c>step-{step:D7}</c>.</summary>
+    public static string DirectoryName(long step) => "step-" + step.ToString("D7", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Writes the checkpoint of <paramref name="state"/>.Step atomically and returns its directory. An existing
+    /// checkpoint of the same step is replaced.
+    /// </summary>
+    /// <exception cref="CheckpointException">The network or EMA weights contain NaN or infinity (nothing is written).</exception>
+    public string Save(IDiffusionModel model, ExponentialMovingAverage ema, AdamW optimizer, TrainerState state, TrainingOptions? options = null)
+    {
+        string finalDirectory = Path.Combine(CheckpointsDirectory, DirectoryName(state.Step));
+        var network = model.Network.state_dict();
+        RequireFinite(network, "network", finalDirectory, state.Step);
+        RequireFinite(ema.StateDict(), "EMA", finalDirectory, state.Step);
+
+        var config = new CheckpointConfig(FormatName, FormatVersion, TrainingKind, state.Step, "F32", model.Description, options);
+        WriteAtomically(finalDirectory, directory =>
+        {
+            SafetensorsFile.Write(Path.Combine(directory, ModelFile), network);
+            SafetensorsFile.Write(Path.Combine(directory, EmaFile), ema.StateDict());
+            SafetensorsFile.Write(Path.Combine(directory, OptimizerFile), optimizer.StateDict());
+            WriteJson(Path.Combine(directory, ConfigFile), config);
+            WriteJson(Path.Combine(directory, TrainerFile), state);
+        });
+        return finalDirectory;
+    }
+
+    /// <summary>The complete checkpoints (all five files present) by ascending step; temporary directories are ignored.</summary>
+    public IReadOnlyList<(long Step, string Directory)> List()
+    {
+        if (!Directory.Exists(CheckpointsDirectory)) return [];
+        var found = new List<(long, string)>();
+        foreach (var directory in Directory.EnumerateDirectories(CheckpointsDirectory))
+        {
+            var match = StepDirectory.Match(Path.GetFileName(directory));
+            if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long step)) continue;
+            if (TrainingFiles.All(f => File.Exists(Path.Combine(directory, f)))) found.Add((step, directory));
+        }
+        return found.OrderBy(c => c.Item1).ToList();
+    }
+
+    /// <summary>The directory of the highest-step complete checkpoint, or null when there is none.</summary>
+    public string? Latest()
+    {
+        var all = List();
+        return all.Count == 0 ? null : all[^1].Directory;
+    }
+
+    /// <summary>
+    /// Resolves what a user passed as a checkpoint: a checkpoint or release directory (it has config.json) as is, a
+    /// run directory or its <c>checkpoints</c> folder to its latest checkpoint.
+    /// </summary>
+    /// <exception cref="CheckpointException">Nothing loadable was found; the message names the path.</exception>
+    public static string Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(Path.Combine(full, ConfigFile))) return full;
+        if (!Directory.Exists(full)) throw new CheckpointException(full, $"Checkpoint path '{full}' does not exist.");
+        string runDirectory = Path.GetFileName(full) == "checkpoints" ? Path.GetDirectoryName(full)! : full;
+        return new CheckpointStore(runDirectory).Latest()
+            ?? throw new CheckpointException(full, $"'{full}' holds no complete checkpoint (no {ConfigFile}, no checkpoints/step-NNNNNNN/ with all of {string.Join(", ", TrainingFiles)}).");
+    }
+
+    /// <summary>
+    /// Restores a training checkpoint into a model, its EMA and its optimizer, and returns the trainer state. Every file is
+    /// checked (present, intact, same keys and shapes, same model description) before any weight is changed.
+    /// </summary>
+    /// <exception cref="CheckpointException">A file is missing, truncated or corrupted, or was written for another model; the
+    /// message names the file and the mismatched description fields or keys.</exception>
+    public static TrainerState Load(string checkpointDirectory, IDiffusionModel model, ExponentialMovingAverage ema, AdamW optimizer)
+    {
+        var config = ReadConfig(checkpointDirectory);
+        VerifyDescription(config.Description, model.Description, Path.Combine(checkpointDirectory, ConfigFile));
+        if (config.Kind != TrainingKind)
+            throw new CheckpointException(checkpointDirectory, $"'{checkpointDirectory}' is a {config.Kind} checkpoint (weights only); training resumes only from a {TrainingKind} checkpoint.");
+        var state = ReadJson<TrainerState>(Path.Combine(checkpointDirectory, TrainerFile));
+
+        var targets = new (string File, IReadOnlyDictionary<string, Tensor> Tensors, string What)[]
+        {
+            (Path.Combine(checkpointDirectory, ModelFile), model.Network.state_dict(), "network weights"),
+            (Path.Combine(checkpointDirectory, EmaFile), ema.StateDict(), "EMA weights"),
+            (Path.Combine(checkpointDirectory, OptimizerFile), optimizer.StateDict(), "optimizer state"),
+        };
+        foreach (var (file, tensors, what) in targets) SafetensorsFile.Check(file, tensors, what);
+        foreach (var (file, tensors, what) in targets) SafetensorsFile.LoadInto(file, tensors, what);
+        optimizer.SyncStepFromTensor();
+        ema.UpdateCount = state.EmaUpdates;
+        if (optimizer.StepCount != state.Step - state.SkippedSteps.Count)
+            throw new CheckpointException(checkpointDirectory, $"'{checkpointDirectory}' is inconsistent: the optimizer took {optimizer.StepCount} steps but {TrainerFile} says step {state.Step} with {state.SkippedSteps.Count} skipped.");
+        return state;
+    }
+
+    /// <summary>
+    /// Puts a checkpoint's weights into <paramref name="model"/>'s network for sampling (and sets it to eval mode): the
+    /// EMA weights when <paramref name="useEma"/>, else the raw network weights. A release directory holds only the EMA
+    /// weights (possibly float16, converted to the network's dtype), so <paramref name="useEma"/> = false is refused there.
+    /// <paramref name="checkpointDirectory"/> may also be a run directory (its latest checkpoint is used).
+    /// </summary>
+    /// <exception cref="CheckpointException">As <see cref="Load"/>.</exception>
+    public static void LoadForSampling(IDiffusionModel model, string checkpointDirectory, bool useEma = true)
+    {
+        string directory = Resolve(checkpointDirectory);
+        var config = ReadConfig(directory);
+        VerifyDescription(config.Description, model.Description, Path.Combine(directory, ConfigFile));
+        string file;
+        if (config.Kind == ReleaseKind)
+        {
+            if (!useEma) throw new CheckpointException(directory, $"'{directory}' is a release (EMA weights only); load it with useEma = true.");
+            file = ModelFile;
+        }
+        else file = useEma ? EmaFile : ModelFile;
+        SafetensorsFile.LoadInto(Path.Combine(directory, file), model.Network.state_dict(), useEma ? "EMA weights" : "network weights");
+        model.Network.eval();
+    }
+
+    /// <summary>
+    /// Exports the EMA weights of a training checkpoint as a release: <c>model.safetensors</c> (float16 when
+    /// <paramref name="float16"/>, halving its size; <see cref="LoadForSampling"/> converts back) and config.json,
+    /// written atomically to <paramref name="releaseDirectory"/> (replaced if it exists). Returns the directory.
+    /// </summary>
+    /// <exception cref="CheckpointException">The checkpoint is unreadable, or a weight overflows float16.</exception>
+    public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, bool float16 = true)
+    {
+        string source = Resolve(checkpointDirectory);
+        var config = ReadConfig(source);
+        if (config.Kind != TrainingKind)
+            throw new CheckpointException(source, $"'{source}' is already a {config.Kind}; export from a training checkpoint.");
+        string emaPath = Path.Combine(source, EmaFile);
+        var weights = SafetensorsFile.Read(emaPath);
+        try
+        {
+            using var scope = NewDisposeScope();
+            var converted = new Dictionary<string, Tensor>(weights.Count);
+            foreach (var (name, tensor) in weights)
+                converted[name] = float16 && tensor.is_floating_point() ? tensor.to(ScalarType.Float16) : tensor;
+            string target = Path.GetFullPath(releaseDirectory);
+            RequireFinite(converted, float16 ? "EMA (as float16)" : "EMA", target, config.Step);
+            var releaseConfig = config with { Kind = ReleaseKind, WeightsDType = float16 ? "F16" : "F32" };
+            WriteAtomically(target, directory =>
+            {
+                SafetensorsFile.Write(Path.Combine(directory, ModelFile), converted);
+                WriteJson(Path.Combine(directory, ConfigFile), releaseConfig);
+            });
+            return target;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Reads a checkpoint's config.json.</summary>
+    /// <exception cref="CheckpointException">It is missing or not a checkpoint config; the message names the file.</exception>
+    public static CheckpointConfig ReadConfig(string checkpointDirectory)
+    {
+        string path = Path.Combine(checkpointDirectory, ConfigFile);
+        var config = ReadJson<CheckpointConfig>(path);
+        if (config.Format != FormatName || config.Description is null)
+            throw new CheckpointException(path, $"'{path}' is not a {FormatName} config (format '{config.Format}').");
+        if (config.Version > FormatVersion)
+            throw new CheckpointException(path, $"'{path}' has layout version {config.Version}; this runtime reads up to {FormatVersion}.");
+        return config;
+    }
+
+    /// <summary>Reads a checkpoint's trainer.json.</summary>
+    public static TrainerState ReadTrainerState(string checkpointDirectory) => ReadJson<TrainerState>(Path.Combine(checkpointDirectory, TrainerFile));
+
+    /// <summary>
+    /// The fields in which two descriptions differ, as "Field: checkpoint X, model Y" (network hyperparameters as
+    /// "Network.name"); empty when they are equal.
+    /// </summary>
+    public static IReadOnlyList<string> DescriptionDifferences(ModelDescription checkpoint, ModelDescription model)
+    {
+        var differences = new List<string>();
+        void Compare<T>(string field, T a, T b)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b)) differences.Add($"{field}: checkpoint {Show(a)}, model {Show(b)}");
+        }
+        Compare(nameof(ModelDescription.Name), checkpoint.Name, model.Name);
+        Compare(nameof(ModelDescription.Channels), checkpoint.Channels, model.Channels);
+        Compare(nameof(ModelDescription.ImageSize), checkpoint.ImageSize, model.ImageSize);
+        Compare(nameof(ModelDescription.Classes), checkpoint.Classes, model.Classes);
+        Compare(nameof(ModelDescription.Predicts), checkpoint.Predicts, model.Predicts);
+        Compare(nameof(ModelDescription.Schedule), checkpoint.Schedule, model.Schedule);
+        Compare(nameof(ModelDescription.Timesteps), checkpoint.Timesteps, model.Timesteps);
+        var a = checkpoint.Network ?? new Dictionary<string, double>();
+        var b = model.Network ?? new Dictionary<string, double>();
+        foreach (var key in a.Keys.Union(b.Keys).OrderBy(k => k, StringComparer.Ordinal))
+        {
+            double? x = a.TryGetValue(key, out var av) ? av : null, y = b.TryGetValue(key, out var bv) ? bv : null;
+            Compare("Network." + key, x, y);
+        }
+        return differences;
+
+        static string Show<T>(T value) => value switch
+        {
+            null => "none",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            string s => $"'{s}'",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "none",
+        };
+    }
+
+    /// <summary>Throws unless the descriptions are equal, listing every differing field.</summary>
+    /// <exception cref="CheckpointException">They differ; the message names <paramref name="configPath"/> and the fields.</exception>
+    public static void VerifyDescription(ModelDescription checkpoint, ModelDescription model, string configPath)
+    {
+        var differences = DescriptionDifferences(checkpoint, model);
+        if (differences.Count > 0)
+            throw new CheckpointException(configPath, $"'{configPath}' was written for another model: {string.Join("; ", differences)}.");
+    }
+
+    private static void RequireFinite(IReadOnlyDictionary<string, Tensor> tensors, string what, string directory, long step)
+    {
+        using var scope = NewDisposeScope();
+        var bad = tensors.Where(kv => kv.Value.is_floating_point() && !isfinite(kv.Value).all().item<bool>()).Select(kv => kv.Key).ToList();
+        if (bad.Count > 0)
+            throw new CheckpointException(directory, $"Refusing to write checkpoint '{directory}' (step {step}): the {what} weights contain NaN or infinity in [{string.Join(", ", bad)}]. Earlier checkpoints are untouched.");
+    }
+
+    private static void WriteAtomically(string finalDirectory, Action<string> write)
+    {
+        string parent = Path.GetDirectoryName(finalDirectory)!;
+        Directory.CreateDirectory(parent);
+        string name = Path.GetFileName(finalDirectory);
+        string temporary = Path.Combine(parent, $".tmp-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temporary);
+        try
+        {
+            write(temporary);
+            if (Directory.Exists(finalDirectory))
+            {
+                string old = Path.Combine(parent, $".old-{name}-{Guid.NewGuid():N}");
+                Directory.Move(finalDirectory, old);
+                Directory.Move(temporary, finalDirectory);
+                Directory.Delete(old, recursive: true);
+            }
+            else Directory.Move(temporary, finalDirectory);
+        }
+        catch
+        {
+            try { if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static void WriteJson<T>(string path, T value)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        JsonSerializer.Serialize(stream, value, JsonOptions);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static T ReadJson<T>(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointException(path, $"Checkpoint file '{path}' is missing.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<T>(stream, JsonOptions)
+                ?? throw new CheckpointException(path, $"Checkpoint file '{path}' is empty (null).");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: {e.Message}", e);
+        }
+    }
+}

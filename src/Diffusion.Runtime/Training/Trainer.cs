@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Training;
+
+/// <summary>
+/// Trains any <see cref="IDiffusionModel"/> on an in-memory <see cref="TrainingData"/> with <see cref="AdamW"/>, global-norm
+/// gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing through <see cref="CheckpointStore"/>.
+/// </summary>
+/// <remarks>
+/// Reproducibility without saved RNG state: step k (from 1) of an epoch of B = floor(N / batch) steps takes the
+/// examples perm_e[j * batch .. (j + 1) * batch) with e = (k - 1) / B, j = (k - 1) mod B, and perm_e = randperm(N) drawn
+/// from a generator seeded <see cref="TrainingSeeds.EpochPermutation"/>(seed, e) (the last N mod batch examples of
+/// each permutation are left out of that epoch); the loss's random draws come from a fresh generator on the training
+/// device seeded <see cref="TrainingSeeds.StepLoss"/>(seed, k). So a run resumed from step s's checkpoint (weights,
+/// EMA, optimizer state, step) takes exactly the steps s + 1, ... of the uninterrupted run: on the CPU its losses and
+/// weights are bit-identical.
+/// </remarks>
+public sealed class Trainer
+{
+    private const double LossSmoothing = 0.98;
+
+    private readonly IDiffusionModel model;
+    private readonly TrainingData data;
+    private readonly TrainingOptions options;
+
+    /// <summary>A trainer of <paramref name="model"/> on <paramref name="data"/>; nothing runs until <see cref="Run"/>.</summary>
+    public Trainer(IDiffusionModel model, TrainingData data, TrainingOptions options)
+    {
+        this.model = model ?? throw new ArgumentNullException(nameof(model));
+        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>
+    /// Trains from step 1, or with <see cref="TrainingOptions.Resume"/> from the step after the latest checkpoint in the
+    /// output directory, to <see cref="TrainingOptions.Steps"/>, writing a checkpoint every
+    /// <see cref="TrainingOptions.CheckpointEvery"/> steps and after the last. On cancellation it checkpoints the last
+    /// completed step and returns with <see cref="TrainingResult.Cancelled"/> set.
+    /// </summary>
+    /// <exception cref="NonFiniteLossException">A loss or gradient norm was NaN or infinite (and
+    /// <see cref="TrainingOptions.SkipNonFiniteSteps"/> is off); the previous checkpoint is the last one.</exception>
+    /// <exception cref="CheckpointException">Resuming from an unreadable or mismatched checkpoint.</exception>
+    /// <exception cref="InvalidOperationException">The output directory holds checkpoints and Resume is off, or the
+    /// checkpoint's seed differs from the options' seed.</exception>
+    public TrainingResult Run(CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var description = model.Description;
+        data.Validate(description.Channels, description.ImageSize, description.Classes);
+
+        var device = torch.device(options.Device);
+        var network = model.Network;
+        network.to(device);
+
+        var store = new CheckpointStore(options.OutputDir);
+        using var optimizer = new AdamW(
+            network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)),
+            options.LearningRate, weightDecay: options.WeightDecay);
+        using var ema = new ExponentialMovingAverage(network, options.EmaDecay, options.EmaWarmup);
+
+        long firstStep = 1;
+        var losses = new List<double>();
+        var skipped = new List<long>();
+        var previousElapsed = TimeSpan.Zero;
+        string? lastCheckpoint = store.Latest();
+        long lastSavedStep = 0;
+        if (lastCheckpoint is not null)
+        {
+            if (!options.Resume)
+                throw new InvalidOperationException($"'{store.CheckpointsDirectory}' already holds checkpoints (latest '{lastCheckpoint}'); set Resume to continue that run or choose another output directory.");
+            var state = CheckpointStore.Load(lastCheckpoint, model, ema, optimizer);
+            if (state.Seed != options.Seed)
+                throw new InvalidOperationException($"'{lastCheckpoint}' was trained with seed {state.Seed}, not {options.Seed}; resume with the same seed (the data order and noise derive from it).");
+            if (state.Step > options.Steps)
+                throw new InvalidOperationException($"'{lastCheckpoint}' is at step {state.Step}, past the requested {options.Steps} steps.");
+            firstStep = state.Step + 1;
+            losses.AddRange(state.Losses);
+            skipped.AddRange(state.SkippedSteps);
+            previousElapsed = TimeSpan.FromSeconds(state.ElapsedSeconds);
+            lastSavedStep = state.Step;
+        }
+
+        network.train();
+        long count = data.Count;
+        int batch = (int)Math.Min(options.BatchSize, count);
+        long stepsPerEpoch = count / batch;
+        Tensor? permutation = null;
+        long permutationEpoch = -1;
+        var watch = new Stopwatch();
+        long imagesThisSession = 0, stepsThisSession = 0;
+        double smoothedRaw = 0, smoothingWeight = 0;
+        bool cancelled = false;
+        long step = firstStep - 1;
+
+        TrainerState State() => new(step, options.Seed, losses.ToArray(), skipped.ToArray(), (previousElapsed + watch.Elapsed).TotalSeconds, ema.UpdateCount);
+
+        try
+        {
+            while (step < options.Steps)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    break;
+                }
+                long current = step + 1;
+                long epoch = (current - 1) / stepsPerEpoch, slot = (current - 1) % stepsPerEpoch;
+                if (epoch != permutationEpoch)
+                {
+                    permutation?.Dispose();
+                    using var permutationGenerator = new Generator(TrainingSeeds.EpochPermutation(options.Seed, epoch));
+                    permutation = randperm(count, generator: permutationGenerator).DetachFromDisposeScope();
+                    permutationEpoch = epoch;
+                }
+
+                watch.Start();
+                var (loss, skip) = TrainStep(current, permutation!, slot * batch, batch, device, optimizer, ema, lastCheckpoint);
+                watch.Stop();
+                step = current;
+                stepsThisSession++;
+                imagesThisSession += batch;
+                losses.Add(loss);
+                if (skip) skipped.Add(current);
+                else
+                {
+                    smoothedRaw = LossSmoothing * smoothedRaw + (1 - LossSmoothing) * loss;
+                    smoothingWeight = LossSmoothing * smoothingWeight + (1 - LossSmoothing);
+                }
+
+                string? written = null;
+                if (current % options.CheckpointEvery == 0 || current == options.Steps)
+                {
+                    written = lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
+                    lastSavedStep = current;
+                }
+
+                if (options.OnProgress is { } report)
+                {
+                    double rate = imagesThisSession / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+                    TimeSpan? remaining = stepsThisSession < 2 ? null : watch.Elapsed / stepsThisSession * (options.Steps - current);
+                    report(new TrainingProgress(current, options.Steps, loss,
+                        smoothingWeight > 0 ? smoothedRaw / smoothingWeight : double.NaN, rate,
+                        previousElapsed + watch.Elapsed, remaining, skip, written));
+                }
+            }
+
+            if (cancelled && step > lastSavedStep)
+            {
+                lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
+                lastSavedStep = step;
+            }
+        }
+        finally
+        {
+            permutation?.Dispose();
+        }
+
+        double imagesPerSecond = watch.Elapsed.TotalSeconds > 0 ? imagesThisSession / watch.Elapsed.TotalSeconds : 0;
+        return new TrainingResult(step, losses, skipped, imagesPerSecond, previousElapsed + watch.Elapsed, lastCheckpoint, cancelled);
+    }
+
+    /// <summary>
+    /// One optimizer step on the examples permutation[start .. start + batch); returns the loss and whether the step was
+    /// skipped. Every tensor it makes dies with its dispose scope.
+    /// </summary>
+    private (double Loss, bool Skipped) TrainStep(long step, Tensor permutation, long start, int batch, Device device, AdamW optimizer, ExponentialMovingAverage ema, string? lastCheckpoint)
+    {
+        using var scope = NewDisposeScope();
+        var indices = permutation.narrow(0, start, batch);                       // (B)
+        var x0 = data.Images.index_select(0, indices).to(device);               // (B, C, H, W)
+        var labels = data.Labels?.index_select(0, indices).to(device);          // (B) or null
+        using var generator = new Generator(TrainingSeeds.StepLoss(options.Seed, step), device);
+
+        optimizer.ZeroGrad();
+        var lossTensor = model.TrainingLoss(x0, labels, generator);
+        double loss = lossTensor.item<float>();
+        bool skip = false;
+        if (!double.IsFinite(loss))
+        {
+            if (!options.SkipNonFiniteSteps) throw new NonFiniteLossException(step, "loss", loss, lastCheckpoint);
+            skip = true;
+        }
+        else
+        {
+            lossTensor.backward();
+            if (options.GradClip is { } maxNorm)
+            {
+                double norm = GradientClipping.ClipByGlobalNorm(optimizer.Parameters, maxNorm);
+                if (!double.IsFinite(norm))
+                {
+                    if (!options.SkipNonFiniteSteps) throw new NonFiniteLossException(step, "gradient norm", norm, lastCheckpoint);
+                    skip = true;
+                }
+            }
+            if (!skip)
+            {
+                optimizer.Step();
+                ema.Update(model.Network);
+            }
+        }
+        optimizer.ZeroGrad(); // release the gradients between steps
+        return (loss, skip);
+    }
+}
