@@ -1,0 +1,105 @@
+using Microsoft.CodeAnalysis;
+
+namespace Diffusion.Generators.Diagnostics;
+
+/// <summary>Every diagnostic the Diffusion.Dsl generator reports. The IDs are stable; messages say how to fix.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Diffusion.Dsl";
+
+    /// <summary>DDSL001: the patch size must divide the input size.</summary>
+    public static readonly DiagnosticDescriptor PatchSizeDoesNotDivideInput = Error(
+        "DDSL001",
+        "Patch size does not divide the input size",
+        "PatchSize = {0} does not divide InputSize = {1}; choose a patch size that divides it (for example {2})");
+
+    /// <summary>DDSL002: attention heads must divide the width.</summary>
+    public static readonly DiagnosticDescriptor WidthNotDivisibleByHeads = Error(
+        "DDSL002",
+        "Width is not divisible by the number of heads",
+        "Width = {0} is not divisible by Heads = {1}; choose heads that divide the width (for example {2})");
+
+    /// <summary>DDSL003: a size, count or rate is out of range.</summary>
+    public static readonly DiagnosticDescriptor ValueOutOfRange = Error(
+        "DDSL003",
+        "Value out of range",
+        "{0} = {1} is out of range; use {2}");
+
+    /// <summary>DDSL004: the label drop rate must lie in [0, 1).</summary>
+    public static readonly DiagnosticDescriptor DropRateOutOfRange = Error(
+        "DDSL004",
+        "Label drop rate outside [0, 1)",
+        "DropRate = {0} is outside [0, 1); use the probability of training with the null label, 0.1 to 0.2 is usual");
+
+    /// <summary>DDSL005: guidance needs labels.</summary>
+    public static readonly DiagnosticDescriptor GuidanceWithoutLabels = Error(
+        "DDSL005",
+        "Classifier-free guidance on an unconditional network",
+        "[ClassifierFreeGuidance] needs a class-conditional network, but '{0}' has no [LabelEmbedding]; add [LabelEmbedding(Classes = ...)] to '{0}' or remove [ClassifierFreeGuidance]");
+
+    /// <summary>DDSL006: the schedule type is not a [NoiseSchedule] class.</summary>
+    public static readonly DiagnosticDescriptor ScheduleTypeInvalid = Error(
+        "DDSL006",
+        "The model's schedule is not a [NoiseSchedule] class",
+        "'{0}' is not a [NoiseSchedule] class; pass typeof of a class declared with [NoiseSchedule(ScheduleKind....)]");
+
+    /// <summary>DDSL007: the network type is not a [DiffusionTransformer] class.</summary>
+    public static readonly DiagnosticDescriptor NetworkTypeInvalid = Error(
+        "DDSL007",
+        "The model's network is not a [DiffusionTransformer] class",
+        "'{0}' is not a [DiffusionTransformer] class; pass typeof of a class declared with [DiffusionTransformer(InputSize = ..., InChannels = ...)]");
+
+    /// <summary>DDSL008: two declarations contradict each other.</summary>
+    public static readonly DiagnosticDescriptor ConflictingDeclarations = Error(
+        "DDSL008",
+        "Conflicting declarations",
+        "{0} conflicts with {1}; {2}");
+
+    /// <summary>DDSL009: the declared type has the wrong shape.</summary>
+    public static readonly DiagnosticDescriptor TypeShapeInvalid = Error(
+        "DDSL009",
+        "Declared type must be a non-nested, non-generic partial class",
+        "'{0}' {1}; declare it as a top-level, non-generic, non-static, non-abstract 'partial class'");
+
+    /// <summary>DDSL010: the 2-D sine-cosine position embedding needs the width divisible by 4.</summary>
+    public static readonly DiagnosticDescriptor WidthNotDivisibleByFour = Error(
+        "DDSL010",
+        "Width not divisible by 4",
+        "Width = {0} is not divisible by 4, which the 2-D sine-cosine position embedding needs (sin and cos of rows and columns); use for example {1}");
+
+    /// <summary>DDSL011: the DiT misses a part.</summary>
+    public static readonly DiagnosticDescriptor MissingPart = Error(
+        "DDSL011",
+        "Diffusion Transformer misses a part",
+        "'{0}' declares no {1}; add [{1}(...)] or a reference size with [DiTPreset(DiTSize.S)]");
+
+    /// <summary>DDSL012: the timestep frequency dimension must be even.</summary>
+    public static readonly DiagnosticDescriptor FrequencyDimOdd = Error(
+        "DDSL012",
+        "Timestep frequency dimension is odd",
+        "FrequencyDim = {0} is odd; use an even number (half cosines, half sines), for example {1}");
+
+    /// <summary>DDSL013: guidance with drop rate 0 never trains the null label.</summary>
+    public static readonly DiagnosticDescriptor GuidanceWithZeroDropRate = new(
+        "DDSL013",
+        "Classifier-free guidance with label drop rate 0",
+        "[ClassifierFreeGuidance] is declared but '{0}' has DropRate = 0, so the null label is never trained and the unconditional pass is noise; set [LabelEmbedding(DropRate = 0.1)]",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    /// <summary>DDSL014: a model without samplers cannot sample.</summary>
+    public static readonly DiagnosticDescriptor NoSampler = Error(
+        "DDSL014",
+        "Diffusion model declares no sampler",
+        "'{0}' declares no [Sampler]; add [Sampler(SamplerKind.Ddim)] or [Sampler(SamplerKind.Ddpm)]");
+
+    /// <summary>DDSL999: a bug in the generator.</summary>
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "DDSL999",
+        "Internal generator error",
+        "The Diffusion.Dsl generator failed on '{0}': {1}; please report it with the declaration");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Text;
+using Diffusion.Generators.Model;
+using static Diffusion.Generators.Emitting.CodeWriter;
+using static Diffusion.Generators.Emitting.Names;
+
+namespace Diffusion.Generators.Emitting;
+
+/// <summary>
+/// Emits the four files of a [DiffusionModel]: Model (network, schedule, description, sampler dispatch),
+/// Parameterization (the one conversion hub), Loss and Samplers.
+/// </summary>
+internal static class ModelEmitter
+{
+    public static IEnumerable<(string HintName, string Source)> Emit(ModelSpec spec)
+    {
+        yield return (spec.Type.HintName("Model"), EmitModel(spec));
+        yield return (spec.Type.HintName("Parameterization"), ParameterizationEmitter.Emit(spec));
+        yield return (spec.Type.HintName("Loss"), LossEmitter.Emit(spec));
+        yield return (spec.Type.HintName("Samplers"), SamplerEmitter.Emit(spec));
+    }
+
+    private static string EmitModel(ModelSpec m)
+    {
+        var w = new CodeWriter();
+        w.Header(m.Type);
+        var name = Identifier(m.Type.Name);
+        var network = m.Network.Type.FullName;
+        var schedule = m.Schedule.Type.FullName;
+        var n = m.Network;
+        var samplers = new StringBuilder();
+        foreach (var sampler in m.Samplers)
+        {
+            if (samplers.Length > 0) samplers.Append(", ");
+            samplers.Append(sampler);
+        }
+
+        w.Lines(
+            "/// <summary>",
+            "/// The diffusion model declared on " + m.Type.Name + ":",
+            "/// <code>",
+            "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
+            "/// network   " + n.Type.Name + ": DiT on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
+            "/// predicts  " + m.Predicts,
+            "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
+            "/// </code>",
+            "/// </summary>");
+        w.GeneratedCode();
+        w.Open("partial class " + name + " : " + RuntimeModels + ".IDiffusionModel");
+        if (m.HasGuidance)
+        {
+            w.Line("/// <summary>The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as SampleRequest.GuidanceScale.</summary>");
+            w.Line("public const double DefaultGuidanceScale = " + Double(m.GuidanceScale!.Value) + ";");
+            w.Line();
+        }
+        w.Lines(
+            "/// <summary>A model with a freshly initialized network.</summary>",
+            "public " + name + "() : this(new " + network + "())",
+            "{",
+            "}",
+            "",
+            "/// <summary>A model around an existing network (for example one whose weights were loaded).</summary>",
+            "public " + name + "(" + network + " network)",
+            "{",
+            "    Network = network ?? throw new global::System.ArgumentNullException(nameof(network));",
+            "}",
+            "",
+            "/// <summary>The denoising network.</summary>",
+            "public " + network + " Network { get; }",
+            "",
+            Nn + ".Module " + RuntimeModels + ".IDiffusionModel.Network => Network;",
+            "",
+            "/// <summary>The training noise schedule.</summary>",
+            "public " + NoiseSchedule + " Schedule { get; } = " + schedule + ".Create();",
+            "",
+            "/// <summary>The declaration as data, stored beside checkpoints.</summary>",
+            "public " + RuntimeModels + ".ModelDescription Description { get; } = new " + RuntimeModels + ".ModelDescription(");
+        w.Lines(
+            "    Name: \"" + m.Type.Name + "\",",
+            "    Channels: " + network + ".InChannels,",
+            "    ImageSize: " + network + ".InputSize,",
+            "    Classes: " + (n.IsClassConditional ? network + ".Classes" : "null") + ",",
+            "    Predicts: " + Dsl + ".Prediction." + m.Predicts + ",",
+            "    Schedule: " + Dsl + ".ScheduleKind." + m.Schedule.Kind + ",",
+            "    Timesteps: " + schedule + ".Timesteps,",
+            "    Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>",
+            "    {",
+            "        [\"input_size\"] = " + network + ".InputSize,",
+            "        [\"in_channels\"] = " + network + ".InChannels,",
+            "        [\"out_channels\"] = " + network + ".OutChannels,",
+            "        [\"patch_size\"] = " + network + ".PatchSize,",
+            "        [\"width\"] = " + network + ".Width,",
+            "        [\"depth\"] = " + network + ".Depth,",
+            "        [\"heads\"] = " + network + ".Heads,",
+            "        [\"mlp_ratio\"] = " + Double(n.MlpRatio) + ",",
+            "        [\"frequency_dim\"] = " + network + ".FrequencyDim,");
+        if (n.IsClassConditional)
+        {
+            w.Lines(
+                "        [\"classes\"] = " + network + ".Classes,",
+                "        [\"label_drop_rate\"] = " + network + ".LabelDropRate,");
+        }
+        w.Lines(
+            "    }));",
+            "",
+            "/// <summary>Runs a declared sampler (" + samplers + ").</summary>",
+            "public " + Tensor + " Sample(" + Dsl + ".SamplerKind sampler, " + RuntimeModels + ".SampleRequest request, " + Generator + " generator, " + RuntimeModels + ".Denoiser? denoiser = null, global::System.Action<int, " + Tensor + ">? onStep = null) => sampler switch",
+            "{");
+        foreach (var sampler in m.Samplers)
+        {
+            w.Line("    " + Dsl + ".SamplerKind." + sampler + " => Sample" + sampler + "(request, generator, denoiser, onStep),");
+        }
+        w.Lines(
+            "    _ => throw new global::System.ArgumentException($\"" + m.Type.Name + " declares no {sampler} sampler (declared: " + samplers + "); add [Sampler(SamplerKind.{sampler})] to generate it.\", nameof(sampler)),",
+            "};");
+        w.Close();
+        return w.ToString();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+using Diffusion.Generators.Model;
+
+namespace Diffusion.Generators.Emitting;
+
+/// <summary>Emits {Namespace}.{Type}.Schedule.g.cs: T as a constant and Create().</summary>
+internal static class ScheduleEmitter
+{
+    public static IEnumerable<(string HintName, string Source)> Emit(ScheduleSpec spec)
+    {
+        var w = new CodeWriter();
+        w.Header(spec.Type);
+        bool cosine = spec.Kind == ScheduleKindValue.Cosine;
+        var kind = cosine ? "Cosine" : "Linear";
+        w.Lines(
+            "/// <summary>",
+            "/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind." + kind + ", Timesteps = " + CodeWriter.Int(spec.Timesteps) + ")]</c>: the forward process",
+            "/// q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over T = " + CodeWriter.Int(spec.Timesteps) + " training timesteps with",
+            cosine
+                ? "/// cosine betas (Nichol and Dhariwal 2021, Eq. 17)."
+                : "/// linearly rising betas (Ho et al. 2020, Sec. 4).",
+            "/// </summary>");
+        w.GeneratedCode();
+        w.Open("partial class " + CodeWriter.Identifier(spec.Type.Name));
+        w.Lines(
+            "/// <summary>T, the number of training timesteps; the network sees t in 0..T-1.</summary>",
+            "public const int Timesteps = " + CodeWriter.Int(spec.Timesteps) + ";",
+            "",
+            "/// <summary>");
+        if (cosine)
+        {
+            w.Lines(
+                "/// Builds the float64 tables of the schedule: abar(t) = f(t) / f(0), f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2),",
+                "/// s = 0.008, beta_t = 1 - abar(t) / abar(t - 1) clipped to at most 0.999 (Nichol and Dhariwal 2021, Eq. 17).");
+        }
+        else
+        {
+            w.Lines(
+                "/// Builds the float64 tables of the schedule: beta_t rises linearly from 1e-4 to 0.02, both ends scaled by 1000 / T",
+                "/// (Ho et al. 2020, Sec. 4; improved-diffusion's scaling for other T).");
+        }
+        w.Lines(
+            "/// </summary>",
+            "public static global::Diffusion.Runtime.Schedules.NoiseSchedule Create() => global::Diffusion.Runtime.Schedules.NoiseSchedule." + kind + "(Timesteps);");
+        w.Close();
+        yield return (spec.Type.HintName("Schedule"), w.ToString());
+    }
+}

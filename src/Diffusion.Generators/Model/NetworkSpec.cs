@@ -1,0 +1,37 @@
+namespace Diffusion.Generators.Model;
+
+/// <summary>A [DiffusionTransformer] declaration with every part resolved (presets expanded, defaults filled).</summary>
+/// <param name="Type">The network class.</param>
+/// <param name="InputSize">Input height and width.</param>
+/// <param name="InChannels">Input channels C.</param>
+/// <param name="PatchSize">p.</param>
+/// <param name="Width">Hidden width D.</param>
+/// <param name="Depth">Number of adaLN-Zero blocks.</param>
+/// <param name="Heads">Attention heads.</param>
+/// <param name="MlpRatio">MLP hidden width over D.</param>
+/// <param name="FrequencyDim">Sinusoidal timestep features.</param>
+/// <param name="Classes">Number of classes, 0 when unconditional.</param>
+/// <param name="LabelDropRate">Classifier-free label drop rate (0 when unconditional).</param>
+/// <param name="Preset">The reference name such as "DiT-S/2" when declared by [DiTPreset], else null.</param>
+internal sealed record NetworkSpec(
+    TypeName Type,
+    int InputSize,
+    int InChannels,
+    int PatchSize,
+    int Width,
+    int Depth,
+    int Heads,
+    double MlpRatio,
+    int FrequencyDim,
+    int Classes,
+    double LabelDropRate,
+    string? Preset)
+{
+    public bool IsClassConditional => Classes > 0;
+
+    public int Grid => InputSize / PatchSize;
+
+    public int Tokens => Grid * Grid;
+
+    public int MlpHidden => (int)(Width * MlpRatio);
+}

@@ -1,0 +1,26 @@
+namespace Diffusion.Generators.Parsing;
+
+/// <summary>Metadata names of the Diffusion.Dsl attributes.</summary>
+internal static class AttributeNames
+{
+    public const string NoiseSchedule = "Diffusion.Dsl.NoiseScheduleAttribute";
+    public const string DiffusionTransformer = "Diffusion.Dsl.DiffusionTransformerAttribute";
+    public const string DiffusionModel = "Diffusion.Dsl.DiffusionModelAttribute";
+    public const string Patchify = "Diffusion.Dsl.PatchifyAttribute";
+    public const string TimestepEmbedding = "Diffusion.Dsl.TimestepEmbeddingAttribute";
+    public const string LabelEmbedding = "Diffusion.Dsl.LabelEmbeddingAttribute";
+    public const string AdaLnZeroBlocks = "Diffusion.Dsl.AdaLnZeroBlocksAttribute";
+    public const string DiTPreset = "Diffusion.Dsl.DiTPresetAttribute";
+    public const string Sampler = "Diffusion.Dsl.SamplerAttribute";
+    public const string ClassifierFreeGuidance = "Diffusion.Dsl.ClassifierFreeGuidanceAttribute";
+
+    /// <summary>The declaration attributes, in the order that decides which pipeline reports a conflict between them.</summary>
+    public static readonly string[] Declarations = { NoiseSchedule, DiffusionTransformer, DiffusionModel };
+
+    /// <summary>"NoiseSchedule" for "Diffusion.Dsl.NoiseScheduleAttribute".</summary>
+    public static string Short(string metadataName)
+    {
+        var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+        return name.EndsWith("Attribute", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+    }
+}

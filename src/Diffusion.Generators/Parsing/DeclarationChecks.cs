@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Threading;
+using Diffusion.Generators.Diagnostics;
+using Diffusion.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Diffusion.Generators.Parsing;
+
+/// <summary>Checks shared by every declaration: finding attributes, the type's shape, conflicting declarations.</summary>
+internal static class DeclarationChecks
+{
+    /// <summary>The attributes of <paramref name="symbol"/> whose class has the metadata name given, in source order.</summary>
+    public static List<AttributeData> Find(INamedTypeSymbol symbol, string metadataName)
+    {
+        var found = new List<AttributeData>();
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } type && MetadataName(type) == metadataName) found.Add(attribute);
+        }
+        return found;
+    }
+
+    public static bool Has(INamedTypeSymbol symbol, string metadataName) => Find(symbol, metadataName).Count > 0;
+
+    /// <summary>
+    /// Views of the optional single attributes of a declaration; null when it is absent. <paramref name="broken"/> is set
+    /// when it is repeated (the compiler reports CS0579) or the compiler could not bind it.
+    /// </summary>
+    public static AttributeView? Optional(INamedTypeSymbol symbol, string metadataName, CancellationToken cancellationToken, ref bool broken)
+    {
+        var found = Find(symbol, metadataName);
+        if (found.Count == 0) return null;
+        var view = new AttributeView(found[0], cancellationToken);
+        if (found.Count > 1 || view.HasErrors) broken = true;
+        return view;
+    }
+
+    /// <summary>The type's namespace and name.</summary>
+    public static TypeName NameOf(INamedTypeSymbol symbol) => new(
+        symbol.ContainingNamespace is null || symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString(),
+        symbol.Name);
+
+    /// <summary>DDSL009: a top-level, non-generic, non-static, non-abstract partial class.</summary>
+    public static void CheckShape(INamedTypeSymbol symbol, AttributeView declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        if (symbol.TypeKind != TypeKind.Class || symbol.IsRecord) problem = "is not a class";
+        else if (symbol.ContainingType is not null) problem = "is nested in '" + symbol.ContainingType.Name + "'";
+        else if (symbol.IsGenericType) problem = "is generic";
+        else if (symbol.IsStatic) problem = "is static";
+        else if (symbol.IsAbstract) problem = "is abstract";
+        else
+        {
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax type && !HasPartial(type))
+                {
+                    problem = "is not partial";
+                    break;
+                }
+            }
+        }
+
+        if (problem is not null)
+        {
+            var location = declaration.TargetIdentifierLocation ?? LocationInfo.From(symbol.Locations.Length > 0 ? symbol.Locations[0] : null);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeShapeInvalid, location, symbol.Name, problem));
+        }
+    }
+
+    /// <summary>
+    /// DDSL008 between [NoiseSchedule], [DiffusionTransformer] and [DiffusionModel] on one class. Returns true when
+    /// the class carries another of them; only the pipeline of the first one (in <see cref="AttributeNames.Declarations"/>
+    /// order) reports it, so it is reported once.
+    /// </summary>
+    public static bool CheckDeclarationConflict(INamedTypeSymbol symbol, string current, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var present = new List<string>();
+        foreach (var name in AttributeNames.Declarations)
+        {
+            if (Has(symbol, name)) present.Add(name);
+        }
+        if (present.Count < 2) return false;
+        if (present[0] == current)
+        {
+            var second = Find(symbol, present[1])[0];
+            var location = new AttributeView(second, cancellationToken).Location;
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ConflictingDeclarations,
+                location,
+                "[" + AttributeNames.Short(present[1]) + "]",
+                "[" + AttributeNames.Short(present[0]) + "] on '" + symbol.Name + "'",
+                "declare the schedule, the network and the diffusion model as separate classes"));
+        }
+        return true;
+    }
+
+    public static bool HasErrors(List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) return true;
+        }
+        return false;
+    }
+
+    private static bool HasPartial(TypeDeclarationSyntax type)
+    {
+        foreach (var modifier in type.Modifiers)
+        {
+            if (modifier.IsKind(SyntaxKind.PartialKeyword)) return true;
+        }
+        return false;
+    }
+
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        var ns = type.ContainingNamespace;
+        return ns is null || ns.IsGlobalNamespace ? type.MetadataName : ns.ToDisplayString() + "." + type.MetadataName;
+    }
+}

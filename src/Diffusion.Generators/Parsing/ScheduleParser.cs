@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Threading;
+using Diffusion.Generators.Diagnostics;
+using Diffusion.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Diffusion.Generators.Parsing;
+
+/// <summary>[NoiseSchedule(kind, Timesteps = T)] to a <see cref="ScheduleSpec"/>.</summary>
+internal static class ScheduleParser
+{
+    /// <summary>The most training timesteps accepted (improved-diffusion uses 4000).</summary>
+    public const int MaxTimesteps = 1_000_000;
+
+    public static DeclarationResult<ScheduleSpec> Parse(INamedTypeSymbol symbol, CancellationToken cancellationToken)
+    {
+        var declarations = DeclarationChecks.Find(symbol, AttributeNames.NoiseSchedule);
+        if (declarations.Count != 1) return DeclarationResult<ScheduleSpec>.Nothing;
+        var schedule = new AttributeView(declarations[0], cancellationToken);
+        if (schedule.HasErrors) return DeclarationResult<ScheduleSpec>.Nothing;
+
+        var diagnostics = new List<DiagnosticInfo>();
+        bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.NoiseSchedule, diagnostics, cancellationToken);
+        DeclarationChecks.CheckShape(symbol, schedule, diagnostics, cancellationToken);
+
+        int kind = schedule.ConstructorInt(0, -1);
+        if (kind is not ((int)ScheduleKindValue.Linear or (int)ScheduleKindValue.Cosine))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ValueOutOfRange, schedule.ConstructorLocation(0, "kind"), "Kind", kind, "ScheduleKind.Linear or ScheduleKind.Cosine"));
+        }
+
+        int timesteps = schedule.Int("Timesteps", 1000);
+        if (timesteps < 1 || timesteps > MaxTimesteps)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ValueOutOfRange, schedule.NamedLocation("Timesteps"), "Timesteps", timesteps, "1.." + MaxTimesteps + " training steps (1000 is usual)"));
+        }
+
+        var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
+            ? null
+            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKindValue)kind, timesteps);
+        return new DeclarationResult<ScheduleSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Linq;
+using Xunit;
+
+namespace Diffusion.Generators.Tests;
+
+/// <summary>Every generated file of the example declarations, pinned as a reviewed baseline.</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void MnistExample()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Mnist);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(
+            new[]
+            {
+                "Examples.Mnist.MnistDiffusion.Loss.g.cs",
+                "Examples.Mnist.MnistDiffusion.Model.g.cs",
+                "Examples.Mnist.MnistDiffusion.Parameterization.g.cs",
+                "Examples.Mnist.MnistDiffusion.Samplers.g.cs",
+                "Examples.Mnist.MnistDit.Network.g.cs",
+                "Examples.Mnist.MnistSchedule.Schedule.g.cs",
+            },
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal));
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void UnconditionalDiTS2Preset()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.LatentDitS2);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
+}
