@@ -1,0 +1,135 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Diffusion.Runtime.Evaluation;
+
+/// <summary>Anything that assigns a class index to each image of a batch.</summary>
+public interface IImageClassifier
+{
+    /// <summary>Predicted class index of each image: (N) int64 on the CPU.</summary>
+    /// <param name="images">(N, C, H, W) in [-1, 1].</param>
+    Tensor Predict(Tensor images);
+}
+
+/// <summary>
+/// A small CNN that tells MNIST digits apart, used to judge whether generated digits are recognisable
+/// (<see cref="SampleQuality.ShareMatchingLabel"/>). Input (N, 1, 28, 28) in [-1, 1]; output (N, 10) logits.
+/// About 0.42 M parameters; train it with <see cref="ClassifierTraining.Train(Tensor, Tensor, int, int, double, int, Action{string}?)"/>.
+/// </summary>
+/// <remarks>
+/// conv 3x3 1->32 -> ReLU -> maxpool 2 -> conv 3x3 32->64 -> ReLU -> maxpool 2 -> dropout 0.25 -> fc 3136->128 ->
+/// ReLU -> dropout 0.5 -> fc 128->10. Pooling after the first convolution (unlike PyTorch's MNIST example, which
+/// pools once) cuts the second convolution's cost 4x, so 3 epochs on 9,000 digits take seconds on two CPU cores.
+/// Field names are the safetensors keys (<c>conv1.weight</c>, ..., <c>fc2.bias</c>).
+/// </remarks>
+public sealed class MnistClassifier : Module<Tensor, Tensor>, IImageClassifier
+{
+    /// <summary>Image side in pixels.</summary>
+    public const int Side = 28;
+
+    /// <summary>Number of classes (digits 0..9).</summary>
+    public const int Classes = 10;
+
+    private readonly Conv2d conv1;
+    private readonly Conv2d conv2;
+    private readonly Dropout dropout1;
+    private readonly Linear fc1;
+    private readonly Dropout dropout2;
+    private readonly Linear fc2;
+
+    /// <summary>Creates the network with TorchSharp's default (PyTorch) initialisation from the global generator.</summary>
+    public MnistClassifier()
+        : base(nameof(MnistClassifier))
+    {
+        conv1 = Conv2d(1, 32, kernel_size: 3, padding: 1);
+        conv2 = Conv2d(32, 64, kernel_size: 3, padding: 1);
+        dropout1 = Dropout(0.25);
+        fc1 = Linear(64 * 7 * 7, 128);
+        dropout2 = Dropout(0.5);
+        fc2 = Linear(128, Classes);
+        RegisterComponents();
+    }
+
+    /// <summary>Logits (N, 10) for images (N, 1, 28, 28) in [-1, 1].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        x = F.max_pool2d(F.relu(conv1.forward(x)), 2);  // (N, 32, 14, 14)
+        x = F.max_pool2d(F.relu(conv2.forward(x)), 2);  // (N, 64, 7, 7)
+        x = dropout1.forward(x).flatten(1);             // (N, 3136)
+        x = dropout2.forward(F.relu(fc1.forward(x)));   // (N, 128)
+        return fc2.forward(x).MoveToOuterDisposeScope(); // (N, 10)
+    }
+
+    /// <summary>Most likely digit per image, (N) int64, computed in eval mode without gradients in chunks of 1,000.</summary>
+    public Tensor Predict(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        CheckShape(images);
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            long n = images.shape[0];
+            var parts = new Tensor[(n + PredictChunk - 1) / PredictChunk];
+            for (long start = 0, i = 0; start < n; start += PredictChunk, i++)
+            {
+                long length = Math.Min(PredictChunk, n - start);
+                parts[i] = forward(images.narrow(0, start, length).to(ScalarType.Float32)).argmax(1);
+            }
+
+            return (parts.Length == 0 ? empty(0, ScalarType.Int64) : cat(parts, 0)).cpu().MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+
+    /// <summary>Share of <paramref name="images"/> whose predicted digit equals <paramref name="labels"/> (N, integer).</summary>
+    public double Accuracy(Tensor images, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.dim() != 1 || labels.shape[0] != images.shape[0])
+            throw new ArgumentException($"Expected labels of shape ({images.shape[0]}), got ({string.Join(", ", labels.shape)}).", nameof(labels));
+        using var scope = NewDisposeScope();
+        using var predicted = Predict(images);
+        return predicted.eq(labels.cpu().to(ScalarType.Int64)).to(ScalarType.Float64).mean().item<double>();
+    }
+
+    /// <summary>Saves the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>).</summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) System.IO.Directory.CreateDirectory(directory);
+        this.save_safetensors(path);
+    }
+
+    /// <summary>Loads a classifier saved by <see cref="Save"/> (strict: every key must match), in eval mode.</summary>
+    public static MnistClassifier Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!System.IO.File.Exists(path))
+            throw new System.IO.FileNotFoundException($"Classifier weights '{path}' do not exist.", path);
+        var classifier = new MnistClassifier();
+        classifier.load_safetensors(path, strict: true);
+        classifier.eval();
+        return classifier;
+    }
+
+    private const long PredictChunk = 1000;
+
+    internal static void CheckShape(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != Side || images.shape[3] != Side)
+            throw new ArgumentException($"Expected images of shape (N, 1, {Side}, {Side}), got ({string.Join(", ", images.shape)}).", nameof(images));
+    }
+}
