@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Checkpoints;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class CheckpointStoreTests
 {
     /// <summary>A model trained a few steps, with its EMA and optimizer, saved once at step 3.</summary>

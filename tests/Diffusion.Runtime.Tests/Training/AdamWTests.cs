@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Training;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class AdamWTests
 {
     private static (Linear A, Linear B) TwinModules()

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Training;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class ExponentialMovingAverageTests
 {
     [Fact]

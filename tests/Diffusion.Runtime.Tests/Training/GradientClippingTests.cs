@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Training;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class GradientClippingTests
 {
     [Fact]

@@ -25,9 +25,28 @@ internal static class TestTorch
         }
     }
 
+    private static readonly string TestRoot = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "diffusion-runtime-tests", Guid.NewGuid().ToString("N"));
+
+    static TestTorch()
+    {
+        // The test host is not always given the chance to run ProcessExit: also sweep roots left by runs over an hour old.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(TestRoot);
+        var parent = System.IO.Path.GetDirectoryName(TestRoot)!;
+        if (System.IO.Directory.Exists(parent))
+            foreach (var stale in System.IO.Directory.GetDirectories(parent))
+                if (System.IO.Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1)) TryDelete(stale);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { System.IO.Directory.Delete(path, recursive: true); }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A fresh directory under this test process's temporary root (deleted when the process exits).</summary>
     public static string TempDirectory(string name)
     {
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "diffusion-tests", $"{name}-{Guid.NewGuid():N}");
+        string path = System.IO.Path.Combine(TestRoot, $"{name}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(path);
         return path;
     }
@@ -71,8 +90,18 @@ internal sealed class TinyDenoiser : IDiffusionModel
     public TinyDenoiser(long initSeed = 1, int hidden = 64, bool extraLayer = false, ModelDescription? description = null)
     {
         TestTorch.Init();
-        torch.manual_seed(initSeed);
         network = new TinyMlp(16, hidden, Timesteps, extraLayer);
+        // Re-initialise from a local generator (PyTorch's Linear default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))), so the
+        // weights do not depend on libtorch's process-wide generator, which other tests may be drawing from.
+        using var generator = new Generator((ulong)initSeed);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+        {
+            long fanIn = name.StartsWith("fc1") ? 17 : name.StartsWith("fc2") ? hidden : 16;
+            double bound = 1.0 / Math.Sqrt(fanIn);
+            using var values = rand(parameter.shape, generator: generator) * (2 * bound) - bound;
+            parameter.copy_(values);
+        }
         Description = description ?? Describe(hidden);
     }
 

@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Training;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class TrainerTests
 {
     private readonly ITestOutputHelper output;
