@@ -1,0 +1,41 @@
+using Diffusion.Dsl;
+
+namespace Diffusion.Runtime.Tests;
+
+// Small declarations compiled by the generator itself, so these tests drive the generated code.
+
+[NoiseSchedule(ScheduleKind.Linear, Timesteps = 1000)]
+public partial class LinearSchedule1000;
+
+[NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+public partial class CosineSchedule1000;
+
+/// <summary>A tiny class-conditional DiT on 1x4x4 inputs: two classes, so the oracle mixture has two components.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[Patchify(PatchSize = 2, Width = 16)]
+[TimestepEmbedding(FrequencyDim = 16)]
+[LabelEmbedding(Classes = 2, DropRate = 0.1)]
+[AdaLnZeroBlocks(Depth = 2, Heads = 2, MlpRatio = 2.0)]
+public partial class TinyLabelledDit;
+
+/// <summary>A tiny unconditional DiT on 1x4x4 inputs.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[Patchify(PatchSize = 2, Width = 16)]
+[AdaLnZeroBlocks(Depth = 2, Heads = 2)]
+public partial class TinyDit;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit))]
+[Sampler(SamplerKind.Ddpm)]
+[Sampler(SamplerKind.Ddim)]
+public partial class TinyLinearModel;
+
+[DiffusionModel(typeof(CosineSchedule1000), typeof(TinyDit))]
+[Sampler(SamplerKind.Ddpm)]
+[Sampler(SamplerKind.Ddim)]
+public partial class TinyCosineModel;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyLabelledDit))]
+[Sampler(SamplerKind.Ddpm)]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyGuidedModel;
