@@ -48,35 +48,65 @@ public class RobustnessTests
         }
     }
 
+    [Fact]
+    public void FuzzReachesCodeThatCompilesClean()
+    {
+        // Guards the fuzz against being vacuous: a share of the random declarations is valid and generates code.
+        int generatedClean = 0;
+        for (int seed = 0; seed < 200; seed++)
+        {
+            var compilation = GeneratorHarness.CreateCompilation(RandomSource(new Random(seed)));
+            var result = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _).GetRunResult();
+            if (result.GeneratedTrees.Length > 0 && GeneratorHarness.CompilerProblems(output).Count == 0) generatedClean++;
+        }
+        Assert.True(generatedClean >= 5, "only " + generatedClean + " of 200 random declarations generated code that compiles clean");
+    }
+
     private static string RandomSource(Random random)
     {
-        string Pick(string[] values) => values[random.Next(values.Length)];
+        // Half the sources are mostly valid (each value goes bad with a small probability), half are wild.
+        double bad = random.NextDouble() < 0.5 ? 0.04 : 1.0;
         bool Maybe(double p = 0.5) => random.NextDouble() < p;
-        string Named(string name, string[] values) => Maybe(0.8) ? name + " = " + Pick(values) : "";
+        string Pick(string[] values) => values[random.Next(values.Length)];
+        string Value(string[] good, string[] wild) => Maybe(bad) ? Pick(wild) : Pick(good);
+        string Named(string name, string[] good, string[] wild) => Maybe(bad < 1 ? 1.0 - bad : 0.8) ? name + " = " + Value(good, wild) : "";
         string Args(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
-        string Modifiers() => Maybe(0.9) ? "public partial class" : Pick(new[] { "public class", "public static partial class", "public abstract partial class", "partial record", "partial struct" });
+        string Modifiers() => !Maybe(bad / 2) ? "public partial class" : Pick(new[] { "public class", "public static partial class", "public abstract partial class", "partial record", "partial struct" });
+        bool Present(double wildP) => bad < 1 ? !Maybe(bad) : Maybe(wildP);
+
+        string[] schedules = { "ScheduleKind.Cosine", "ScheduleKind.Linear" };
+        string[] steps = { "10", "1000" };
+        string[] sizes = { "8", "16", "32" };
+        string[] channels = { "1", "3" };
+        string[] patches = { "2", "4" };
+        string[] widths = { "32", "64" };
+        string[] heads = { "2", "4" };
+        string[] depths = { "1", "2" };
+        string[] classes = { "3", "10" };
+        string[] rates = { "0.1", "0.2" };
+        string[] samplerKinds = { "SamplerKind.Ddim", "SamplerKind.Ddpm" };
 
         var text = new StringBuilder("using Diffusion.Dsl;\n\nnamespace R;\n\n");
-        if (Maybe(0.9)) text.Append("[NoiseSchedule(" + Args(Pick(Enums), Named("Timesteps", IntValues)) + ")]\n");
+        if (Present(0.9)) text.Append("[NoiseSchedule(" + Args(Value(schedules, Enums), Named("Timesteps", steps, IntValues)) + ")]\n");
         text.Append(Modifiers() + " S;\n\n");
 
-        if (Maybe(0.9)) text.Append("[DiffusionTransformer(" + Args(Named("InputSize", IntValues), Named("InChannels", IntValues)) + ")]\n");
-        if (Maybe(0.3)) text.Append("[DiTPreset(" + Args(Pick(Enums), Named("PatchSize", IntValues)) + ")]\n");
-        if (Maybe(0.7)) text.Append("[Patchify(" + Args(Named("PatchSize", IntValues), Named("Width", IntValues)) + ")]\n");
-        if (Maybe(0.3)) text.Append("[TimestepEmbedding(" + Named("FrequencyDim", IntValues) + ")]\n");
-        if (Maybe(0.5)) text.Append("[LabelEmbedding(" + Args(Named("Classes", IntValues), Named("DropRate", DoubleValues)) + ")]\n");
-        if (Maybe(0.7)) text.Append("[AdaLnZeroBlocks(" + Args(Named("Depth", IntValues), Named("Heads", IntValues), Maybe(0.3) ? Named("MlpRatio", DoubleValues) : "") + ")]\n");
-        if (Maybe(0.05)) text.Append("[NoiseSchedule(ScheduleKind.Linear)]\n");
+        if (Present(0.9)) text.Append("[DiffusionTransformer(" + Args(Named("InputSize", sizes, IntValues), Named("InChannels", channels, IntValues)) + ")]\n");
+        if (Maybe(bad < 1 ? 0.02 : 0.3)) text.Append("[DiTPreset(" + Args(Pick(Enums), Named("PatchSize", patches, IntValues)) + ")]\n");
+        if (Present(0.7)) text.Append("[Patchify(" + Args(Named("PatchSize", patches, IntValues), Named("Width", widths, IntValues)) + ")]\n");
+        if (Maybe(0.3)) text.Append("[TimestepEmbedding(" + Named("FrequencyDim", new[] { "16", "256" }, IntValues) + ")]\n");
+        if (Maybe(0.5)) text.Append("[LabelEmbedding(" + Args(Named("Classes", classes, IntValues), Named("DropRate", rates, DoubleValues)) + ")]\n");
+        if (Present(0.7)) text.Append("[AdaLnZeroBlocks(" + Args(Named("Depth", depths, IntValues), Named("Heads", heads, IntValues), Maybe(0.3) ? Named("MlpRatio", new[] { "2.0", "4" }, DoubleValues) : "") + ")]\n");
+        if (Maybe(bad / 10)) text.Append("[NoiseSchedule(ScheduleKind.Linear)]\n");
         text.Append(Modifiers() + " N;\n\n");
 
-        if (Maybe(0.9)) text.Append("[DiffusionModel(" + Args(Pick(Types), Pick(Types), Maybe(0.3) ? "Predicts = " + Pick(Enums) : "") + ")]\n");
-        int samplers = random.Next(0, 4);
-        for (int i = 0; i < samplers; i++) text.Append("[Sampler(" + Pick(Enums) + ")]\n");
-        if (Maybe(0.4)) text.Append("[ClassifierFreeGuidance(" + Named("Scale", DoubleValues) + ")]\n");
+        if (Present(0.9)) text.Append("[DiffusionModel(" + Args(Value(new[] { "typeof(S)" }, Types), Value(new[] { "typeof(N)" }, Types), Maybe(0.3) ? "Predicts = " + Value(new[] { "Prediction.Noise" }, Enums) : "") + ")]\n");
+        int samplers = bad < 1 ? 1 + random.Next(0, 2) : random.Next(0, 4);
+        for (int i = 0; i < samplers; i++) text.Append("[Sampler(" + (bad < 1 ? samplerKinds[i % 2] : Pick(Enums)) + ")]\n");
+        if (Maybe(0.4)) text.Append("[ClassifierFreeGuidance(" + Named("Scale", new[] { "4.0", "1.5" }, DoubleValues) + ")]\n");
         text.Append(Modifiers() + " D;\n");
 
         var source = text.ToString();
-        if (Maybe(0.15))
+        if (Maybe(bad < 1 ? 0.02 : 0.25))
         {
             // Broken syntax: cut the text somewhere, or drop in a stray token.
             int at = random.Next(source.Length);
