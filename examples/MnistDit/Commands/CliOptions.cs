@@ -1,0 +1,63 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Diffusion.Dsl;
+using TorchSharp;
+
+namespace Examples.Mnist.Commands;
+
+/// <summary>Options shared by several commands, with their validation, so each is spelled and checked once.</summary>
+internal static class CliOptions
+{
+    public static Option<int> Positive(string name, int defaultValue, string description)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"{name} must be at least 1.");
+        });
+        return option;
+    }
+
+    public static Option<double> NonNegative(string name, double defaultValue, string description)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value >= 0) || double.IsInfinity(value)) result.AddError($"{name} must be a finite number >= 0.");
+        });
+        return option;
+    }
+
+    public static Option<string> RequiredPath(string name, string description) =>
+        new(name) { Description = description, Required = true };
+
+    public static Option<long> Seed() => new("--seed") { Description = "Random seed: the same seed gives the same result.", DefaultValueFactory = _ => 0L };
+
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device") { Description = "cpu (default) or cuda (needs a build with -p:TorchBackend=cuda).", DefaultValueFactory = _ => "cpu" };
+        option.AcceptOnlyFromAmong("cpu", "cuda");
+        return option;
+    }
+
+    public static Option<SamplerKind> Sampler() =>
+        new("--sampler") { Description = "ddpm (ancestral) or ddim.", DefaultValueFactory = _ => SamplerKind.Ddim };
+
+    /// <summary>The TorchSharp device for a --device value, with a clear error when CUDA is asked for but absent.</summary>
+    public static torch.Device ToDevice(string name)
+    {
+        if (name == "cuda" && !torch.cuda.is_available())
+            throw new CommandLineException("--device cuda: no CUDA device is available. Build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU, or use --device cpu.");
+        return new torch.Device(name);
+    }
+
+    public static void RequireDirectory(string path, string option)
+    {
+        if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such directory.");
+    }
+}
+
+/// <summary>A user error on the command line or in its inputs: printed as a message, never as a stack trace.</summary>
+internal sealed class CommandLineException(string message) : Exception(message);

@@ -1,0 +1,51 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Evaluation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Examples.Mnist.Commands;
+
+/// <summary>evaluate: the share of generated digits that the evaluation classifier reads as the digit they were asked for.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
+        var classifierDir = CliOptions.RequiredPath("--classifier", $"The folder holding {TrainClassifierCommand.FileName} (from train-classifier).");
+        var perClass = CliOptions.Positive("--per-class", 100, "Samples per digit.");
+        var sampler = CliOptions.Sampler();
+        var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..1000).");
+        var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
+        var guidance = CliOptions.NonNegative("--guidance", MnistDiffusion.DefaultGuidanceScale, "Classifier-free guidance weight w (1 = none).");
+        var seed = CliOptions.Seed();
+        var device = CliOptions.Device();
+        var command = new Command("evaluate", "Score a checkpoint: the share of its digits classified as the intended digit.")
+        {
+            checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, seed, device,
+        };
+        CommandAction.Set(command, parse =>
+        {
+            var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            string classifierPath = Path.Combine(parse.GetValue(classifierDir)!, TrainClassifierCommand.FileName);
+            if (!File.Exists(classifierPath)) throw new CommandLineException($"--classifier: {classifierPath} does not exist; run train-classifier first.");
+            using var classifier = MnistClassifier.Load(classifierPath);
+            var model = new MnistDiffusion();
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
+            CheckpointStore.LoadForSampling(model, resolved);
+            model.Network.to(target);
+
+            int n = parse.GetValue(perClass);
+            using var samples = ClassGrid.Sample(model, parse.GetValue(sampler), n, parse.GetValue(steps), parse.GetValue(eta),
+                parse.GetValue(guidance), parse.GetValue(seed), target);
+            using var intended = arange(MnistDit.Classes, dtype: ScalarType.Int64).repeat_interleave(n);
+            double share = SampleQuality.ShareMatchingLabel(classifier, samples.clamp(-1, 1), intended);
+            Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {samples.shape[0]} digits classified as their intended digit " +
+                              $"({parse.GetValue(sampler)}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, seed {parse.GetValue(seed)})");
+            return 0;
+        });
+        return command;
+    }
+}

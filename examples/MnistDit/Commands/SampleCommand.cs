@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Examples.Mnist.Commands;
+
+/// <summary>sample: a PNG grid (row i holds digit i) and optionally a denoising strip, from a checkpoint's EMA weights.</summary>
+internal static class SampleCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
+        var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
+        var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to digit, as a PNG strip." };
+        var perClass = CliOptions.Positive("--per-class", 10, "Samples per digit (one row per digit).");
+        var sampler = CliOptions.Sampler();
+        var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the 1000 training steps (1..1000).");
+        var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
+        var guidance = CliOptions.NonNegative("--guidance", MnistDiffusion.DefaultGuidanceScale, "Classifier-free guidance weight w (1 = none).");
+        var seed = CliOptions.Seed();
+        var device = CliOptions.Device();
+        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, perClass, sampler, steps, eta, guidance, seed, device };
+        CommandAction.Set(command, parse =>
+        {
+            var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
+            var model = new MnistDiffusion();
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
+            CheckpointStore.LoadForSampling(model, resolved);
+            model.Network.to(target);
+            Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}");
+
+            var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
+            var started = DateTime.UtcNow;
+            using var images = ClassGrid.Sample(model, parse.GetValue(sampler), parse.GetValue(perClass), parse.GetValue(steps),
+                parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, strip: snapshots);
+            double seconds = (DateTime.UtcNow - started).TotalSeconds;
+            ImageGrid.Write(images, parse.GetValue(output)!, rows: MnistDit.Classes, upscale: 2);
+            Console.WriteLine($"[sample] wrote {parse.GetValue(output)} ({images.shape[0]} digits in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
+            if (snapshots is not null)
+            {
+                DenoisingStrip.Write(snapshots, parse.GetValue(strip)!, upscale: 3);
+                Console.WriteLine($"[sample] wrote {parse.GetValue(strip)} ({snapshots.Count} frames)");
+                foreach (var s in snapshots) s.Dispose();
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.Training;
+
+namespace Examples.Mnist.Commands;
+
+/// <summary>train: AdamW + EMA + gradient clipping on an image folder, with checkpoints and exact resume.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CliOptions.RequiredPath("--data", "Training images: one subfolder per digit of 28x28 grayscale PNGs (data/mnist/train after setup).");
+        var output = CliOptions.RequiredPath("--out", "Run folder: checkpoints/, loss.png and loss.csv are written there.");
+        var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
+        var batchSize = CliOptions.Positive("--batch-size", 64, "Images per step.");
+        var learningRate = CliOptions.NonNegative("--lr", 1e-3, "AdamW learning rate.");
+        var weightDecay = CliOptions.NonNegative("--weight-decay", 0.0, "AdamW decoupled weight decay.");
+        var emaDecay = CliOptions.NonNegative("--ema-decay", 0.999, "Decay of the exponential moving average of the weights (sampling uses the EMA).");
+        var gradClip = CliOptions.NonNegative("--grad-clip", 1.0, "Clip the global gradient norm to this value (0 disables).");
+        var seed = CliOptions.Seed();
+        var checkpointEvery = CliOptions.Positive("--checkpoint-every", 500, "Write a checkpoint every this many steps (and at the end).");
+        var logEvery = CliOptions.Positive("--log-every", 50, "Print a progress line every this many steps when output is not a terminal.");
+        var minutes = CliOptions.NonNegative("--minutes", 0, "Stop (with a checkpoint) after this many minutes; 0 means no time limit.");
+        var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out: same step, EMA weights and optimizer state." };
+        var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
+        var device = CliOptions.Device();
+        var command = new Command("train", "Train the MNIST DiT.")
+        {
+            data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, logEvery,
+            minutes, resume, skipNonFinite, device,
+        };
+        CommandAction.Set(command, parse =>
+        {
+            CliOptions.ToDevice(parse.GetValue(device)!);
+            string dataDir = parse.GetValue(data)!, outDir = parse.GetValue(output)!;
+            CliOptions.RequireDirectory(dataDir, "--data");
+            if (parse.GetValue(emaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
+
+            Console.WriteLine($"[train] loading {dataDir}");
+            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional));
+            if (images.ClassNames.Count != MnistDit.Classes)
+                throw new CommandLineException($"--data {dataDir}: found {images.ClassNames.Count} class folders, the model has {MnistDit.Classes} (0..9).");
+            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes");
+
+            var model = new MnistDiffusion();
+            var reporter = new ProgressReporter(parse.GetValue(logEvery));
+            var options = new TrainingOptions
+            {
+                Steps = parse.GetValue(steps),
+                BatchSize = parse.GetValue(batchSize),
+                LearningRate = parse.GetValue(learningRate),
+                WeightDecay = parse.GetValue(weightDecay),
+                EmaDecay = parse.GetValue(emaDecay),
+                GradClip = parse.GetValue(gradClip) > 0 ? parse.GetValue(gradClip) : null,
+                Seed = parse.GetValue(seed),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                LogEvery = parse.GetValue(logEvery),
+                OutputDir = outDir,
+                Resume = parse.GetValue(resume),
+                Device = parse.GetValue(device)!,
+                SkipNonFiniteSteps = parse.GetValue(skipNonFinite),
+                OnProgress = reporter.Report,
+            };
+            options.Validate();
+
+            using var budget = new CancellationTokenSource();
+            if (parse.GetValue(minutes) > 0) budget.CancelAfter(TimeSpan.FromMinutes(parse.GetValue(minutes)));
+            var result = new Trainer(model, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
+
+            string curve = Path.Combine(outDir, "loss.png");
+            LossCurve.Write(result.Losses, curve, $"MnistDiffusion training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
+            File.WriteAllLines(Path.Combine(outDir, "loss.csv"), ["step,loss", .. LossLines(result.Losses)]);
+            Console.WriteLine(result.Cancelled
+                ? $"[train] time budget reached at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
+                : $"[train] finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
+            Console.WriteLine($"[train] {result.ImagesPerSecond:F1} images/s over {result.Elapsed}; loss curve {curve}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string[] LossLines(System.Collections.Generic.IReadOnlyList<double> losses)
+    {
+        var lines = new string[losses.Count];
+        for (int i = 0; i < losses.Count; i++) lines[i] = FormattableString.Invariant($"{i + 1},{losses[i]:R}");
+        return lines;
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using System.CommandLine;
+using Examples.Mnist.Commands;
+
+namespace Examples.Mnist;
+
+/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, bench.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Train and sample the class-conditional MNIST Diffusion Transformer declared in MnistDiffusion.cs.")
+        {
+            PrepareDataCommand.Create(),
+            TrainCommand.Create(),
+            SampleCommand.Create(),
+            TrainClassifierCommand.Create(),
+            EvaluateCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
+}
