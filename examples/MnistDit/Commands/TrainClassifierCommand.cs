@@ -15,7 +15,7 @@ internal static class TrainClassifierCommand
     {
         var data = CliOptions.RequiredPath("--data", "The prepared MNIST folder holding train/ and test/ (data/mnist after setup).");
         var output = CliOptions.RequiredPath("--out", $"Folder to write {FileName} into.");
-        var epochs = CliOptions.Positive("--epochs", 3, "Passes over the training digits.");
+        var epochs = CliOptions.Positive("--epochs", 5, "Passes over the training digits.");
         var seed = CliOptions.Seed();
         var command = new Command("train-classifier", "Train the MNIST classifier that scores generated digits.") { data, output, epochs, seed };
         CommandAction.Set(command, parse =>
