@@ -3,29 +3,14 @@ namespace Diffusion.Generators.Tests;
 /// <summary>Declarations the tests feed the generator.</summary>
 internal static class Sources
 {
-    /// <summary>The MNIST example: a class-conditional DiT with DDPM and DDIM and classifier-free guidance.</summary>
-    public const string Mnist = """
-        using Diffusion.Dsl;
+    /// <summary>
+    /// The MNIST example's own declaration file (examples/MnistDit/MnistDiffusion.cs), read from the source tree so the
+    /// snapshots pin exactly what the example compiles: a class-conditional DiT with DDPM, DDIM and classifier-free guidance.
+    /// </summary>
+    public static string Mnist { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistDiffusion.cs"));
 
-        namespace Examples.Mnist;
-
-        /// <summary>The cosine schedule over 1000 steps.</summary>
-        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
-        public partial class MnistSchedule;
-
-        /// <summary>A small class-conditional DiT for 28 x 28 digits.</summary>
-        [DiffusionTransformer(InputSize = 28, InChannels = 1)]
-        [Patchify(PatchSize = 4, Width = 192)]
-        [LabelEmbedding(Classes = 10, DropRate = 0.1)]
-        [AdaLnZeroBlocks(Depth = 6, Heads = 3)]
-        public partial class MnistDit;
-
-        /// <summary>The MNIST diffusion model.</summary>
-        [DiffusionModel(typeof(MnistSchedule), typeof(MnistDit), Predicts = Prediction.Noise)]
-        [Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
-        [ClassifierFreeGuidance(Scale = 4.0)]
-        public partial class MnistDiffusion;
-        """;
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", ".."));
 
     /// <summary>An unconditional DiT-S/2 on 32 x 32 x 4 latents with a linear schedule.</summary>
     public const string LatentDitS2 = """
