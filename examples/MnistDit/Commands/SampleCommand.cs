@@ -16,17 +16,18 @@ internal static class SampleCommand
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
         var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to digit, as a PNG strip." };
-        var perClass = CliOptions.Positive("--per-class", 10, "Samples per digit (one row per digit).");
+        var count = CliOptions.Positive("--count", 100, "Number of samples, a multiple of 10: row i of the grid holds count / 10 samples of digit i.");
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the 1000 training steps (1..1000).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
         var guidance = CliOptions.NonNegative("--guidance", MnistDiffusion.DefaultGuidanceScale, "Classifier-free guidance weight w (1 = none).");
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
-        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, perClass, sampler, steps, eta, guidance, seed, device };
+        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, count, sampler, steps, eta, guidance, seed, device };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            if (parse.GetValue(count) % MnistDit.Classes != 0) throw new CommandLineException($"--count {parse.GetValue(count)} must be a multiple of {MnistDit.Classes}: one row per digit.");
             if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
             var model = new MnistDiffusion();
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
@@ -36,7 +37,7 @@ internal static class SampleCommand
 
             var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
-            using var images = ClassGrid.Sample(model, parse.GetValue(sampler), parse.GetValue(perClass), parse.GetValue(steps),
+            using var images = ClassGrid.Sample(model, parse.GetValue(sampler), parse.GetValue(count) / MnistDit.Classes, parse.GetValue(steps),
                 parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, strip: snapshots);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             ImageGrid.Write(images, parse.GetValue(output)!, rows: MnistDit.Classes, upscale: 2);
