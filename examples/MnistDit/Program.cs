@@ -4,7 +4,7 @@ using Examples.Mnist.Commands;
 
 namespace Examples.Mnist;
 
-/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, bench.</summary>
+/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, bench, release.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -17,6 +17,7 @@ public static class Program
             TrainClassifierCommand.Create(),
             EvaluateCommand.Create(),
             BenchCommand.Create(),
+            ReleaseCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
