@@ -16,7 +16,7 @@ internal static class ClassGrid
     /// <paramref name="stripFrames"/> snapshots of the first sample, from noise to image.
     /// </summary>
     public static Tensor Sample(MnistDiffusion model, SamplerKind sampler, int perClass, int steps, double eta, double guidance,
-        long seed, Device device, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10)
+        long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10)
     {
         using var scope = NewDisposeScope();
         int total = MnistDit.Classes * perClass;
@@ -27,7 +27,7 @@ internal static class ClassGrid
         {
             int count = Math.Min(batchSize, total - start);
             var batchLabels = labels.narrow(0, start, count).to(device);
-            var request = new SampleRequest(count, batchLabels, steps, eta, guidance);
+            var request = new SampleRequest(count, batchLabels, steps, eta, guidance) { Thresholding = thresholding, DynamicPercentile = percentile };
             Action<int, Tensor>? onStep = null;
             if (strip is not null && start == 0)
             {

@@ -45,6 +45,20 @@ internal static class CliOptions
     public static Option<SamplerKind> Sampler() =>
         new("--sampler") { Description = "ddpm (ancestral) or ddim.", DefaultValueFactory = _ => SamplerKind.Ddim };
 
+    public static Option<Thresholding> Threshold() =>
+        new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen) or none.", DefaultValueFactory = _ => Thresholding.Static };
+
+    public static Option<double> Percentile()
+    {
+        var option = new Option<double>("--percentile") { Description = "Dynamic thresholding's percentile p in (0, 1].", DefaultValueFactory = _ => 0.995 };
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value > 0 && value <= 1)) result.AddError("--percentile must be in (0, 1].");
+        });
+        return option;
+    }
+
     /// <summary>The TorchSharp device for a --device value, with a clear error when CUDA is asked for but absent.</summary>
     public static torch.Device ToDevice(string name)
     {

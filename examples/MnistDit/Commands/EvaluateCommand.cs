@@ -20,11 +20,13 @@ internal static class EvaluateCommand
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..1000).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
         var guidance = CliOptions.NonNegative("--guidance", MnistDiffusion.DefaultGuidanceScale, "Classifier-free guidance weight w (1 = none).");
+        var threshold = CliOptions.Threshold();
+        var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var command = new Command("evaluate", "Score a checkpoint: the share of its digits classified as the intended digit.")
         {
-            checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, seed, device,
+            checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, threshold, percentile, seed, device,
         };
         CommandAction.Set(command, parse =>
         {
@@ -39,11 +41,11 @@ internal static class EvaluateCommand
 
             int n = parse.GetValue(perClass);
             using var samples = ClassGrid.Sample(model, parse.GetValue(sampler), n, parse.GetValue(steps), parse.GetValue(eta),
-                parse.GetValue(guidance), parse.GetValue(seed), target);
+                parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile));
             using var intended = arange(MnistDit.Classes, dtype: ScalarType.Int64).repeat_interleave(n);
             double share = SampleQuality.ShareMatchingLabel(classifier, samples.clamp(-1, 1), intended);
             Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {samples.shape[0]} digits classified as their intended digit " +
-                              $"({parse.GetValue(sampler)}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, seed {parse.GetValue(seed)})");
+                              $"({parse.GetValue(sampler)}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding, seed {parse.GetValue(seed)})");
             return 0;
         });
         return command;

@@ -21,9 +21,11 @@ internal static class SampleCommand
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the 1000 training steps (1..1000).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
         var guidance = CliOptions.NonNegative("--guidance", MnistDiffusion.DefaultGuidanceScale, "Classifier-free guidance weight w (1 = none).");
+        var threshold = CliOptions.Threshold();
+        var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
-        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, count, sampler, steps, eta, guidance, seed, device };
+        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
@@ -33,12 +35,12 @@ internal static class SampleCommand
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
             CheckpointStore.LoadForSampling(model, resolved);
             model.Network.to(target);
-            Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}");
+            Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding");
 
             var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
             using var images = ClassGrid.Sample(model, parse.GetValue(sampler), parse.GetValue(count) / MnistDit.Classes, parse.GetValue(steps),
-                parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, strip: snapshots);
+                parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             ImageGrid.Write(images, parse.GetValue(output)!, rows: MnistDit.Classes, upscale: 2);
             Console.WriteLine($"[sample] wrote {parse.GetValue(output)} ({images.shape[0]} digits in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");

@@ -14,6 +14,7 @@ internal static class Names
     public const string Float32 = "global::TorchSharp.torch.ScalarType.Float32";
     public const string NoiseSchedule = "global::Diffusion.Runtime.Schedules.NoiseSchedule";
     public const string RuntimeModels = "global::Diffusion.Runtime.Models";
+    public const string RuntimeSampling = "global::Diffusion.Runtime.Sampling";
     public const string Dsl = "global::Diffusion.Dsl";
     public const string Math = "global::System.Math";
 }

@@ -17,7 +17,7 @@ internal static class ParameterizationEmitter
         w.Lines(
             "/// <summary>",
             "/// The parameterization hub of " + m.Type.Name + " (SCOPE section 4): the network predicts the " + Describe(m.Predicts) + ".",
-            "/// Every sampler and the loss go through these two methods only.",
+            "/// Every sampler and the loss go through these methods only.",
             "/// </summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
         w.Lines(
@@ -37,6 +37,15 @@ internal static class ParameterizationEmitter
                 break;
         }
         w.Close();
+        w.Line();
+        w.Lines(
+            "/// <summary>",
+            "/// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise consistent with a",
+            "/// thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).",
+            "/// </summary>",
+            GeneratedCodeAttribute + "\"" + Version + "\")]",
+            "public static " + Tensor + " NoiseFromCleanSample(" + Tensor + " x, " + Tensor + " cleanSample, double sqrtAlphaBar, double sqrtOneMinusAlphaBar) =>",
+            "    (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;");
         w.Line();
         w.Lines(
             "/// <summary>What the network is trained to output for clean data x_0 noised with eps.</summary>",

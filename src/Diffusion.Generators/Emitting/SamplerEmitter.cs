@@ -55,7 +55,7 @@ internal static class SamplerEmitter
             "/// x               x_t, the current sample (Count, C, H, W)",
             "/// t               tau_i for every sample, the timestep the network sees",
             "/// noise           eps_theta(x_t, t)" + (m.HasGuidance ? ", guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))" : ""),
-            "/// cleanSample     x0_hat, the predicted x_0");
+            "/// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says");
         if (ddim)
         {
             w.Lines(
@@ -135,33 +135,41 @@ internal static class SamplerEmitter
             "",
             "// 5. (eps, x0_hat) from the parameterization hub",
             "var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each",
-            "");
+            "",
+            "// 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)",
+            "if (request.Thresholding != " + Dsl + ".Thresholding.None)");
+        w.Open();
+        w.Line("cleanSample = " + RuntimeSampling + ".CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)");
+        if (ddim)
+            w.Line("noise = NoiseFromCleanSample(x, cleanSample, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // eps consistent with the thresholded x0_hat");
+        w.Close();
+        w.Line("");
         if (ddim)
         {
             w.Lines(
-                "// 6. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)",
+                "// 7. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)",
                 "double alphaBar = process.AlphasCumprod[i];",
                 "double alphaBarPrev = process.AlphasCumprodPrev[i];",
                 "double sigma = request.Eta * " + Math + ".Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * " + Math + ".Sqrt(1.0 - alphaBar / alphaBarPrev);",
                 "",
-                "// 7. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)",
+                "// 8. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)",
                 "var next = " + Math + ".Sqrt(alphaBarPrev) * cleanSample + " + Math + ".Sqrt(" + Math + ".Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (Count, C, H, W)",
                 "if (sigma > 0 && i > 0) next = next + sigma * " + Torch + ".randn(x.shape, generator: generator, device: device);    // + sigma_t z");
         }
         else
         {
             w.Lines(
-                "// 6. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)",
+                "// 7. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)",
                 "var mean = process.PosteriorMeanCoef1[i] * cleanSample + process.PosteriorMeanCoef2[i] * x;    // (Count, C, H, W)",
                 "",
-                "// 7. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)",
+                "// 8. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)",
                 "var next = i > 0",
                 "    ? mean + " + Math + ".Sqrt(process.PosteriorVariance[i]) * " + Torch + ".randn(x.shape, generator: generator, device: device)",
                 "    : mean;    // (Count, C, H, W)");
         }
         w.Lines(
             "",
-            "// 8. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
+            "// 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
             "next.MoveToOuterDisposeScope();",
             "x.Dispose();",
             "x = next;",

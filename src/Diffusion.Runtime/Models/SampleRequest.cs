@@ -11,12 +11,23 @@ namespace Diffusion.Runtime.Models;
 /// <param name="GuidanceScale">Classifier-free guidance weight w (Ho and Salimans 2022): 1 is the conditional model alone.</param>
 public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps = 50, double Eta = 0.0, double GuidanceScale = 1.0)
 {
+    /// <summary>
+    /// What the sampler does to x0_hat at every step: static clipping to [-1, 1] by default (as improved-diffusion's
+    /// clip_denoised and diffusers' clip_sample), none, or Imagen's dynamic thresholding.
+    /// </summary>
+    public Diffusion.Dsl.Thresholding Thresholding { get; init; } = Diffusion.Dsl.Thresholding.Static;
+
+    /// <summary>The percentile p of dynamic thresholding, in (0, 1] (Imagen uses 0.995).</summary>
+    public double DynamicPercentile { get; init; } = Sampling.CleanSampleThreshold.DefaultPercentile;
+
     /// <summary>Checks the request against a model with T training steps; throws with the offending option's name.</summary>
     public void Validate(int timesteps, int? classes)
     {
         if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), $"count = {Count}; sample at least one image.");
         if (Steps < 1 || Steps > timesteps)
             throw new ArgumentOutOfRangeException(nameof(Steps), $"steps = {Steps}; use 1..{timesteps} (the model's training timesteps).");
+        if (!(DynamicPercentile > 0 && DynamicPercentile <= 1))
+            throw new ArgumentOutOfRangeException(nameof(DynamicPercentile), $"percentile = {DynamicPercentile}; use a value in (0, 1].");
         if (Eta < 0) throw new ArgumentOutOfRangeException(nameof(Eta), $"eta = {Eta}; use eta >= 0.");
         if (Labels is not null && classes is null)
             throw new ArgumentException("labels were given but the model is unconditional.", nameof(Labels));

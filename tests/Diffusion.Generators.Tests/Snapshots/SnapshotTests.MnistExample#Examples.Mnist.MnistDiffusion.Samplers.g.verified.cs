@@ -18,7 +18,7 @@ partial class MnistDiffusion
     /// x               x_t, the current sample (Count, C, H, W)
     /// t               tau_i for every sample, the timestep the network sees
     /// noise           eps_theta(x_t, t), guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))
-    /// cleanSample     x0_hat, the predicted x_0
+    /// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says
     /// mean            mu~_t = PosteriorMeanCoef1[i] x0_hat + PosteriorMeanCoef2[i] x_t (Ho et al. 2020, Eq. 7)
     /// variance        beta~_t = process.PosteriorVariance[i] (Eq. 7)
     /// z               fresh N(0, I) noise from the generator
@@ -59,15 +59,21 @@ partial class MnistDiffusion
             // 5. (eps, x0_hat) from the parameterization hub
             var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each
 
-            // 6. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
+            // 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+            if (request.Thresholding != global::Diffusion.Dsl.Thresholding.None)
+            {
+                cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
+            }
+
+            // 7. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
             var mean = process.PosteriorMeanCoef1[i] * cleanSample + process.PosteriorMeanCoef2[i] * x;    // (Count, C, H, W)
 
-            // 7. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)
+            // 8. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)
             var next = i > 0
                 ? mean + global::System.Math.Sqrt(process.PosteriorVariance[i]) * global::TorchSharp.torch.randn(x.shape, generator: generator, device: device)
                 : mean;    // (Count, C, H, W)
 
-            // 8. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -90,7 +96,7 @@ partial class MnistDiffusion
     /// x               x_t, the current sample (Count, C, H, W)
     /// t               tau_i for every sample, the timestep the network sees
     /// noise           eps_theta(x_t, t), guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))
-    /// cleanSample     x0_hat, the predicted x_0
+    /// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says
     /// alphaBar        abar_t = process.AlphasCumprod[i]
     /// alphaBarPrev    abar_{t-1} = process.AlphasCumprodPrev[i] (1 at the last step)
     /// sigma           sigma_t of Eq. 16
@@ -132,16 +138,23 @@ partial class MnistDiffusion
             // 5. (eps, x0_hat) from the parameterization hub
             var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each
 
-            // 6. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)
+            // 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+            if (request.Thresholding != global::Diffusion.Dsl.Thresholding.None)
+            {
+                cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
+                noise = NoiseFromCleanSample(x, cleanSample, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // eps consistent with the thresholded x0_hat
+            }
+
+            // 7. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)
             double alphaBar = process.AlphasCumprod[i];
             double alphaBarPrev = process.AlphasCumprodPrev[i];
             double sigma = request.Eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-            // 7. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+            // 8. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
             var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (Count, C, H, W)
             if (sigma > 0 && i > 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: device);    // + sigma_t z
 
-            // 8. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;

@@ -5,7 +5,7 @@ namespace Examples.Latent;
 
 /// <summary>
 /// The parameterization hub of LatentDiffusion (SCOPE section 4): the network predicts the noise eps (Ho et al. 2020, Eq. 11).
-/// Every sampler and the loss go through these two methods only.
+/// Every sampler and the loss go through these methods only.
 /// </summary>
 partial class LatentDiffusion
 {
@@ -19,6 +19,14 @@ partial class LatentDiffusion
         var cleanSample = (x - sqrtOneMinusAlphaBar * noise) / sqrtAlphaBar;    // x0_hat = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t) (Ho et al. 2020, Eq. 4 solved for x_0)
         return (noise, cleanSample);
     }
+
+    /// <summary>
+    /// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise consistent with a
+    /// thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public static global::TorchSharp.torch.Tensor NoiseFromCleanSample(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor cleanSample, double sqrtAlphaBar, double sqrtOneMinusAlphaBar) =>
+        (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;
 
     /// <summary>What the network is trained to output for clean data x_0 noised with eps.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
