@@ -5,7 +5,8 @@
 #      loss curve and a grid of what it has learnt so far,
 #   3. samples the reference checkpoint (committed under examples/MnistDit/reference/): a class-conditional grid
 #      (row i holds digit i) and a denoising strip,
-#   4. scores the reference samples with the evaluation classifier (trained on the train split if not yet there).
+#   4. scores the reference samples with the evaluation classifier (examples/MnistDit/evaluation/, trained by
+#      `mnist-dit.sh train-classifier` on the train split; 97.3% on the 997 held-out digits).
 # Everything is written to runs/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +27,9 @@ echo "[demo] 2/3 sampling the reference checkpoint (examples/MnistDit/reference)
 bash scripts/mnist-dit.sh sample --checkpoint examples/MnistDit/reference --sampler ddim --steps 50 --guidance 4 --seed 1 \
   --count 100 --out "$out/reference-grid.png" --strip "$out/reference-strip.png"
 
-echo "[demo] 3/3 scoring the reference samples with the evaluation classifier"
-if [ ! -f runs/classifier/classifier.safetensors ]; then
-  bash scripts/mnist-dit.sh train-classifier --data data/mnist --out runs/classifier
-fi
-bash scripts/mnist-dit.sh evaluate --checkpoint examples/MnistDit/reference --classifier runs/classifier \
-  --sampler ddim --steps 50 --guidance 4 --per-class 50 --seed 2
+echo "[demo] 3/3 scoring 200 reference samples with the evaluation classifier"
+bash scripts/mnist-dit.sh evaluate --checkpoint examples/MnistDit/reference --classifier examples/MnistDit/evaluation \
+  --sampler ddim --steps 50 --guidance 4 --per-class 20 --seed 2
 
 echo "[demo] done: see $out/ (loss curve, grids, strip)"
 ls -1 "$out"
