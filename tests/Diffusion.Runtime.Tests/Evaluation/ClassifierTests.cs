@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Evaluation;
 
+// Seeds and draws from libtorch's process-wide generator: it must not share the process with tests that build modules.
+[Collection(Diffusion.Runtime.Tests.Training.TorchGlobalStateCollection.Name)]
 public sealed class ClassifierTests
 {
     /// <summary>
