@@ -11,9 +11,10 @@ namespace Diffusion.Runtime.Tests.Samplers;
 /// Derivation: per component, (x_0, eps) given x_t is jointly Gaussian, so
 ///   E_k[eps | x_t] = sqrt(1 - abar) (x_t - sqrt(abar) mu_k) / (abar s^2 + 1 - abar),
 /// and the mixture weights each component by its responsibility r_k(x_t) proportional to N(x_t; sqrt(abar) mu_k, v I).
-/// A label y in 0..K-1 selects component y (the conditional oracle); the null label, or no labels, gives the mixture.
+/// A label y in 0..K-1 selects component y (the conditional oracle); any other label (the null label), or no labels,
+/// gives the mixture.
 /// </summary>
-public sealed class GaussianOracle(NoiseSchedule schedule, double[] means, double std, long nullLabel = -1)
+public sealed class GaussianOracle(NoiseSchedule schedule, double[] means, double std)
 {
     public Denoiser Denoiser => Predict;
 
@@ -51,7 +52,6 @@ public sealed class GaussianOracle(NoiseSchedule schedule, double[] means, doubl
                 var pick = (labels == k).reshape(ShapeLike(x, rank));
                 result = where(pick, perComponent[k], result);
             }
-            if (nullLabel < 0 && (labels < 0).any().item<bool>()) throw new InvalidOperationException("negative label");
         }
         return result.to(x.dtype).MoveToOuterDisposeScope();
     }

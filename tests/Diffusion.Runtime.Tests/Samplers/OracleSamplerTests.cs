@@ -77,7 +77,7 @@ public class OracleSamplerTests
     {
         var model = new TinyGuidedModel();
         double[] means = [-0.1, 0.1];
-        var oracle = new GaussianOracle(model.Schedule, means, 0.5, nullLabel: TinyLabelledDit.NullLabel);
+        var oracle = new GaussianOracle(model.Schedule, means, 0.5);
         var shares = new double[3];
         double[] weights = [0.0, 1.0, 3.0];
         for (int k = 0; k < weights.Length; k++)
