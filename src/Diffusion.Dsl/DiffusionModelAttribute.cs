@@ -33,4 +33,16 @@ public sealed class DiffusionModelAttribute : Attribute
 
     /// <summary>What the network outputs (SCOPE section 4).</summary>
     public Prediction Predicts { get; set; } = Prediction.Noise;
+
+    /// <summary>The reverse-process variance (SCOPE section 3); <see cref="ReverseVariance.Learned"/> needs a network declared with <c>LearnSigma = true</c>.</summary>
+    public ReverseVariance Variance { get; set; } = ReverseVariance.FixedSmall;
+
+    /// <summary>What training minimises: L_simple, the hybrid objective, or the variational bound.</summary>
+    public Objective Objective { get; set; } = Objective.Simple;
+
+    /// <summary>The weighting of the squared error in <see cref="Objective.Simple"/> and <see cref="Objective.Hybrid"/>.</summary>
+    public LossWeighting Weighting { get; set; } = LossWeighting.Noise;
+
+    /// <summary>gamma of <see cref="LossWeighting.MinSnr"/> (Hang et al. 2023 use 5); positive.</summary>
+    public double MinSnrGamma { get; set; } = 5.0;
 }

@@ -26,4 +26,11 @@ public sealed class DiffusionTransformerAttribute : Attribute
 
     /// <summary>Channels of the input (1 for MNIST, 3 for RGB, 4 for Stable Diffusion latents).</summary>
     public int InChannels { get; set; }
+
+    /// <summary>
+    /// Whether the network also outputs the variance values v of a learned reverse variance (the reference DiT's
+    /// <c>learn_sigma</c>): the output then has 2C channels, the prediction first. Pair it with
+    /// <c>Variance = ReverseVariance.Learned</c> on the <see cref="DiffusionModelAttribute"/>.
+    /// </summary>
+    public bool LearnSigma { get; set; }
 }

@@ -22,4 +22,12 @@ public sealed class NoiseScheduleAttribute : Attribute
 
     /// <summary>T, the number of training timesteps (positive). The network sees t in 0..T-1.</summary>
     public int Timesteps { get; set; } = 1000;
+
+    /// <summary>
+    /// Rescales the schedule so that abar_T = 0, a zero terminal signal-to-noise ratio (Lin et al. 2024, "Common Diffusion
+    /// Noise Schedules and Sample Steps are Flawed", Algorithm 1): sqrt(abar_t) is shifted and scaled so that its first
+    /// value is kept and its last is 0. The model then sees pure noise at t = T, as sampling starts from; predict
+    /// <see cref="Prediction.Velocity"/> or <see cref="Prediction.CleanSample"/>, since x0_hat from eps is undefined there.
+    /// </summary>
+    public bool ZeroTerminalSnr { get; set; }
 }

@@ -14,4 +14,10 @@ public enum ScheduleKind
     /// s = 0.008, beta_t = 1 - abar(t) / abar(t - 1) clipped to at most 0.999.
     /// </summary>
     Cosine = 1,
+
+    /// <summary>
+    /// Latent diffusion's schedule (Rombach et al. 2022; diffusers' "scaled_linear"): sqrt(beta) linear from sqrt(0.00085)
+    /// to sqrt(0.012) over T steps, beta its square. For T = 1000 it ends at sqrt(abar_T) = 0.0683 (Lin et al. 2024, Sec. 3.1).
+    /// </summary>
+    ScaledLinear = 2,
 }

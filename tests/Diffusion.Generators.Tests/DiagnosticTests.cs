@@ -310,6 +310,144 @@ public class DiagnosticTests
         Assert.Equal(new[] { "T.S.Schedule.g.cs" }, result.GeneratedTrees.Select(t => System.IO.Path.GetFileName(t.FilePath)));
     }
 
+    private const string SigmaNetwork = """
+        [DiffusionTransformer(InputSize = 8, InChannels = 1, LearnSigma = true)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class L;
+
+        """;
+
+    [Fact]
+    public void DDSL015_LearnedVarianceOnANetworkWithoutSigma()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + """
+            [DiffusionModel(typeof(S), typeof(N), {|DDSL015:Variance = ReverseVariance.Learned|}, Objective = Objective.Hybrid)]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("add LearnSigma = true to [DiffusionTransformer] on 'N'", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void DDSL015_SigmaOutputWithAFixedVariance()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + SigmaNetwork + """
+            [DiffusionModel(typeof(S), {|DDSL015:typeof(L)|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("'L' declares LearnSigma = true", diagnostics.Single().GetMessage());
+        Assert.Empty(RunPlain(Schedule + SigmaNetwork + """
+            [DiffusionModel(typeof(S), typeof(L))]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """).GeneratedTrees.Where(t => t.FilePath.Contains("T.D.")));
+    }
+
+    [Fact]
+    public void DDSL016_LearnedVarianceWithTheSimpleObjective()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + SigmaNetwork + """
+            [DiffusionModel(typeof(S), typeof(L), {|DDSL016:Variance = ReverseVariance.Learned|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("get no gradient", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void DDSL016_HybridObjectiveWithAFixedVariance()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + """
+            [DiffusionModel(typeof(S), typeof(N), {|DDSL016:Objective = Objective.Hybrid|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("trains nothing", diagnostics.Single().GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Noise", "TruncatedSnr", "max(SNR(t), 1) / SNR(t)")]
+    [InlineData("Noise", "CleanSample", "1 / SNR(t)")]
+    [InlineData("Noise", "Velocity", "(SNR(t) + 1) / SNR(t)")]
+    [InlineData("Score", "CleanSample", "1 / (SNR(t) (SNR(t) + 1))")]
+    public void DDSL017_WeightingUnboundedForThePrediction(string prediction, string weighting, string ratio)
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + $$"""
+            [DiffusionModel(typeof(S), typeof(N), Predicts = Prediction.{{prediction}}, {|DDSL017:Weighting = LossWeighting.{{weighting}}|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("multiplies its squared error by " + ratio, diagnostics.Single().GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Velocity", "TruncatedSnr")]
+    [InlineData("CleanSample", "TruncatedSnr")]
+    [InlineData("Velocity", "CleanSample")]
+    [InlineData("Noise", "MinSnr")]
+    [InlineData("Score", "Noise")]
+    public void BoundedWeightingsAreAccepted(string prediction, string weighting)
+    {
+        var result = RunPlain(Schedule + GoodNetwork + $$"""
+            [DiffusionModel(typeof(S), typeof(N), Predicts = Prediction.{{prediction}}, Weighting = LossWeighting.{{weighting}})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.GeneratedTrees, t => t.FilePath.EndsWith("T.D.Loss.g.cs"));
+    }
+
+    [Theory]
+    [InlineData("Noise")]
+    [InlineData("Score")]
+    public void DDSL018_NoisePredictionWithAZeroTerminalSnr(string prediction)
+    {
+        var diagnostics = Markup.Verify(Wrap($$"""
+            [NoiseSchedule(ScheduleKind.ScaledLinear, ZeroTerminalSnr = true)]
+            public partial class Z;
+
+            """ + GoodNetwork + $$"""
+            [DiffusionModel(typeof(Z), typeof(N), {|DDSL018:Predicts = Prediction.{{prediction}}|})]
+            [Sampler(SamplerKind.Ddim)]
+            public partial class D;
+            """));
+        Assert.Contains("divides by sqrt(abar_T) = 0", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void MinSnrGammaWithoutMinSnrWeightingConflicts()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + """
+            [DiffusionModel(typeof(S), typeof(N), {|DDSL008:MinSnrGamma = 3.0|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("set Weighting = LossWeighting.MinSnr", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void WeightingWithTheVariationalBoundConflicts()
+    {
+        var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + """
+            [DiffusionModel(typeof(S), typeof(N), Objective = Objective.VariationalBound, {|DDSL008:Weighting = LossWeighting.MinSnr|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+        Assert.Contains("no squared error to weight", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NonPositiveMinSnrGammaIsOutOfRange()
+    {
+        Markup.Verify(Wrap(Schedule + GoodNetwork + """
+            [DiffusionModel(typeof(S), typeof(N), Weighting = LossWeighting.MinSnr, {|DDSL003:MinSnrGamma = 0.0|})]
+            [Sampler(SamplerKind.Ddpm)]
+            public partial class D;
+            """));
+    }
+
     [Fact]
     public void EveryDescriptorHasAStableIdAndCategory()
     {
@@ -317,9 +455,9 @@ public class DiagnosticTests
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        Assert.Equal(15, descriptors.Count);
+        Assert.Equal(19, descriptors.Count);
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d => Assert.Equal("Diffusion.Dsl", d.Category));
-        Assert.All(descriptors, d => Assert.Matches("^DDSL(0(0[1-9]|1[0-4])|999)$", d.Id));
+        Assert.All(descriptors, d => Assert.Matches("^DDSL(0(0[1-9]|1[0-8])|999)$", d.Id));
     }
 }

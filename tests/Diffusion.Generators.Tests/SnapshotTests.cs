@@ -18,6 +18,7 @@ public class SnapshotTests
                 "Examples.Mnist.MnistDiffusion.Model.g.cs",
                 "Examples.Mnist.MnistDiffusion.Parameterization.g.cs",
                 "Examples.Mnist.MnistDiffusion.Samplers.g.cs",
+                "Examples.Mnist.MnistDiffusion.VariationalBound.g.cs",
                 "Examples.Mnist.MnistDit.Network.g.cs",
                 "Examples.Mnist.MnistSchedule.Schedule.g.cs",
             },
@@ -29,6 +30,22 @@ public class SnapshotTests
     public void UnconditionalDiTS2Preset()
     {
         var (result, _) = GeneratorHarness.Run(Sources.LatentDitS2);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void VelocityLearnedVarianceHybridMinSnr()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.VelocityLearned);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void CleanSampleFixedLargeVariationalBound()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.CleanSampleBound);
         Assert.Empty(result.Diagnostics);
         Snapshot.Verify(result);
     }

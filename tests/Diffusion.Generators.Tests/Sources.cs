@@ -32,4 +32,55 @@ internal static class Sources
         [Sampler(SamplerKind.Ddim)]
         public partial class LatentDiffusion;
         """;
+
+    /// <summary>
+    /// Velocity prediction with a learned variance and the hybrid objective weighted by min-SNR-5, on a scaled-linear
+    /// schedule rescaled to a zero terminal SNR; class-conditional with classifier-free guidance.
+    /// </summary>
+    public const string VelocityLearned = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Velocity;
+
+        /// <summary>Latent diffusion's schedule with abar_T = 0.</summary>
+        [NoiseSchedule(ScheduleKind.ScaledLinear, Timesteps = 1000, ZeroTerminalSnr = true)]
+        public partial class VelocitySchedule;
+
+        /// <summary>A small DiT that also outputs its variance values.</summary>
+        [DiffusionTransformer(InputSize = 16, InChannels = 3, LearnSigma = true)]
+        [Patchify(PatchSize = 2, Width = 64)]
+        [LabelEmbedding(Classes = 4, DropRate = 0.1)]
+        [AdaLnZeroBlocks(Depth = 2, Heads = 4)]
+        public partial class VelocityDit;
+
+        /// <summary>The model.</summary>
+        [DiffusionModel(typeof(VelocitySchedule), typeof(VelocityDit), Predicts = Prediction.Velocity,
+            Variance = ReverseVariance.Learned, Objective = Objective.Hybrid, Weighting = LossWeighting.MinSnr, MinSnrGamma = 5.0)]
+        [Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+        [ClassifierFreeGuidance(Scale = 3.0)]
+        public partial class VelocityDiffusion;
+        """;
+
+    /// <summary>Clean-sample prediction with the fixed large variance, trained on the variational bound itself.</summary>
+    public const string CleanSampleBound = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Bound;
+
+        /// <summary>The linear DDPM schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Linear, Timesteps = 1000)]
+        public partial class BoundSchedule;
+
+        /// <summary>A small unconditional DiT.</summary>
+        [DiffusionTransformer(InputSize = 8, InChannels = 1)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class BoundDit;
+
+        /// <summary>The model.</summary>
+        [DiffusionModel(typeof(BoundSchedule), typeof(BoundDit), Predicts = Prediction.CleanSample,
+            Variance = ReverseVariance.FixedLarge, Objective = Objective.VariationalBound)]
+        [Sampler(SamplerKind.Ddpm)]
+        public partial class BoundDiffusion;
+        """;
 }

@@ -94,6 +94,30 @@ internal static class DiagnosticDescriptors
         "Diffusion model declares no sampler",
         "'{0}' declares no [Sampler]; add [Sampler(SamplerKind.Ddim)] or [Sampler(SamplerKind.Ddpm)]");
 
+    /// <summary>DDSL015: a learned variance needs the network's variance output, and only it has one.</summary>
+    public static readonly DiagnosticDescriptor VarianceOutputMismatch = Error(
+        "DDSL015",
+        "Reverse variance does not match the network's output",
+        "{0}; {1}");
+
+    /// <summary>DDSL016: the objective must train what is learned, and only that.</summary>
+    public static readonly DiagnosticDescriptor ObjectiveDoesNotFitVariance = Error(
+        "DDSL016",
+        "The objective cannot train this variance",
+        "{0}; {1}");
+
+    /// <summary>DDSL017: the weighting over the prediction's own error weight must stay finite as SNR -> 0.</summary>
+    public static readonly DiagnosticDescriptor WeightingUnboundedForPrediction = Error(
+        "DDSL017",
+        "Loss weighting is unbounded for this prediction",
+        "Weighting = LossWeighting.{0} on a network that predicts {1} multiplies its squared error by {2}, which grows without bound as SNR(t) -> 0 at the noisy end of the schedule; predict Prediction.Velocity or Prediction.CleanSample (Salimans and Ho 2022), or weight by LossWeighting.Noise or LossWeighting.MinSnr");
+
+    /// <summary>DDSL018: with abar_T = 0, x0_hat from a noise or score prediction divides by zero.</summary>
+    public static readonly DiagnosticDescriptor PredictionUndefinedAtZeroTerminalSnr = Error(
+        "DDSL018",
+        "Prediction undefined at a zero terminal SNR",
+        "Predicts = Prediction.{0} with '{1}' (ZeroTerminalSnr = true): x0_hat = {2} divides by sqrt(abar_T) = 0 at t = T; predict Prediction.Velocity (Lin et al. 2024) or Prediction.CleanSample, or remove ZeroTerminalSnr");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

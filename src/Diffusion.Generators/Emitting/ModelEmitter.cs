@@ -7,8 +7,8 @@ using static Diffusion.Generators.Emitting.Names;
 namespace Diffusion.Generators.Emitting;
 
 /// <summary>
-/// Emits the four files of a [DiffusionModel]: Model (network, schedule, description, sampler dispatch),
-/// Parameterization (the one conversion hub), Loss and Samplers.
+/// Emits the five files of a [DiffusionModel]: Model (network, schedule, description, sampler dispatch),
+/// Parameterization (the one conversion hub), Loss, VariationalBound and Samplers.
 /// </summary>
 internal static class ModelEmitter
 {
@@ -17,6 +17,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("Model"), EmitModel(spec));
         yield return (spec.Type.HintName("Parameterization"), ParameterizationEmitter.Emit(spec));
         yield return (spec.Type.HintName("Loss"), LossEmitter.Emit(spec));
+        yield return (spec.Type.HintName("VariationalBound"), VariationalBoundEmitter.Emit(spec));
         yield return (spec.Type.HintName("Samplers"), SamplerEmitter.Emit(spec));
     }
 
@@ -41,7 +42,8 @@ internal static class ModelEmitter
             "/// <code>",
             "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
             "/// network   " + n.Type.Name + ": DiT on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
-            "/// predicts  " + m.Predicts,
+            "/// predicts  " + m.Predicts + ", variance " + m.Variance,
+            "/// objective " + m.Objective + (m.Objective == ObjectiveValue.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == WeightingValue.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
             "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
             "/// </code>",
             "/// </summary>");
@@ -69,6 +71,9 @@ internal static class ModelEmitter
             "public " + network + " Network { get; }",
             "",
             Nn + ".Module " + RuntimeModels + ".IDiffusionModel.Network => Network;",
+            "",
+            "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>",
+            "public " + Tensor + " Denoise(" + Tensor + " x, " + Tensor + " t, " + Tensor + "? labels) => Network.call(x, t, labels);",
             "",
             "/// <summary>The training noise schedule.</summary>",
             "public " + NoiseSchedule + " Schedule { get; } = " + schedule + ".Create();",
@@ -101,7 +106,10 @@ internal static class ModelEmitter
                 "        [\"label_drop_rate\"] = " + network + ".LabelDropRate,");
         }
         w.Lines(
-            "    }));",
+            "    }),",
+            "    Variance: " + Dsl + ".ReverseVariance." + m.Variance + ",",
+            "    Objective: " + Dsl + ".Objective." + m.Objective + ",",
+            "    Weighting: " + Dsl + ".LossWeighting." + m.Weighting + ");",
             "",
             "/// <summary>Runs a declared sampler (" + samplers + ").</summary>",
             "public " + Tensor + " Sample(" + Dsl + ".SamplerKind sampler, " + RuntimeModels + ".SampleRequest request, " + Generator + " generator, " + RuntimeModels + ".Denoiser? denoiser = null, global::System.Action<int, " + Tensor + ">? onStep = null) => sampler switch",

@@ -24,7 +24,7 @@ internal static class NetworkEmitter
             "/// The Diffusion Transformer (Peebles and Xie 2023, \"Scalable Diffusion Models with Transformers\") declared on",
             "/// " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + " inputs" + (n.Preset is null ? "" : " as " + n.Preset) + ":",
             "/// <code>",
-            "/// Patchify p=" + Int(n.PatchSize) + " -> " + Int(n.Depth) + " x adaLN-Zero(width " + Int(n.Width) + ", " + Int(n.Heads) + " heads) -> FinalLayer -> Unpatchify",
+            "/// Patchify p=" + Int(n.PatchSize) + " -> " + Int(n.Depth) + " x adaLN-Zero(width " + Int(n.Width) + ", " + Int(n.Heads) + " heads) -> FinalLayer -> Unpatchify" + (n.LearnSigma ? " (prediction + variance values)" : ""),
             "/// </code>",
             "/// " + Int(n.Tokens) + " tokens of width " + Int(n.Width) + "; timestep embedding of " + Int(n.FrequencyDim) + " frequencies; " + (labelled
                 ? "class-label embedding of " + Int(n.Classes) + " classes plus the null label " + Int(n.Classes) + " (dropped with rate " + Double(n.LabelDropRate) + " by the training loss)."
@@ -38,7 +38,10 @@ internal static class NetworkEmitter
         // Constants.
         Const(w, "Height and width of the input.", "InputSize", Int(n.InputSize));
         Const(w, "Channels C of the input.", "InChannels", Int(n.InChannels));
-        Const(w, "Channels of the output: the predicted noise has the input's shape.", "OutChannels", "InChannels");
+        if (n.LearnSigma)
+            Const(w, "Channels of the output: the prediction (C) then the variance values v (C) of a learned variance (learn_sigma).", "OutChannels", "2 * InChannels");
+        else
+            Const(w, "Channels of the output: the prediction has the input's shape.", "OutChannels", "InChannels");
         Const(w, "p, the side of a patch.", "PatchSize", Int(n.PatchSize));
         Const(w, "D, the hidden width of every token.", "Width", Int(n.Width));
         Const(w, "Number of adaLN-Zero blocks.", "Depth", Int(n.Depth));
@@ -90,7 +93,7 @@ internal static class NetworkEmitter
         // forward
         w.Lines(
             "/// <summary>",
-            "/// The model output (the predicted noise) for x (N, C, H, W) at training timesteps t (N, int64)" + (labelled ? " with labels y (N, int64;" : "") + (labelled ? " <see cref=\"NullLabel\"/> for the unconditional pass)." : "; y must be null."),
+            "/// The model output (N, " + (n.LearnSigma ? "2C" : "C") + ", H, W) " + (n.LearnSigma ? "(the prediction, then the variance values) " : "") + "for x (N, C, H, W) at training timesteps t (N, int64)" + (labelled ? " with labels y (N, int64;" : "") + (labelled ? " <see cref=\"NullLabel\"/> for the unconditional pass)." : "; y must be null."),
             "/// </summary>");
         w.Open("public override " + Tensor + " forward(" + Tensor + " x, " + Tensor + " t, " + Tensor + "? y)");
         if (labelled)
@@ -108,8 +111,8 @@ internal static class NetworkEmitter
                 ? "var c = t_embedder.call(t) + y_embedder.call(y);         // (N, D): the conditioning c = t_emb + y_emb (Sec. 3.2)"
                 : "var c = t_embedder.call(t);                              // (N, D): the conditioning c = t_emb (Sec. 3.2)",
             "foreach (var block in blocks) h = block.call(h, c);      // (N, T, D)",
-            "h = final_layer.call(h, c);                              // (N, T, p * p * C)",
-            "var output = Unpatchify(h);                              // (N, C, H, W)",
+            "h = final_layer.call(h, c);                              // (N, T, p * p * " + (n.LearnSigma ? "2C" : "C") + ")",
+            "var output = Unpatchify(h);                              // (N, " + (n.LearnSigma ? "2C" : "C") + ", H, W)",
             "return output.MoveToOuterDisposeScope();");
         w.Close();
         w.Line();

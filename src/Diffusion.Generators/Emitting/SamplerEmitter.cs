@@ -31,19 +31,19 @@ internal static class SamplerEmitter
         var network = m.Network.Type.FullName;
         var schedule = m.Schedule.Type.FullName;
         bool ddim = kind == SamplerKindValue.Ddim;
+        var channels = m.LearnsVariance ? "2C" : "C";
         w.Line("/// <summary>");
         if (ddim)
         {
             w.Lines(
-                "/// DDIM (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z with",
-                "/// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), on request.Steps evenly spaced",
-                "/// training steps. eta = 0 is deterministic; eta = 1 matches DDPM.");
+                "/// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref=\"DdimStep\"/> per step;",
+                "/// eta = 0 is deterministic, eta = 1 matches DDPM.");
         }
         else
         {
             w.Lines(
-                "/// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2): x_{t-1} = mu~_t(x_t, x0_hat) + sqrt(beta~_t) z, no noise at the",
-                "/// last step, on request.Steps evenly spaced training steps (the respaced process of improved-diffusion).");
+                "/// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) on request.Steps evenly spaced training steps (the respaced",
+                "/// process of improved-diffusion), one <see cref=\"DdpmStep\"/> per step.");
         }
         w.Lines(
             "/// Returns x_0 samples (Count, C, H, W).",
@@ -51,26 +51,10 @@ internal static class SamplerEmitter
             "/// <remarks>",
             "/// Notation (code = paper):",
             "/// <code>",
-            "/// process         the respaced process on tau_1 &lt; ... &lt; tau_S; step i stands for training timestep tau_i = TimestepMap[i]",
+            "/// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits",
             "/// x               x_t, the current sample (Count, C, H, W)",
-            "/// t               tau_i for every sample, the timestep the network sees",
-            "/// noise           eps_theta(x_t, t)" + (m.HasGuidance ? ", guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))" : ""),
-            "/// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says");
-        if (ddim)
-        {
-            w.Lines(
-                "/// alphaBar        abar_t = process.AlphasCumprod[i]",
-                "/// alphaBarPrev    abar_{t-1} = process.AlphasCumprodPrev[i] (1 at the last step)",
-                "/// sigma           sigma_t of Eq. 16");
-        }
-        else
-        {
-            w.Lines(
-                "/// mean            mu~_t = PosteriorMeanCoef1[i] x0_hat + PosteriorMeanCoef2[i] x_t (Ho et al. 2020, Eq. 7)",
-                "/// variance        beta~_t = process.PosteriorVariance[i] (Eq. 7)");
-        }
-        w.Lines(
-            "/// z               fresh N(0, I) noise from the generator",
+            "/// step, previous  tau_i and tau_{i-1} (-1 after the last step)",
+            "/// output          the network output at (x_t, tau_i)" + (m.HasGuidance ? ", guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))" : ""),
             "/// </code>",
             "/// </remarks>");
         w.GeneratedCode();
@@ -97,19 +81,20 @@ internal static class SamplerEmitter
                 "");
         }
         w.Lines(
-            "// 1. The respaced process on S evenly spaced training steps (SCOPE section 1; improved-diffusion respace.py).",
-            "var process = Schedule.Respace(" + NoiseSchedule + ".EvenlySpacedSteps(" + schedule + ".Timesteps, request.Steps));",
+            "// 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)",
+            "var steps = " + NoiseSchedule + ".EvenlySpacedSteps(" + schedule + ".Timesteps, request.Steps);",
             "",
             "// 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)",
             "var x = " + Torch + ".randn(new long[] { request.Count, " + network + ".InChannels, " + network + ".InputSize, " + network + ".InputSize }, generator: generator, device: device);    // (Count, C, H, W)",
             "",
-            "for (int i = process.Length - 1; i >= 0; i--)");
+            "for (int i = steps.Length - 1; i >= 0; i--)");
         w.Open();
         w.Lines(
             "using var stepScope = " + Torch + ".NewDisposeScope();",
             "",
-            "// 3. t = tau_i for every sample",
-            "var t = " + Torch + ".full(new long[] { request.Count }, process.TimestepMap[i], dtype: " + Int64 + ", device: device);    // (Count)",
+            "// 3. From tau_i to tau_{i-1}",
+            "int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;",
+            "var t = " + Torch + ".full(new long[] { request.Count }, step, dtype: " + Int64 + ", device: device);    // (Count)",
             "");
         if (m.HasGuidance)
         {
@@ -117,59 +102,22 @@ internal static class SamplerEmitter
                 "// 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)",
                 "var output = request.Labels is not null && request.GuidanceScale != 1.0",
                 "    ? GuidedOutput(model, x, t, labels, request.GuidanceScale)",
-                "    : model(x, t, labels);    // (Count, C, H, W)");
-        }
-        else if (m.Network.IsClassConditional)
-        {
-            w.Lines(
-                "// 4. The model output",
-                "var output = model(x, t, labels);    // (Count, C, H, W)");
+                "    : model(x, t, labels);    // (Count, " + channels + ", H, W)");
         }
         else
         {
             w.Lines(
                 "// 4. The model output",
-                "var output = model(x, t, null);    // (Count, C, H, W)");
+                "var output = model(x, t, " + (m.Network.IsClassConditional ? "labels" : "null") + ");    // (Count, " + channels + ", H, W)");
         }
         w.Lines(
             "",
-            "// 5. (eps, x0_hat) from the parameterization hub",
-            "var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each",
+            "// 5. One reverse step",
+            ddim
+                ? "var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)"
+                : "var next = DdpmStep(x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)",
             "",
-            "// 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)",
-            "if (request.Thresholding != " + Dsl + ".Thresholding.None)");
-        w.Open();
-        w.Line("cleanSample = " + RuntimeSampling + ".CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)");
-        if (ddim)
-            w.Line("noise = NoiseFromCleanSample(x, cleanSample, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // eps consistent with the thresholded x0_hat");
-        w.Close();
-        w.Line("");
-        if (ddim)
-        {
-            w.Lines(
-                "// 7. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)",
-                "double alphaBar = process.AlphasCumprod[i];",
-                "double alphaBarPrev = process.AlphasCumprodPrev[i];",
-                "double sigma = request.Eta * " + Math + ".Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * " + Math + ".Sqrt(1.0 - alphaBar / alphaBarPrev);",
-                "",
-                "// 8. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)",
-                "var next = " + Math + ".Sqrt(alphaBarPrev) * cleanSample + " + Math + ".Sqrt(" + Math + ".Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (Count, C, H, W)",
-                "if (sigma > 0 && i > 0) next = next + sigma * " + Torch + ".randn(x.shape, generator: generator, device: device);    // + sigma_t z");
-        }
-        else
-        {
-            w.Lines(
-                "// 7. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)",
-                "var mean = process.PosteriorMeanCoef1[i] * cleanSample + process.PosteriorMeanCoef2[i] * x;    // (Count, C, H, W)",
-                "",
-                "// 8. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)",
-                "var next = i > 0",
-                "    ? mean + " + Math + ".Sqrt(process.PosteriorVariance[i]) * " + Torch + ".randn(x.shape, generator: generator, device: device)",
-                "    : mean;    // (Count, C, H, W)");
-        }
-        w.Lines(
-            "",
-            "// 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
+            "// 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
             "next.MoveToOuterDisposeScope();",
             "x.Dispose();",
             "x = next;",
@@ -178,7 +126,114 @@ internal static class SamplerEmitter
         w.Line();
         w.Line("return x.MoveToOuterDisposeScope();");
         w.Close();
+        w.Line();
+        if (ddim) EmitDdimStep(w, m);
+        else EmitDdpmStep(w, m);
     }
+
+    private static void EmitStepHeader(CodeWriter w, ModelSpec m, string name, bool ddim)
+    {
+        w.GeneratedCode();
+        w.Open("public " + Tensor + " " + name + "(" + Tensor + " x, int step, int previous, " + Tensor + " output, " + (ddim ? "double eta, " : "") + Generator + " generator, " + Dsl + ".Thresholding thresholding = " + Dsl + ".Thresholding.Static, double dynamicPercentile = " + RuntimeSampling + ".CleanSampleThreshold.DefaultPercentile)");
+        w.Lines(
+            "if (x is null) throw new global::System.ArgumentNullException(nameof(x));",
+            "if (output is null) throw new global::System.ArgumentNullException(nameof(output));",
+            "if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));",
+            "using var scope = " + Torch + ".NewDisposeScope();",
+            "var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients",
+            "var sqrtAlphaBar = " + Torch + ".tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()",
+            "var sqrtOneMinusAlphaBar = " + Torch + ".tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()",
+            "");
+        if (m.LearnsVariance && !ddim)
+            w.Line("var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each");
+        else if (m.LearnsVariance)
+            w.Line("var (prediction, _) = SplitOutput(output);    // (N, C, H, W): DDIM's eta sets the variance");
+        else
+            w.Line("var prediction = output;    // (N, C, H, W)");
+        w.Lines(
+            "",
+            ddim ? "// 1. (eps, x0_hat) from the parameterization hub" : "// 1. x0_hat from the parameterization hub",
+            ddim
+                ? "var (noise, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W) each"
+                : "var (_, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)",
+            "",
+            "// 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)",
+            "if (thresholding != " + Dsl + ".Thresholding.None)");
+        w.Open();
+        w.Line("cleanSample = " + RuntimeSampling + ".CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)");
+        if (ddim)
+            w.Line("noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps consistent with the thresholded x0_hat");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitDdpmStep(CodeWriter w, ModelSpec m)
+    {
+        w.Lines(
+            "/// <summary>",
+            "/// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep <paramref name=\"step\"/> to the",
+            "/// earlier <paramref name=\"previous\"/> (-1: the last step, which adds no noise), given the network output at (x, step), with",
+            "/// mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2) and sigma_t^2 = " + VarianceText(m.Variance) + ".",
+            "/// z comes from <paramref name=\"generator\"/>.",
+            "/// </summary>");
+        EmitStepHeader(w, m, "DdpmStep", ddim: false);
+        w.Lines(
+            "// 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)",
+            "var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)",
+            "if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step (Algorithm 2, line 4)",
+            "",
+            "// 4. sigma_t");
+        switch (m.Variance)
+        {
+            case VarianceValue.Learned:
+                w.Lines(
+                    "var logBeta = " + Torch + ".tensor(" + Math + ".Log(transition.Beta), dtype: x.dtype, device: x.device);    // ()",
+                    "var logPosteriorVariance = " + Torch + ".tensor(" + Math + ".Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);    // ()",
+                    "var sigma = (0.5 * LearnedLogVariance(varianceValues, logBeta, logPosteriorVariance)).exp();    // (N, C, H, W): learned (Nichol and Dhariwal 2021, Eq. 15)");
+                break;
+            case VarianceValue.FixedLarge:
+                w.Line("var sigma = " + Math + ".Sqrt(transition.Beta);    // sigma_t^2 = beta_t (Ho et al. 2020, Sec. 3.2)");
+                break;
+            default:
+                w.Line("var sigma = " + Math + ".Sqrt(transition.PosteriorVariance);    // sigma_t^2 = beta~_t (Ho et al. 2020, Sec. 3.2)");
+                break;
+        }
+        w.Lines(
+            "",
+            "// 5. x_{t-1} = mu_theta + sigma_t z (Algorithm 2, line 4)",
+            "var next = mean + sigma * " + Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)",
+            "return next.MoveToOuterDisposeScope();");
+        w.Close();
+    }
+
+    private static void EmitDdimStep(CodeWriter w, ModelSpec m)
+    {
+        w.Lines(
+            "/// <summary>",
+            "/// One DDIM step, a pure function (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps",
+            "/// + sigma_t z with sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training",
+            "/// timestep <paramref name=\"step\"/> to the earlier <paramref name=\"previous\"/> (-1: the last step, abar_{t-1} = 1), given the network",
+            "/// output at (x, step)." + (m.LearnsVariance ? " The learned variance is not used: eta sets sigma_t." : "") + " z comes from <paramref name=\"generator\"/>.",
+            "/// </summary>");
+        EmitStepHeader(w, m, "DdimStep", ddim: true);
+        w.Lines(
+            "// 3. sigma_t (Song et al. 2021, Eq. 16)",
+            "double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;",
+            "double sigma = eta * " + Math + ".Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * " + Math + ".Sqrt(1.0 - alphaBar / alphaBarPrev);",
+            "",
+            "// 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)",
+            "var next = " + Math + ".Sqrt(alphaBarPrev) * cleanSample + " + Math + ".Sqrt(" + Math + ".Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (N, C, H, W)",
+            "if (sigma > 0 && previous >= 0) next = next + sigma * " + Torch + ".randn(x.shape, generator: generator, device: x.device);    // + sigma_t z",
+            "return next.MoveToOuterDisposeScope();");
+        w.Close();
+    }
+
+    private static string VarianceText(VarianceValue variance) => variance switch
+    {
+        VarianceValue.Learned => "exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15)",
+        VarianceValue.FixedLarge => "beta_t (fixed large)",
+        _ => "beta~_t (fixed small)",
+    };
 
     private static void EmitHelpers(CodeWriter w, ModelSpec m)
     {
@@ -196,7 +251,8 @@ internal static class SamplerEmitter
             "",
             "/// <summary>",
             "/// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),",
-            "/// the conditional and the null-label pass batched together in one call.",
+            "/// the conditional and the null-label pass batched together in one call. Applied to the " + m.Predicts + " prediction: every",
+            "/// prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same guidance.",
             "/// </summary>",
             GeneratedCodeAttribute + "\"" + Version + "\")]",
             "private static " + Tensor + " GuidedOutput(" + RuntimeModels + ".Denoiser model, " + Tensor + " x, " + Tensor + " t, " + Tensor + " labels, double guidanceScale)",
@@ -204,9 +260,21 @@ internal static class SamplerEmitter
             "    using var scope = " + Torch + ".NewDisposeScope();",
             "    var nullLabels = " + Torch + ".full(labels.shape, " + network + ".NullLabel, dtype: " + Int64 + ", device: labels.device);    // (N)",
             "    var both = model(" + Torch + ".cat(new[] { x, x }, 0), " + Torch + ".cat(new[] { t, t }, 0), " + Torch + ".cat(new[] { labels, nullLabels }, 0));    // (2N, C, H, W)",
-            "    var halves = both.chunk(2, 0);    // conditional (N, C, H, W), unconditional (N, C, H, W)",
-            "    var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))",
-            "    return guided.MoveToOuterDisposeScope();",
-            "}");
+            "    var halves = both.chunk(2, 0);    // conditional (N, " + (m.LearnsVariance ? "2C" : "C") + ", H, W), unconditional (N, " + (m.LearnsVariance ? "2C" : "C") + ", H, W)");
+        if (m.LearnsVariance)
+        {
+            w.Lines(
+                "    var (conditional, varianceValues) = SplitOutput(halves[0]);    // (N, C, H, W) each",
+                "    var (unconditional, _) = SplitOutput(halves[1]);    // (N, C, H, W)",
+                "    var guided = unconditional + guidanceScale * (conditional - unconditional);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))",
+                "    return " + Torch + ".cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // the conditional pass's variance values, as the reference DiT keeps them");
+        }
+        else
+        {
+            w.Lines(
+                "    var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))",
+                "    return guided.MoveToOuterDisposeScope();");
+        }
+        w.Line("}");
     }
 }

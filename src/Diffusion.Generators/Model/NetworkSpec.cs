@@ -13,6 +13,7 @@ namespace Diffusion.Generators.Model;
 /// <param name="Classes">Number of classes, 0 when unconditional.</param>
 /// <param name="LabelDropRate">Classifier-free label drop rate (0 when unconditional).</param>
 /// <param name="Preset">The reference name such as "DiT-S/2" when declared by [DiTPreset], else null.</param>
+/// <param name="LearnSigma">Whether the output also carries the variance values (2C channels).</param>
 internal sealed record NetworkSpec(
     TypeName Type,
     int InputSize,
@@ -25,8 +26,11 @@ internal sealed record NetworkSpec(
     int FrequencyDim,
     int Classes,
     double LabelDropRate,
-    string? Preset)
+    string? Preset,
+    bool LearnSigma)
 {
+    public int OutChannels => LearnSigma ? 2 * InChannels : InChannels;
+
     public bool IsClassConditional => Classes > 0;
 
     public int Grid => InputSize / PatchSize;

@@ -95,6 +95,15 @@ internal sealed class AttributeView
         return fallback;
     }
 
+    public bool Bool(string name, bool fallback)
+    {
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Key == name) return argument.Value.Value is bool value ? value : fallback;
+        }
+        return fallback;
+    }
+
     public double Double(string name, double fallback)
     {
         foreach (var argument in data.NamedArguments)

@@ -69,9 +69,45 @@ internal static class ModelParser
         }
 
         int predicts = model.Int("Predicts", (int)PredictionValue.Noise);
-        if (predicts != (int)PredictionValue.Noise)
+        if (predicts is < (int)PredictionValue.Noise or > (int)PredictionValue.Score)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Predicts"), "Predicts", predicts, "Prediction.Noise"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Predicts"), "Predicts", predicts, "Prediction.Noise, CleanSample, Velocity or Score"));
+        }
+        int variance = model.Int("Variance", (int)VarianceValue.FixedSmall);
+        if (variance is < (int)VarianceValue.FixedSmall or > (int)VarianceValue.Learned)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Variance"), "Variance", variance, "ReverseVariance.FixedSmall, FixedLarge or Learned"));
+        }
+        int objective = model.Int("Objective", (int)ObjectiveValue.Simple);
+        if (objective is < (int)ObjectiveValue.Simple or > (int)ObjectiveValue.VariationalBound)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Objective"), "Objective", objective, "Objective.Simple, Hybrid or VariationalBound"));
+        }
+        int weighting = model.Int("Weighting", (int)WeightingValue.Noise);
+        if (weighting is < (int)WeightingValue.Noise or > (int)WeightingValue.MinSnr)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Weighting"), "Weighting", weighting, "LossWeighting.Noise, CleanSample, Velocity, TruncatedSnr or MinSnr"));
+        }
+        double gamma = model.Double("MinSnrGamma", 5.0);
+        if (!(gamma > 0 && gamma <= 1e6))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", gamma, "a finite gamma > 0 (5 is usual)"));
+        }
+        else if (model.Has("MinSnrGamma") && weighting != (int)WeightingValue.MinSnr)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", "Weighting = LossWeighting." + (WeightingValue)weighting, "set Weighting = LossWeighting.MinSnr or remove MinSnrGamma"));
+        }
+        if (objective == (int)ObjectiveValue.VariationalBound && model.Has("Weighting"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("Weighting"), "Weighting", "Objective = Objective.VariationalBound", "the variational bound has no squared error to weight; remove Weighting or use Objective.Simple or Objective.Hybrid"));
+        }
+        CheckObjective(model, (VarianceValue)variance, (ObjectiveValue)objective, diagnostics);
+        CheckWeighting(model, (PredictionValue)predicts, (WeightingValue)weighting, (ObjectiveValue)objective, diagnostics);
+        if (network is not null) CheckVarianceOutput(model, network, (VarianceValue)variance, diagnostics);
+        if (schedule is { ZeroTerminalSnr: true } && predicts is (int)PredictionValue.Noise or (int)PredictionValue.Score)
+        {
+            var formula = predicts == (int)PredictionValue.Noise ? "(x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)" : "(x_t + (1 - abar_t) score) / sqrt(abar_t)";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PredictionUndefinedAtZeroTerminalSnr, FirstNamed(model, "Predicts") ?? model.Location, (PredictionValue)predicts, schedule.Type.Name, formula));
         }
 
         // Samplers: each kind once, at least one.
@@ -122,7 +158,66 @@ internal static class ModelParser
 
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (PredictionValue)predicts, new EquatableArray<SamplerKindValue>(samplers), guidanceScale);
+            : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (PredictionValue)predicts, new EquatableArray<SamplerKindValue>(samplers), guidanceScale,
+                (VarianceValue)variance, (ObjectiveValue)objective, (WeightingValue)weighting, gamma);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+
+    /// <summary>DDSL016: L_simple cannot train a learned variance, and the hybrid term trains nothing when it is fixed.</summary>
+    private static void CheckObjective(AttributeView model, VarianceValue variance, ObjectiveValue objective, List<DiagnosticInfo> diagnostics)
+    {
+        var location = FirstNamed(model, "Objective", "Variance") ?? model.Location;
+        if (variance == VarianceValue.Learned && objective == ObjectiveValue.Simple)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
+                "Variance = ReverseVariance.Learned with Objective.Simple: L_simple never sees the variance values, so they get no gradient",
+                "set Objective = Objective.Hybrid (Nichol and Dhariwal 2021) or Objective.VariationalBound"));
+        }
+        else if (variance != VarianceValue.Learned && objective == ObjectiveValue.Hybrid)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
+                "Objective.Hybrid with Variance = ReverseVariance." + variance + ": its L_vlb term stops the mean's gradient, so with a fixed variance it trains nothing",
+                "use Objective.Simple, or Variance = ReverseVariance.Learned with LearnSigma = true on the network"));
+        }
+    }
+
+    /// <summary>
+    /// DDSL017: the loss multiplies the prediction's own squared error by lambda(t) / (its weight on the clean-sample
+    /// error); rejected where that ratio is unbounded as SNR -> 0 (see Diffusion.Dsl.LossWeighting).
+    /// </summary>
+    private static void CheckWeighting(AttributeView model, PredictionValue predicts, WeightingValue weighting, ObjectiveValue objective, List<DiagnosticInfo> diagnostics)
+    {
+        if (objective == ObjectiveValue.VariationalBound) return;
+        var ratio = LossWeights.UnboundedRatio(predicts, weighting);
+        if (ratio is null) return;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightingUnboundedForPrediction, FirstNamed(model, "Weighting", "Predicts") ?? model.Location, weighting, "Prediction." + predicts, ratio));
+    }
+
+    /// <summary>DDSL015: Variance = Learned needs LearnSigma = true on the network, and LearnSigma needs Learned.</summary>
+    private static void CheckVarianceOutput(AttributeView model, NetworkSpec network, VarianceValue variance, List<DiagnosticInfo> diagnostics)
+    {
+        var location = FirstNamed(model, "Variance") ?? model.ConstructorLocation(1, "network");
+        if (variance == VarianceValue.Learned && !network.LearnSigma)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
+                "Variance = ReverseVariance.Learned but '" + network.Type.Name + "' outputs only the prediction (C channels)",
+                "add LearnSigma = true to [DiffusionTransformer] on '" + network.Type.Name + "' so it also outputs the variance values"));
+        }
+        else if (variance != VarianceValue.Learned && network.LearnSigma)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
+                "'" + network.Type.Name + "' declares LearnSigma = true (2C output channels) but the variance is ReverseVariance." + variance,
+                "set Variance = ReverseVariance.Learned and Objective = Objective.Hybrid, or remove LearnSigma"));
+        }
+    }
+
+    /// <summary>The location of the first of <paramref name="names"/> given as a named argument, else null.</summary>
+    private static LocationInfo? FirstNamed(AttributeView model, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (model.Has(name)) return model.NamedLocation(name);
+        }
+        return null;
     }
 }

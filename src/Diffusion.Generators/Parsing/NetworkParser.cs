@@ -162,7 +162,7 @@ internal static class NetworkParser
 
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new NetworkSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName);
+            : new NetworkSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName, network.Bool("LearnSigma", false));
         return new DeclarationResult<NetworkSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

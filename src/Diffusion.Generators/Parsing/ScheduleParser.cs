@@ -24,10 +24,10 @@ internal static class ScheduleParser
         DeclarationChecks.CheckShape(symbol, schedule, diagnostics, cancellationToken);
 
         int kind = schedule.ConstructorInt(0, -1);
-        if (kind is not ((int)ScheduleKindValue.Linear or (int)ScheduleKindValue.Cosine))
+        if (kind is not ((int)ScheduleKindValue.Linear or (int)ScheduleKindValue.Cosine or (int)ScheduleKindValue.ScaledLinear))
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.ValueOutOfRange, schedule.ConstructorLocation(0, "kind"), "Kind", kind, "ScheduleKind.Linear or ScheduleKind.Cosine"));
+                DiagnosticDescriptors.ValueOutOfRange, schedule.ConstructorLocation(0, "kind"), "Kind", kind, "ScheduleKind.Linear, ScheduleKind.Cosine or ScheduleKind.ScaledLinear"));
         }
 
         int timesteps = schedule.Int("Timesteps", 1000);
@@ -37,9 +37,16 @@ internal static class ScheduleParser
                 DiagnosticDescriptors.ValueOutOfRange, schedule.NamedLocation("Timesteps"), "Timesteps", timesteps, "1.." + MaxTimesteps + " training steps (1000 is usual)"));
         }
 
+        bool zeroTerminalSnr = schedule.Bool("ZeroTerminalSnr", false);
+        if (zeroTerminalSnr && timesteps < 2)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ValueOutOfRange, schedule.NamedLocation("Timesteps"), "Timesteps", timesteps, "at least 2 with ZeroTerminalSnr (the first step keeps its value, the last reaches abar_T = 0)"));
+        }
+
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKindValue)kind, timesteps);
+            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKindValue)kind, timesteps, zeroTerminalSnr);
         return new DeclarationResult<ScheduleSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

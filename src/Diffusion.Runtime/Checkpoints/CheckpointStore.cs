@@ -257,6 +257,8 @@ public sealed class CheckpointStore
         Compare(nameof(ModelDescription.Predicts), checkpoint.Predicts, model.Predicts);
         Compare(nameof(ModelDescription.Schedule), checkpoint.Schedule, model.Schedule);
         Compare(nameof(ModelDescription.Timesteps), checkpoint.Timesteps, model.Timesteps);
+        // The variance changes what sampling does with the weights; the objective and weighting only how they were trained.
+        Compare(nameof(ModelDescription.Variance), checkpoint.Variance, model.Variance);
         var a = checkpoint.Network ?? new Dictionary<string, double>();
         var b = model.Network ?? new Dictionary<string, double>();
         foreach (var key in a.Keys.Union(b.Keys).OrderBy(k => k, StringComparer.Ordinal))

@@ -21,6 +21,20 @@ public interface IDiffusionModel
     ModelDescription Description { get; }
 
     /// <summary>
+    /// The network's output at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64; the null label
+    /// for an unconditional pass) or null for an unconditional model: the prediction, followed by the variance values
+    /// when the variance is learned.
+    /// </summary>
+    Tensor Denoise(Tensor x, Tensor t, Tensor? labels);
+
+    /// <summary>
+    /// L_t per sample in bits per dimension (N) for clean data x_0, its noised x_t at timesteps t and the network
+    /// output there: KL(q(x_{t-1} | x_t, x_0) || p_theta(x_{t-1} | x_t)) for t &gt; 0 and the decoder's -log p_theta(x_0 | x_1)
+    /// at t = 0 (Ho et al. 2020, Eq. 5 and 13).
+    /// </summary>
+    Tensor VariationalBoundTerms(Tensor x0, Tensor xt, Tensor t, Tensor output);
+
+    /// <summary>
     /// The training objective for a batch of clean data x_0 (N, C, H, W) in [-1, 1] with labels (N, int64) or null;
     /// every random draw (timesteps, noise, label dropout) comes from <paramref name="generator"/>. Returns a scalar.
     /// </summary>

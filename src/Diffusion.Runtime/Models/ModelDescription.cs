@@ -15,6 +15,9 @@ namespace Diffusion.Runtime.Models;
 /// <param name="Schedule">The schedule kind.</param>
 /// <param name="Timesteps">T.</param>
 /// <param name="Network">The network's hyperparameters by name (for DiT: patch_size, width, depth, heads, ...).</param>
+/// <param name="Variance">The reverse-process variance.</param>
+/// <param name="Objective">The training objective.</param>
+/// <param name="Weighting">The weighting of the squared error.</param>
 public sealed record ModelDescription(
     string Name,
     int Channels,
@@ -23,4 +26,7 @@ public sealed record ModelDescription(
     Prediction Predicts,
     ScheduleKind Schedule,
     int Timesteps,
-    IReadOnlyDictionary<string, double> Network);
+    IReadOnlyDictionary<string, double> Network,
+    ReverseVariance Variance = ReverseVariance.FixedSmall,
+    Objective Objective = Objective.Simple,
+    LossWeighting Weighting = LossWeighting.Noise);

@@ -65,6 +65,7 @@ public sealed class NoiseSchedule
         PosteriorLogVarianceClipped = posteriorVariance
             .Select((v, i) => Math.Log(i == 0 && n > 1 ? posteriorVariance[1] : v)).ToArray();
         SignalToNoise = AlphasCumprod.Select(a => a / (1.0 - a)).ToArray();
+        LogBetas = betas.Select(b => Math.Log(b)).ToArray();
     }
 
     /// <summary>Number of steps of this process (T for a training schedule, S for a respaced one).</summary>
@@ -93,6 +94,9 @@ public sealed class NoiseSchedule
 
     /// <summary>log beta~_t with the first entry (log 0) replaced by the second.</summary>
     public IReadOnlyList<double> PosteriorLogVarianceClipped { get; }
+
+    /// <summary>log beta_t: the upper end of a learned log variance (Nichol and Dhariwal 2021, Eq. 15).</summary>
+    public IReadOnlyList<double> LogBetas { get; }
 
     /// <summary>The coefficient of x_0 in mu~_t.</summary>
     public IReadOnlyList<double> PosteriorMeanCoef1 { get; }
@@ -133,6 +137,70 @@ public sealed class NoiseSchedule
         for (int i = 0; i < timesteps; i++)
             betas[i] = Math.Min(1.0 - F(i + 1) / F(i), maxBeta);
         return new NoiseSchedule(betas, Identity(timesteps));
+    }
+
+    /// <summary>
+    /// Latent diffusion (Rombach et al. 2022) as diffusers' "scaled_linear": sqrt(beta_t) linear from
+    /// sqrt(<paramref name="start"/>) to sqrt(<paramref name="end"/>) over T steps, beta_t its square; not rescaled by T.
+    /// </summary>
+    public static NoiseSchedule ScaledLinear(int timesteps, double start = 0.00085, double end = 0.012)
+    {
+        RequirePositive(timesteps);
+        double first = Math.Sqrt(start), last = Math.Sqrt(end);
+        var betas = new double[timesteps];
+        for (int i = 0; i < timesteps; i++)
+        {
+            double root = timesteps == 1 ? first : first + (last - first) * i / (timesteps - 1);
+            betas[i] = root * root;
+        }
+        return new NoiseSchedule(betas, Identity(timesteps));
+    }
+
+    /// <summary>
+    /// This process rescaled to a zero terminal signal-to-noise ratio (Lin et al. 2024, Algorithm 1): sqrt(abar_t) is
+    /// shifted by its last value and scaled to keep its first, so abar_T = 0 and beta_T = 1; the betas are recovered
+    /// from the ratios of consecutive cumulative products.
+    /// </summary>
+    public NoiseSchedule RescaleToZeroTerminalSnr()
+    {
+        if (Length < 2) throw new InvalidOperationException("A zero terminal SNR needs at least two steps (the first keeps its value).");
+        double first = SqrtAlphasCumprod[0], last = SqrtAlphasCumprod[Length - 1];
+        var rescaled = SqrtAlphasCumprod.Select(s => (s - last) * first / (first - last)).ToArray();
+        var betas = new double[Length];
+        double previous = 1.0;
+        for (int i = 0; i < Length; i++)
+        {
+            double alphaBar = rescaled[i] * rescaled[i];
+            betas[i] = 1.0 - alphaBar / previous;
+            previous = alphaBar;
+        }
+        betas[Length - 1] = 1.0; // exactly: abar_T = 0
+        return new NoiseSchedule(betas, timestepMap.ToArray());
+    }
+
+    /// <summary>
+    /// The coefficients of one reverse step between any two steps of this process, <paramref name="step"/> t and an
+    /// earlier <paramref name="previous"/> s (or -1 for the end of the chain, where abar_s = 1): the process respaced to
+    /// (s, t), so beta = 1 - abar_t / abar_s (SCOPE section 1). Pure: a sampler step needs nothing else.
+    /// </summary>
+    public ScheduleTransition Transition(int step, int previous)
+    {
+        if (step < 0 || step >= Length)
+            throw new ArgumentOutOfRangeException(nameof(step), $"step = {step}; use 0..{Length - 1}.");
+        if (previous < -1 || previous >= step)
+            throw new ArgumentOutOfRangeException(nameof(previous), $"previous = {previous} for step {step}; use -1..{step - 1} (-1 ends the chain).");
+        double alphaBar = AlphasCumprod[step];
+        double alphaBarPrev = previous < 0 ? 1.0 : AlphasCumprod[previous];
+        double beta = 1.0 - alphaBar / alphaBarPrev;
+        return new ScheduleTransition(
+            AlphaBar: alphaBar,
+            AlphaBarPrev: alphaBarPrev,
+            Beta: beta,
+            // beta~ = (1 - abar_s) / (1 - abar_t) beta (Ho et al. 2020, Eq. 7, on the respaced pair)
+            PosteriorVariance: beta * (1.0 - alphaBarPrev) / (1.0 - alphaBar),
+            // mu~ = sqrt(abar_s) beta / (1 - abar_t) x_0 + sqrt(1 - beta) (1 - abar_s) / (1 - abar_t) x_t (Eq. 7)
+            PosteriorMeanCoef1: beta * Math.Sqrt(alphaBarPrev) / (1.0 - alphaBar),
+            PosteriorMeanCoef2: (1.0 - alphaBarPrev) * Math.Sqrt(1.0 - beta) / (1.0 - alphaBar));
     }
 
     /// <summary>A process from explicit betas (each in (0, 1]).</summary>

@@ -41,9 +41,13 @@ partial class MnistDiffusion
 
         // 5. The network's output at (x_t, t, y)
         var output = Network.call(xt, t, y);    // (N, C, H, W)
+        var prediction = output;    // (N, C, H, W)
 
-        // 6. L_simple = mean || target - output ||^2 (Ho et al. 2020, Eq. 14); the target comes from the parameterization hub
-        var loss = global::TorchSharp.torch.nn.functional.mse_loss(output, TrainingTarget(x0, noise));    // ()
-        return loss.MoveToOuterDisposeScope();
+        // 6. The target from the parameterization hub
+        var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
+
+        // 7. L_simple = mean || target - prediction ||^2 (Ho et al. 2020, Eq. 14)
+        var simple = global::TorchSharp.torch.nn.functional.mse_loss(prediction, target);    // ()
+        return simple.MoveToOuterDisposeScope();
     }
 }

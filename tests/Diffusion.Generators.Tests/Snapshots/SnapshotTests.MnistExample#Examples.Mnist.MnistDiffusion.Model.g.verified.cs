@@ -8,7 +8,8 @@ namespace Examples.Mnist;
 /// <code>
 /// schedule  MnistSchedule: Cosine, T = 1000
 /// network   MnistDit: DiT on 28 x 28 x 1, 10 classes
-/// predicts  Noise
+/// predicts  Noise, variance FixedSmall
+/// objective Simple, weighting Noise
 /// samplers  Ddpm, Ddim with classifier-free guidance (default w = 4.0)
 /// </code>
 /// </summary>
@@ -33,6 +34,9 @@ partial class MnistDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
     public global::Examples.Mnist.MnistDit Network { get; }
 
     global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.IDiffusionModel.Network => Network;
+
+    /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
+    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
     public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Mnist.MnistSchedule.Create();
@@ -59,7 +63,10 @@ partial class MnistDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
             ["frequency_dim"] = global::Examples.Mnist.MnistDit.FrequencyDim,
             ["classes"] = global::Examples.Mnist.MnistDit.Classes,
             ["label_drop_rate"] = global::Examples.Mnist.MnistDit.LabelDropRate,
-        }));
+        }),
+        Variance: global::Diffusion.Dsl.ReverseVariance.FixedSmall,
+        Objective: global::Diffusion.Dsl.Objective.Simple,
+        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddpm, Ddim).</summary>
     public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch

@@ -7,21 +7,17 @@ namespace Examples.Mnist;
 partial class MnistDiffusion
 {
     /// <summary>
-    /// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2): x_{t-1} = mu~_t(x_t, x0_hat) + sqrt(beta~_t) z, no noise at the
-    /// last step, on request.Steps evenly spaced training steps (the respaced process of improved-diffusion).
+    /// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) on request.Steps evenly spaced training steps (the respaced
+    /// process of improved-diffusion), one <see cref="DdpmStep"/> per step.
     /// Returns x_0 samples (Count, C, H, W).
     /// </summary>
     /// <remarks>
     /// Notation (code = paper):
     /// <code>
-    /// process         the respaced process on tau_1 &lt; ... &lt; tau_S; step i stands for training timestep tau_i = TimestepMap[i]
+    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
     /// x               x_t, the current sample (Count, C, H, W)
-    /// t               tau_i for every sample, the timestep the network sees
-    /// noise           eps_theta(x_t, t), guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))
-    /// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says
-    /// mean            mu~_t = PosteriorMeanCoef1[i] x0_hat + PosteriorMeanCoef2[i] x_t (Ho et al. 2020, Eq. 7)
-    /// variance        beta~_t = process.PosteriorVariance[i] (Eq. 7)
-    /// z               fresh N(0, I) noise from the generator
+    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
+    /// output          the network output at (x_t, tau_i), guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -38,42 +34,29 @@ partial class MnistDiffusion
         // Labels y; without labels every sample uses the null label (unconditional sampling).
         var labels = request.Labels is { } given ? given.to(device) : global::TorchSharp.torch.full(new long[] { request.Count }, global::Examples.Mnist.MnistDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
 
-        // 1. The respaced process on S evenly spaced training steps (SCOPE section 1; improved-diffusion respace.py).
-        var process = Schedule.Respace(global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Mnist.MnistSchedule.Timesteps, request.Steps));
+        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
+        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Mnist.MnistSchedule.Timesteps, request.Steps);
 
         // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Mnist.MnistDit.InChannels, global::Examples.Mnist.MnistDit.InputSize, global::Examples.Mnist.MnistDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
 
-        for (int i = process.Length - 1; i >= 0; i--)
+        for (int i = steps.Length - 1; i >= 0; i--)
         {
             using var stepScope = global::TorchSharp.torch.NewDisposeScope();
 
-            // 3. t = tau_i for every sample
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, process.TimestepMap[i], dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
+            // 3. From tau_i to tau_{i-1}
+            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
+            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
 
             // 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)
             var output = request.Labels is not null && request.GuidanceScale != 1.0
                 ? GuidedOutput(model, x, t, labels, request.GuidanceScale)
                 : model(x, t, labels);    // (Count, C, H, W)
 
-            // 5. (eps, x0_hat) from the parameterization hub
-            var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each
+            // 5. One reverse step
+            var next = DdpmStep(x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
 
-            // 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-            if (request.Thresholding != global::Diffusion.Dsl.Thresholding.None)
-            {
-                cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-            }
-
-            // 7. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
-            var mean = process.PosteriorMeanCoef1[i] * cleanSample + process.PosteriorMeanCoef2[i] * x;    // (Count, C, H, W)
-
-            // 8. x_{t-1} = mu~_t + sqrt(beta~_t) z, and x_0 = mu~_1 at the last step (Algorithm 2, lines 3-4)
-            var next = i > 0
-                ? mean + global::System.Math.Sqrt(process.PosteriorVariance[i]) * global::TorchSharp.torch.randn(x.shape, generator: generator, device: device)
-                : mean;    // (Count, C, H, W)
-
-            // 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -84,23 +67,57 @@ partial class MnistDiffusion
     }
 
     /// <summary>
-    /// DDIM (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z with
-    /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), on request.Steps evenly spaced
-    /// training steps. eta = 0 is deterministic; eta = 1 matches DDPM.
+    /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep <paramref name="step"/> to the
+    /// earlier <paramref name="previous"/> (-1: the last step, which adds no noise), given the network output at (x, step), with
+    /// mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2) and sigma_t^2 = beta~_t (fixed small).
+    /// z comes from <paramref name="generator"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public global::TorchSharp.torch.Tensor DdpmStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
+        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
+        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
+        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
+
+        var prediction = output;    // (N, C, H, W)
+
+        // 1. x0_hat from the parameterization hub
+        var (_, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
+
+        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        {
+            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
+        }
+
+        // 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
+        var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)
+        if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step (Algorithm 2, line 4)
+
+        // 4. sigma_t
+        var sigma = global::System.Math.Sqrt(transition.PosteriorVariance);    // sigma_t^2 = beta~_t (Ho et al. 2020, Sec. 3.2)
+
+        // 5. x_{t-1} = mu_theta + sigma_t z (Algorithm 2, line 4)
+        var next = mean + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        return next.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per step;
+    /// eta = 0 is deterministic, eta = 1 matches DDPM.
     /// Returns x_0 samples (Count, C, H, W).
     /// </summary>
     /// <remarks>
     /// Notation (code = paper):
     /// <code>
-    /// process         the respaced process on tau_1 &lt; ... &lt; tau_S; step i stands for training timestep tau_i = TimestepMap[i]
+    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
     /// x               x_t, the current sample (Count, C, H, W)
-    /// t               tau_i for every sample, the timestep the network sees
-    /// noise           eps_theta(x_t, t), guided: eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))
-    /// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says
-    /// alphaBar        abar_t = process.AlphasCumprod[i]
-    /// alphaBarPrev    abar_{t-1} = process.AlphasCumprodPrev[i] (1 at the last step)
-    /// sigma           sigma_t of Eq. 16
-    /// z               fresh N(0, I) noise from the generator
+    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
+    /// output          the network output at (x_t, tau_i), guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -117,44 +134,29 @@ partial class MnistDiffusion
         // Labels y; without labels every sample uses the null label (unconditional sampling).
         var labels = request.Labels is { } given ? given.to(device) : global::TorchSharp.torch.full(new long[] { request.Count }, global::Examples.Mnist.MnistDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
 
-        // 1. The respaced process on S evenly spaced training steps (SCOPE section 1; improved-diffusion respace.py).
-        var process = Schedule.Respace(global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Mnist.MnistSchedule.Timesteps, request.Steps));
+        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
+        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Mnist.MnistSchedule.Timesteps, request.Steps);
 
         // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Mnist.MnistDit.InChannels, global::Examples.Mnist.MnistDit.InputSize, global::Examples.Mnist.MnistDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
 
-        for (int i = process.Length - 1; i >= 0; i--)
+        for (int i = steps.Length - 1; i >= 0; i--)
         {
             using var stepScope = global::TorchSharp.torch.NewDisposeScope();
 
-            // 3. t = tau_i for every sample
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, process.TimestepMap[i], dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
+            // 3. From tau_i to tau_{i-1}
+            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
+            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
 
             // 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)
             var output = request.Labels is not null && request.GuidanceScale != 1.0
                 ? GuidedOutput(model, x, t, labels, request.GuidanceScale)
                 : model(x, t, labels);    // (Count, C, H, W)
 
-            // 5. (eps, x0_hat) from the parameterization hub
-            var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each
+            // 5. One reverse step
+            var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
 
-            // 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-            if (request.Thresholding != global::Diffusion.Dsl.Thresholding.None)
-            {
-                cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-                noise = NoiseFromCleanSample(x, cleanSample, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // eps consistent with the thresholded x0_hat
-            }
-
-            // 7. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)
-            double alphaBar = process.AlphasCumprod[i];
-            double alphaBarPrev = process.AlphasCumprodPrev[i];
-            double sigma = request.Eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
-
-            // 8. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
-            var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (Count, C, H, W)
-            if (sigma > 0 && i > 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: device);    // + sigma_t z
-
-            // 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -162,6 +164,45 @@ partial class MnistDiffusion
         }
 
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps
+    /// + sigma_t z with sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
+    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1), given the network
+    /// output at (x, step). z comes from <paramref name="generator"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public global::TorchSharp.torch.Tensor DdimStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, double eta, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
+        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
+        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
+        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
+
+        var prediction = output;    // (N, C, H, W)
+
+        // 1. (eps, x0_hat) from the parameterization hub
+        var (noise, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W) each
+
+        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        {
+            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps consistent with the thresholded x0_hat
+        }
+
+        // 3. sigma_t (Song et al. 2021, Eq. 16)
+        double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
+        double sigma = eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+        var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (N, C, H, W)
+        if (sigma > 0 && previous >= 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        return next.MoveToOuterDisposeScope();
     }
 
     /// <summary>Where sampling runs: the network's device (its first parameter's), else the generator's.</summary>
@@ -174,7 +215,8 @@ partial class MnistDiffusion
 
     /// <summary>
     /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),
-    /// the conditional and the null-label pass batched together in one call.
+    /// the conditional and the null-label pass batched together in one call. Applied to the Noise prediction: every
+    /// prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same guidance.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private static global::TorchSharp.torch.Tensor GuidedOutput(global::Diffusion.Runtime.Models.Denoiser model, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor labels, double guidanceScale)
@@ -183,7 +225,7 @@ partial class MnistDiffusion
         var nullLabels = global::TorchSharp.torch.full(labels.shape, global::Examples.Mnist.MnistDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: labels.device);    // (N)
         var both = model(global::TorchSharp.torch.cat(new[] { x, x }, 0), global::TorchSharp.torch.cat(new[] { t, t }, 0), global::TorchSharp.torch.cat(new[] { labels, nullLabels }, 0));    // (2N, C, H, W)
         var halves = both.chunk(2, 0);    // conditional (N, C, H, W), unconditional (N, C, H, W)
-        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null))
+        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
         return guided.MoveToOuterDisposeScope();
     }
 }

@@ -22,7 +22,7 @@ partial class MnistDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 1;
 
-    /// <summary>Channels of the output: the predicted noise has the input's shape.</summary>
+    /// <summary>Channels of the output: the prediction has the input's shape.</summary>
     public const int OutChannels = InChannels;
 
     /// <summary>p, the side of a patch.</summary>
@@ -87,7 +87,7 @@ partial class MnistDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public global::TorchSharp.Modules.ModuleList<Block> Blocks => blocks;
 
     /// <summary>
-    /// The model output (the predicted noise) for x (N, C, H, W) at training timesteps t (N, int64) with labels y (N, int64; <see cref="NullLabel"/> for the unconditional pass).
+    /// The model output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) with labels y (N, int64; <see cref="NullLabel"/> for the unconditional pass).
     /// </summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? y)
     {

@@ -8,7 +8,8 @@ namespace Examples.Latent;
 /// <code>
 /// schedule  LatentSchedule: Linear, T = 1000
 /// network   LatentDit: DiT on 32 x 32 x 4, unconditional
-/// predicts  Noise
+/// predicts  Noise, variance FixedSmall
+/// objective Simple, weighting Noise
 /// samplers  Ddim
 /// </code>
 /// </summary>
@@ -30,6 +31,9 @@ partial class LatentDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
     public global::Examples.Latent.LatentDit Network { get; }
 
     global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.IDiffusionModel.Network => Network;
+
+    /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
+    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
     public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Latent.LatentSchedule.Create();
@@ -54,7 +58,10 @@ partial class LatentDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
             ["heads"] = global::Examples.Latent.LatentDit.Heads,
             ["mlp_ratio"] = 4.0,
             ["frequency_dim"] = global::Examples.Latent.LatentDit.FrequencyDim,
-        }));
+        }),
+        Variance: global::Diffusion.Dsl.ReverseVariance.FixedSmall,
+        Objective: global::Diffusion.Dsl.Objective.Simple,
+        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddim).</summary>
     public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch

@@ -7,23 +7,17 @@ namespace Examples.Latent;
 partial class LatentDiffusion
 {
     /// <summary>
-    /// DDIM (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z with
-    /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), on request.Steps evenly spaced
-    /// training steps. eta = 0 is deterministic; eta = 1 matches DDPM.
+    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per step;
+    /// eta = 0 is deterministic, eta = 1 matches DDPM.
     /// Returns x_0 samples (Count, C, H, W).
     /// </summary>
     /// <remarks>
     /// Notation (code = paper):
     /// <code>
-    /// process         the respaced process on tau_1 &lt; ... &lt; tau_S; step i stands for training timestep tau_i = TimestepMap[i]
+    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
     /// x               x_t, the current sample (Count, C, H, W)
-    /// t               tau_i for every sample, the timestep the network sees
-    /// noise           eps_theta(x_t, t)
-    /// cleanSample     x0_hat, the predicted x_0, thresholded as request.Thresholding says
-    /// alphaBar        abar_t = process.AlphasCumprod[i]
-    /// alphaBarPrev    abar_{t-1} = process.AlphasCumprodPrev[i] (1 at the last step)
-    /// sigma           sigma_t of Eq. 16
-    /// z               fresh N(0, I) noise from the generator
+    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
+    /// output          the network output at (x_t, tau_i)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -37,42 +31,27 @@ partial class LatentDiffusion
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var device = SamplingDevice(generator);
 
-        // 1. The respaced process on S evenly spaced training steps (SCOPE section 1; improved-diffusion respace.py).
-        var process = Schedule.Respace(global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Latent.LatentSchedule.Timesteps, request.Steps));
+        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
+        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Latent.LatentSchedule.Timesteps, request.Steps);
 
         // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Latent.LatentDit.InChannels, global::Examples.Latent.LatentDit.InputSize, global::Examples.Latent.LatentDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
 
-        for (int i = process.Length - 1; i >= 0; i--)
+        for (int i = steps.Length - 1; i >= 0; i--)
         {
             using var stepScope = global::TorchSharp.torch.NewDisposeScope();
 
-            // 3. t = tau_i for every sample
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, process.TimestepMap[i], dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
+            // 3. From tau_i to tau_{i-1}
+            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
+            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
 
             // 4. The model output
             var output = model(x, t, null);    // (Count, C, H, W)
 
-            // 5. (eps, x0_hat) from the parameterization hub
-            var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // (Count, C, H, W) each
+            // 5. One reverse step
+            var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
 
-            // 6. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-            if (request.Thresholding != global::Diffusion.Dsl.Thresholding.None)
-            {
-                cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-                noise = NoiseFromCleanSample(x, cleanSample, process.SqrtAlphasCumprod[i], process.SqrtOneMinusAlphasCumprod[i]);    // eps consistent with the thresholded x0_hat
-            }
-
-            // 7. sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Song et al. 2021, Eq. 16)
-            double alphaBar = process.AlphasCumprod[i];
-            double alphaBarPrev = process.AlphasCumprodPrev[i];
-            double sigma = request.Eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
-
-            // 8. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
-            var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (Count, C, H, W)
-            if (sigma > 0 && i > 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: device);    // + sigma_t z
-
-            // 9. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -80,6 +59,45 @@ partial class LatentDiffusion
         }
 
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps
+    /// + sigma_t z with sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
+    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1), given the network
+    /// output at (x, step). z comes from <paramref name="generator"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public global::TorchSharp.torch.Tensor DdimStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, double eta, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    {
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
+        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
+        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
+        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
+
+        var prediction = output;    // (N, C, H, W)
+
+        // 1. (eps, x0_hat) from the parameterization hub
+        var (noise, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W) each
+
+        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        {
+            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps consistent with the thresholded x0_hat
+        }
+
+        // 3. sigma_t (Song et al. 2021, Eq. 16)
+        double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
+        double sigma = eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+        var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (N, C, H, W)
+        if (sigma > 0 && previous >= 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        return next.MoveToOuterDisposeScope();
     }
 
     /// <summary>Where sampling runs: the network's device (its first parameter's), else the generator's.</summary>

@@ -22,7 +22,7 @@ partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 4;
 
-    /// <summary>Channels of the output: the predicted noise has the input's shape.</summary>
+    /// <summary>Channels of the output: the prediction has the input's shape.</summary>
     public const int OutChannels = InChannels;
 
     /// <summary>p, the side of a patch.</summary>
@@ -76,7 +76,7 @@ partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     public global::TorchSharp.Modules.ModuleList<Block> Blocks => blocks;
 
     /// <summary>
-    /// The model output (the predicted noise) for x (N, C, H, W) at training timesteps t (N, int64); y must be null.
+    /// The model output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64); y must be null.
     /// </summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? y)
     {

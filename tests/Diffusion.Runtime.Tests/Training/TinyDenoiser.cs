@@ -131,6 +131,11 @@ internal sealed class TinyDenoiser : IDiffusionModel
         return loss.MoveToOuterDisposeScope();
     }
 
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) => network.forward(x, t);
+
+    public Tensor VariationalBoundTerms(Tensor x0, Tensor xt, Tensor t, Tensor output) =>
+        throw new NotSupportedException("The test model has no variational bound.");
+
     public Tensor Sample(SamplerKind sampler, SampleRequest request, Generator generator, Denoiser? denoiser = null, Action<int, Tensor>? onStep = null) =>
         throw new NotSupportedException("The test model does not sample.");
 
