@@ -4,7 +4,7 @@ using Examples.Mnist.Commands;
 
 namespace Examples.Mnist;
 
-/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, bench, release.</summary>
+/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, eval, inspect, bench, release.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -16,6 +16,8 @@ public static class Program
             SampleCommand.Create(),
             TrainClassifierCommand.Create(),
             EvaluateCommand.Create(),
+            LikelihoodCommand.Create(),
+            InspectCommand.Create(),
             BenchCommand.Create(),
             ReleaseCommand.Create(),
         };

@@ -39,3 +39,32 @@ public partial class TinyCosineModel;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class TinyGuidedModel;
+
+// The four predictions and the learned variance on the same tiny network shape, for the hub's round trips and the
+// variational bound's tests.
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.CleanSample, Weighting = LossWeighting.Noise)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyCleanSampleModel;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.Velocity)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyVelocityModel;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.Score)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyScoreModel;
+
+/// <summary>TinyDit's shape with the variance values as well (2C output channels).</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1, LearnSigma = true)]
+[Patchify(PatchSize = 2, Width = 16)]
+[AdaLnZeroBlocks(Depth = 2, Heads = 2)]
+public partial class TinySigmaDit;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinySigmaDit), Variance = ReverseVariance.Learned, Objective = Objective.Hybrid)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyLearnedModel;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Variance = ReverseVariance.FixedLarge)]
+[Sampler(SamplerKind.Ddpm)]
+public partial class TinyFixedLargeModel;

@@ -1,0 +1,76 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.Schedules;
+
+namespace Examples.Mnist.Commands;
+
+/// <summary>inspect: a schedule's tables as CSV or JSON, and a PNG plot of them.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var kind = new Option<string>("--schedule") { Description = "model (the example's declared schedule), linear, cosine or scaled-linear.", DefaultValueFactory = _ => "model" };
+        kind.AcceptOnlyFromAmong("model", "linear", "cosine", "scaled-linear");
+        var timesteps = CliOptions.Positive("--timesteps", MnistSchedule.Timesteps, "T of a named schedule (ignored for 'model').");
+        var zeroTerminal = new Option<bool>("--zero-terminal-snr") { Description = "Rescale to abar_T = 0 (Lin et al. 2024)." };
+        var steps = new Option<int?>("--steps") { Description = "Show the process respaced to this many evenly spaced steps (as samplers use it)." };
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var output = new Option<string?>("--out") { Description = "Write the table to this file instead of the console." };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the tables into this PNG file." };
+        var command = new Command("inspect", "Print a noise schedule's tables (betas, cumulative products, posterior variance and coefficients, SNR) and plot them.")
+        {
+            kind, timesteps, zeroTerminal, steps, format, output, plot,
+        };
+        CommandAction.Set(command, parse =>
+        {
+            int t = parse.GetValue(timesteps);
+            string name = parse.GetValue(kind)!;
+            var schedule = name switch
+            {
+                "linear" => NoiseSchedule.Linear(t),
+                "cosine" => NoiseSchedule.Cosine(t),
+                "scaled-linear" => NoiseSchedule.ScaledLinear(t),
+                _ => MnistSchedule.Create(),
+            };
+            if (parse.GetValue(zeroTerminal)) schedule = schedule.RescaleToZeroTerminalSnr();
+            if (parse.GetValue(steps) is { } count)
+            {
+                if (count < 1 || count > schedule.Length) throw new CommandLineException($"--steps {count}: use 1..{schedule.Length}.");
+                schedule = schedule.Respace(NoiseSchedule.EvenlySpacedSteps(schedule.Length, count));
+            }
+
+            if (parse.GetValue(output) is { } path)
+            {
+                using var file = File.Create(path);
+                Write(schedule, parse.GetValue(format)!, file);
+                Console.Error.WriteLine($"[inspect] wrote {schedule.Length} rows to {path}");
+            }
+            else
+            {
+                using var console = Console.OpenStandardOutput();
+                Write(schedule, parse.GetValue(format)!, console);
+            }
+            if (parse.GetValue(plot) is { } png)
+            {
+                SchedulePlot.Write(schedule, png, $"{(name == "model" ? "MnistSchedule" : name)}, {schedule.Length} steps");
+                Console.Error.WriteLine($"[inspect] drew {png}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Write(NoiseSchedule schedule, string format, Stream stream)
+    {
+        if (format == "json")
+        {
+            ScheduleTable.WriteJson(schedule, stream);
+            return;
+        }
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        ScheduleTable.WriteCsv(schedule, writer);
+    }
+}

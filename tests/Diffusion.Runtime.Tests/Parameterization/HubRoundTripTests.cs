@@ -1,0 +1,71 @@
+using System;
+using Diffusion.Runtime.Schedules;
+using Diffusion.Runtime.Tests.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Tests.Parameterization;
+
+/// <summary>
+/// The generated hubs of the four predictions: for random x_0, eps and t, the training target of each kind converts back
+/// to exactly (eps, x_0) through that kind's ToNoiseAndCleanSample, in float32 and float64.
+/// </summary>
+public class HubRoundTripTests
+{
+    private delegate Tensor Target(Tensor x0, Tensor noise, Tensor a, Tensor s);
+    private delegate (Tensor Noise, Tensor CleanSample) Convert(Tensor prediction, Tensor x, Tensor a, Tensor s);
+
+    private static (Target, Convert) Hub(string kind) => kind switch
+    {
+        "Noise" => (TinyLinearModel.TrainingTarget, TinyLinearModel.ToNoiseAndCleanSample),
+        "CleanSample" => (TinyCleanSampleModel.TrainingTarget, TinyCleanSampleModel.ToNoiseAndCleanSample),
+        "Velocity" => (TinyVelocityModel.TrainingTarget, TinyVelocityModel.ToNoiseAndCleanSample),
+        _ => (TinyScoreModel.TrainingTarget, TinyScoreModel.ToNoiseAndCleanSample),
+    };
+
+    [Theory]
+    [InlineData("Noise", ScalarType.Float64, 1e-10)]
+    [InlineData("CleanSample", ScalarType.Float64, 1e-10)]
+    [InlineData("Velocity", ScalarType.Float64, 1e-10)]
+    [InlineData("Score", ScalarType.Float64, 1e-10)]
+    [InlineData("Noise", ScalarType.Float32, 2e-3)]
+    [InlineData("CleanSample", ScalarType.Float32, 2e-3)]
+    [InlineData("Velocity", ScalarType.Float32, 2e-3)]
+    [InlineData("Score", ScalarType.Float32, 2e-3)]
+    public void Training_target_converts_back_to_noise_and_clean_sample(string kind, ScalarType dtype, double tolerance)
+    {
+        TestTorch.Init();
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(21);
+        var schedule = NoiseSchedule.Linear(1000);
+        var t = randint(0, 1000, [256], dtype: ScalarType.Int64, generator: generator);
+        var x0 = (rand([256, 1, 4, 4], generator: generator) * 2 - 1).to(dtype);
+        var noise = randn([256, 1, 4, 4], generator: generator).to(dtype);
+        var a = NoiseSchedule.Gather(schedule.SqrtAlphasCumprod, t, 4).to(dtype);
+        var s = NoiseSchedule.Gather(schedule.SqrtOneMinusAlphasCumprod, t, 4).to(dtype);
+        var xt = a * x0 + s * noise;
+        var (target, convert) = Hub(kind);
+
+        var (noiseBack, cleanBack) = convert(target(x0, noise, a, s), xt, a, s);
+
+        // x0 from eps divides by sqrt(abar_t), down to 0.006 at t = T: float32 keeps about 1e-7 / 0.006 there.
+        Assert.True(allclose(noiseBack, noise, rtol: tolerance, atol: tolerance), $"{kind}: eps differs by {(noiseBack - noise).abs().max().item<double>():E2}");
+        Assert.True(allclose(cleanBack, x0, rtol: tolerance, atol: tolerance), $"{kind}: x0 differs by {(cleanBack - x0).abs().max().item<double>():E2}");
+    }
+
+    [Fact]
+    public void Velocity_and_score_targets_are_the_textbook_quantities()
+    {
+        TestTorch.Init();
+        using var scope = NewDisposeScope();
+        var x0 = tensor(new[] { 0.5 }, dtype: ScalarType.Float64);
+        var eps = tensor(new[] { -1.0 }, dtype: ScalarType.Float64);
+        var a = tensor(0.6, dtype: ScalarType.Float64);
+        var s = tensor(0.8, dtype: ScalarType.Float64);
+        // v = a eps - s x0 = -0.6 - 0.4; score = -eps / s = 1.25
+        Assert.Equal(-1.0, TinyVelocityModel.TrainingTarget(x0, eps, a, s).item<double>(), 12);
+        Assert.Equal(1.25, TinyScoreModel.TrainingTarget(x0, eps, a, s).item<double>(), 12);
+        Assert.Equal(0.5, TinyCleanSampleModel.TrainingTarget(x0, eps, a, s).item<double>(), 12);
+    }
+}
