@@ -12,7 +12,7 @@ internal static class RingMixture
 {
     public const int Modes = 8;
     public const double Radius = 0.7;
-    public const double Std = 0.08;
+    public const double Std = 0.15;
 
     public static double[,] Means { get; } = BuildMeans();
 
@@ -34,6 +34,24 @@ internal static class RingMixture
         var squared = (x.unsqueeze(1) - MeansTensor().unsqueeze(0)).pow(2).sum([2L]);       // (n, K)
         var perComponent = -squared / (2 * Std * Std) - Math.Log(2 * Math.PI * Std * Std);   // log N(x; mu_k, s^2 I) in 2-D
         return (perComponent.logsumexp(1) - Math.Log(Modes)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The exact optimal noise predictor E[eps | x_t] for this mixture under a schedule with abar_t = alphaBar[t]: per
+    /// component sqrt(1 - abar) (x_t - sqrt(abar) mu_k) / (abar s^2 + 1 - abar), weighted by the responsibilities
+    /// r_k proportional to N(x_t; sqrt(abar) mu_k, (abar s^2 + 1 - abar) I).
+    /// </summary>
+    public static Tensor OptimalNoise(Tensor x, Tensor t, System.Collections.Generic.IReadOnlyList<double> alphaBar)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0];
+        var points = x.reshape(n, 2).to(ScalarType.Float64);                                              // (n, 2)
+        var abar = tensor(alphaBar.ToArray(), dtype: ScalarType.Float64).index_select(0, t).reshape(n, 1, 1); // (n, 1, 1)
+        var variance = abar * (Std * Std) + (1 - abar);                                                     // (n, 1, 1)
+        var centred = points.unsqueeze(1) - abar.sqrt() * MeansTensor().unsqueeze(0);                        // (n, K, 2)
+        var responsibilities = (-0.5 * centred.pow(2).sum([2L], keepdim: true) / variance).softmax(1);       // (n, K, 1)
+        var noise = ((1 - abar).sqrt() * centred / variance * responsibilities).sum([1L]);                  // (n, 2)
+        return noise.to(x.dtype).reshape(x.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>The share of points whose nearest mean is each mode (K).</summary>
