@@ -58,6 +58,13 @@ public sealed record TrainingOptions
     [JsonIgnore]
     public Action<TrainingProgress>? OnProgress { get; init; }
 
+    /// <summary>
+    /// Told about problems that do not stop training, such as a newest checkpoint that fails verification and is skipped
+    /// when resuming; standard error when null.
+    /// </summary>
+    [JsonIgnore]
+    public Action<string>? OnWarning { get; init; }
+
     /// <summary>Throws naming the first option that is out of range.</summary>
     public void Validate()
     {
