@@ -110,6 +110,23 @@ public sealed class CheckpointStore
     }
 
     /// <summary>
+    /// Deletes all but the <paramref name="keep"/> highest-step complete checkpoints. Each is first renamed to a
+    /// <c>.tmp-*</c> name (one atomic step), so a crash mid-delete leaves no half-deleted <c>step-*</c> directory, only a
+    /// leftover that <see cref="RemoveLeftovers"/> clears.
+    /// </summary>
+    public void Prune(int keep)
+    {
+        if (keep < 1) throw new ArgumentOutOfRangeException(nameof(keep), $"keep = {keep}; keep at least the newest checkpoint.");
+        var all = List();
+        foreach (var (_, directory) in all.Take(Math.Max(0, all.Count - keep)))
+        {
+            string doomed = Path.Combine(CheckpointsDirectory, $".tmp-pruned-{Path.GetFileName(directory)}-{Guid.NewGuid():N}");
+            Directory.Move(directory, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Cleans up after writes that a crash interrupted: removes <c>.tmp-*</c> directories (never renamed, so never a
     /// checkpoint) and puts back a <c>.old-step-*</c> directory whose replacement was never moved into place (the crash
     /// fell between the two renames of a same-step rewrite), deleting it otherwise. One run writes its store from one

@@ -145,6 +145,7 @@ public sealed class Trainer
                 {
                     written = lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
                     lastSavedStep = current;
+                    if (options.KeepCheckpoints > 0) store.Prune(options.KeepCheckpoints);
                 }
 
                 if (options.OnProgress is { } report)
