@@ -32,12 +32,13 @@ internal static class TrainCommand
         var logEvery = CliOptions.Positive("--log-every", 50, "Print a progress line every this many steps when output is not a terminal.");
         var minutes = CliOptions.NonNegative("--minutes", 0, "Stop (with a checkpoint) after this many minutes; 0 means no time limit.");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out: same step, EMA weights and optimizer state." };
+        var skipBadImages = new Option<bool>("--skip-bad-images") { Description = "Skip unreadable, non-PNG or wrongly sized images with a warning instead of stopping at the first." };
         var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
         var device = CliOptions.Device();
         var command = new Command("train", "Train the MNIST DiT.")
         {
             data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
-            minutes, resume, skipNonFinite, device,
+            minutes, resume, skipBadImages, skipNonFinite, device,
         };
         CommandAction.Set(command, parse =>
         {
@@ -47,7 +48,11 @@ internal static class TrainCommand
             if (parse.GetValue(emaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
 
             Console.WriteLine($"[train] loading {dataDir}");
-            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional));
+            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
+            {
+                SkipBadFiles = parse.GetValue(skipBadImages),
+            });
+            foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
             if (images.ClassNames.Count != MnistDit.Classes)
                 throw new CommandLineException($"--data {dataDir}: found {images.ClassNames.Count} class folders, the model has {MnistDit.Classes} (0..9).");
             Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes");

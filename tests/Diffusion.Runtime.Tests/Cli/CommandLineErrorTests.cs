@@ -30,7 +30,15 @@ public class CommandLineErrorTests : IClassFixture<CommandLineErrorTests.Inputs>
             string config = Path.Combine(OtherArchitecture, "config.json");
             File.WriteAllText(config, File.ReadAllText(config).Replace("\"depth\": 6", "\"depth\": 8"));
             Out = folder.Combine("out");
+            Bad = ExampleCli.WriteDigits(folder.Combine("bad"), perClass: 1);
+            BadFile = Path.Combine(Bad, "3", "cut.png");
+            var png = File.ReadAllBytes(Path.Combine(Bad, "3", "0.png"));
+            File.WriteAllBytes(BadFile, png[..(png.Length / 2)]);
         }
+
+        /// <summary>Good digits plus one truncated PNG, <see cref="BadFile"/>.</summary>
+        public string Bad { get; }
+        public string BadFile { get; }
 
         public string Data { get; }
         public string Empty { get; }
@@ -77,6 +85,7 @@ public class CommandLineErrorTests : IClassFixture<CommandLineErrorTests.Inputs>
         ["train --data {missing} --out {out}", "{missing}: no such directory"],
         ["train --data {empty} --out {out}", "{empty}"],
         ["train --data {flat} --out {out}", "{flat}"],
+        ["train --data {bad} --out {out}", "{badfile}"],
         ["sample --checkpoint {missing} --out {out}/grid.png", "{missing}' does not exist"],
         ["sample --checkpoint {truncated} --out {out}/grid.png", "{truncated}/model.safetensors' is truncated"],
         ["sample --checkpoint {other} --out {out}/grid.png", "Network.depth: checkpoint 8, model 6"],
@@ -92,7 +101,8 @@ public class CommandLineErrorTests : IClassFixture<CommandLineErrorTests.Inputs>
     private string Expand(string text) => text
         .Replace("{data}", inputs.Data).Replace("{empty}", inputs.Empty).Replace("{flat}", inputs.Flat)
         .Replace("{missing}", inputs.Missing).Replace("{truncated}", inputs.Truncated)
-        .Replace("{other}", inputs.OtherArchitecture).Replace("{out}", inputs.Out);
+        .Replace("{other}", inputs.OtherArchitecture).Replace("{out}", inputs.Out)
+        .Replace("{badfile}", inputs.BadFile).Replace("{bad}", inputs.Bad);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -108,5 +118,18 @@ public class CommandLineErrorTests : IClassFixture<CommandLineErrorTests.Inputs>
         Assert.DoesNotContain("Unhandled exception", all);
         Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", all); // a .NET stack frame
         Assert.False(Directory.Exists(Path.Combine(inputs.Out, "checkpoints")), "a refused run wrote checkpoints");
+    }
+
+    [Fact]
+    public void SkipBadImagesTrainsOnTheRestWithAWarningNamingTheFile()
+    {
+        string outDir = inputs.Out + "-skip";
+        var (code, stdout, stderr) = ExampleCli.Run(TimeSpan.FromMinutes(2),
+            "train", "--data", inputs.Bad, "--out", outDir, "--steps", "1", "--batch-size", "2", "--skip-bad-images");
+        output.WriteLine($"exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        Assert.Equal(0, code);
+        Assert.Contains($"warning: skipped '{inputs.BadFile}'", stderr);
+        Assert.Contains("10 images in 10 classes", stdout);
+        Assert.True(Directory.Exists(Path.Combine(outDir, "checkpoints", "step-0000001")));
     }
 }
