@@ -24,19 +24,22 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
         var schedules = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNames.NoiseSchedule,
             static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, ScheduleParser.Parse));
+            static (ctx, ct) => Parse(ctx, ct, ScheduleParser.Parse))
+            .WithTrackingName(TrackingNames.Schedules);
         context.RegisterSourceOutput(schedules, static (spc, result) => Output(spc, result, ScheduleEmitter.Emit));
 
         var networks = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNames.DiffusionTransformer,
             static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, NetworkParser.Parse));
+            static (ctx, ct) => Parse(ctx, ct, NetworkParser.Parse))
+            .WithTrackingName(TrackingNames.Networks);
         context.RegisterSourceOutput(networks, static (spc, result) => Output(spc, result, NetworkEmitter.Emit));
 
         var models = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNames.DiffusionModel,
             static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, ModelParser.Parse));
+            static (ctx, ct) => Parse(ctx, ct, ModelParser.Parse))
+            .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (spc, result) => Output(spc, result, ModelEmitter.Emit));
     }
 

@@ -14,7 +14,7 @@ internal static class CliOptions
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError($"{name} must be at least 1.");
+            if (Parsed(result, out int value) && value < 1) result.AddError($"{name} must be at least 1.");
         });
         return option;
     }
@@ -24,10 +24,28 @@ internal static class CliOptions
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
-            double value = result.GetValueOrDefault<double>();
-            if (!(value >= 0) || double.IsInfinity(value)) result.AddError($"{name} must be a finite number >= 0.");
+            if (Parsed(result, out double value) && (!(value >= 0) || double.IsInfinity(value))) result.AddError($"{name} must be a finite number >= 0.");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value for a validator, or false when the text did not parse (say "--lr abc"): System.CommandLine runs
+    /// validators even then, and GetValueOrDefault would throw instead of letting the parse error be reported
+    /// (dotnet/command-line-api#2645).
+    /// </summary>
+    public static bool Parsed<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     public static Option<string> RequiredPath(string name, string description) =>
@@ -53,8 +71,7 @@ internal static class CliOptions
         var option = new Option<double>("--percentile") { Description = "Dynamic thresholding's percentile p in (0, 1].", DefaultValueFactory = _ => 0.995 };
         option.Validators.Add(result =>
         {
-            double value = result.GetValueOrDefault<double>();
-            if (!(value > 0 && value <= 1)) result.AddError("--percentile must be in (0, 1].");
+            if (Parsed(result, out double value) && !(value > 0 && value <= 1)) result.AddError("--percentile must be in (0, 1].");
         });
         return option;
     }

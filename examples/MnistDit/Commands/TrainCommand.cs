@@ -5,6 +5,7 @@ using System.Threading;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.Training;
+using TorchSharp;
 
 namespace Examples.Mnist.Commands;
 
@@ -23,15 +24,21 @@ internal static class TrainCommand
         var gradClip = CliOptions.NonNegative("--grad-clip", 1.0, "Clip the global gradient norm to this value (0 disables).");
         var seed = CliOptions.Seed();
         var checkpointEvery = CliOptions.Positive("--checkpoint-every", 500, "Write a checkpoint every this many steps (and at the end).");
+        var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "Keep only this many newest checkpoints (at least 2 leaves a fallback); 0 keeps all.", DefaultValueFactory = _ => 0 };
+        keepCheckpoints.Validators.Add(result =>
+        {
+            if (CliOptions.Parsed(result, out int value) && value < 0) result.AddError("--keep-checkpoints must be 0 (keep all) or more.");
+        });
         var logEvery = CliOptions.Positive("--log-every", 50, "Print a progress line every this many steps when output is not a terminal.");
         var minutes = CliOptions.NonNegative("--minutes", 0, "Stop (with a checkpoint) after this many minutes; 0 means no time limit.");
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out: same step, EMA weights and optimizer state." };
+        var skipBadImages = new Option<bool>("--skip-bad-images") { Description = "Skip unreadable, non-PNG or wrongly sized images with a warning instead of stopping at the first." };
         var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
         var device = CliOptions.Device();
         var command = new Command("train", "Train the MNIST DiT.")
         {
-            data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, logEvery,
-            minutes, resume, skipNonFinite, device,
+            data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
+            minutes, resume, skipBadImages, skipNonFinite, device,
         };
         CommandAction.Set(command, parse =>
         {
@@ -41,11 +48,17 @@ internal static class TrainCommand
             if (parse.GetValue(emaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
 
             Console.WriteLine($"[train] loading {dataDir}");
-            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional));
+            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
+            {
+                SkipBadFiles = parse.GetValue(skipBadImages),
+            });
+            foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
             if (images.ClassNames.Count != MnistDit.Classes)
                 throw new CommandLineException($"--data {dataDir}: found {images.ClassNames.Count} class folders, the model has {MnistDit.Classes} (0..9).");
             Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes");
 
+            // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
+            torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
             var model = new MnistDiffusion();
             var reporter = new ProgressReporter(parse.GetValue(logEvery));
             var options = new TrainingOptions
@@ -58,6 +71,7 @@ internal static class TrainCommand
                 GradClip = parse.GetValue(gradClip) > 0 ? parse.GetValue(gradClip) : null,
                 Seed = parse.GetValue(seed),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
+                KeepCheckpoints = parse.GetValue(keepCheckpoints),
                 LogEvery = parse.GetValue(logEvery),
                 OutputDir = outDir,
                 Resume = parse.GetValue(resume),

@@ -17,12 +17,14 @@ namespace Diffusion.Runtime.Checkpoints;
 /// Writes and reads training checkpoints under <c>{output}/checkpoints/step-NNNNNNN/</c>, each a directory of
 /// <c>model.safetensors</c> (the network's state dict under its own names, loadable by PyTorch's safetensors),
 /// <c>ema.safetensors</c>, <c>optimizer.safetensors</c>, <c>config.json</c> (<see cref="CheckpointConfig"/>) and
-/// <c>trainer.json</c> (<see cref="TrainerState"/>).
+/// <c>trainer.json</c> (<see cref="TrainerState"/>), and <c>SHA256SUMS</c> (<see cref="CheckpointManifest"/>).
 /// </summary>
 /// <remarks>
-/// A checkpoint is written into a <c>.tmp-*</c> directory beside the final one, every file flushed to disk, then moved
-/// into place with one rename, so a crash leaves either the whole checkpoint or none; <see cref="Latest"/> considers
-/// only complete <c>step-*</c> directories. Weights that contain NaN or infinity are never written.
+/// A checkpoint is written into a <c>.tmp-*</c> directory beside the final one, every file flushed to disk, the
+/// checksum manifest last, then moved into place with one rename, so a crash leaves either the whole checkpoint or
+/// none; <see cref="Latest"/> considers only complete <c>step-*</c> directories whose checksums verify, falling back to
+/// the previous one (and saying so) when the newest does not. Every load verifies the checksums first. Weights that
+/// contain NaN or infinity are never written.
 /// </remarks>
 public sealed class CheckpointStore
 {
@@ -39,13 +41,19 @@ public sealed class CheckpointStore
     /// <summary><see cref="CheckpointConfig.Format"/>.</summary>
     public const string FormatName = "diffusion-dsl-checkpoint";
     /// <summary><see cref="CheckpointConfig.Version"/>.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    /// <summary>
+    /// The first <see cref="CheckpointConfig.Version"/> whose checkpoints carry a <see cref="CheckpointManifest"/>; older
+    /// ones (such as a version-1 release) load unverified, newer ones without a manifest are refused.
+    /// </summary>
+    public const int ManifestVersion = 2;
     /// <summary><see cref="CheckpointConfig.Kind"/> of a resumable training checkpoint.</summary>
     public const string TrainingKind = "training";
     /// <summary><see cref="CheckpointConfig.Kind"/> of an exported release.</summary>
     public const string ReleaseKind = "release";
 
     private static readonly string[] TrainingFiles = [ModelFile, EmaFile, OptimizerFile, ConfigFile, TrainerFile];
+    private static readonly string[] ReleaseFiles = [ModelFile, ConfigFile];
     private static readonly Regex StepDirectory = new(@"^step-(\d{7,})$", RegexOptions.CultureInvariant);
 
     /// <summary>
@@ -88,6 +96,7 @@ public sealed class CheckpointStore
         RequireFinite(ema.StateDict(), "EMA", finalDirectory, state.Step);
 
         var config = new CheckpointConfig(FormatName, FormatVersion, TrainingKind, state.Step, "F32", model.Description, options);
+        RemoveLeftovers();
         WriteAtomically(finalDirectory, directory =>
         {
             SafetensorsFile.Write(Path.Combine(directory, ModelFile), network);
@@ -95,8 +104,57 @@ public sealed class CheckpointStore
             SafetensorsFile.Write(Path.Combine(directory, OptimizerFile), optimizer.StateDict());
             WriteJson(Path.Combine(directory, ConfigFile), config);
             WriteJson(Path.Combine(directory, TrainerFile), state);
+            CheckpointManifest.Write(directory, TrainingFiles);
         });
         return finalDirectory;
+    }
+
+    /// <summary>
+    /// Deletes all but the <paramref name="keep"/> highest-step complete checkpoints. Each is first renamed to a
+    /// <c>.tmp-*</c> name (one atomic step), so a crash mid-delete leaves no half-deleted <c>step-*</c> directory, only a
+    /// leftover that <see cref="RemoveLeftovers"/> clears.
+    /// </summary>
+    public void Prune(int keep)
+    {
+        if (keep < 1) throw new ArgumentOutOfRangeException(nameof(keep), $"keep = {keep}; keep at least the newest checkpoint.");
+        var all = List();
+        foreach (var (_, directory) in all.Take(Math.Max(0, all.Count - keep)))
+        {
+            string doomed = Path.Combine(CheckpointsDirectory, $".tmp-pruned-{Path.GetFileName(directory)}-{Guid.NewGuid():N}");
+            Directory.Move(directory, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Cleans up after writes that a crash interrupted: removes <c>.tmp-*</c> directories (never renamed, so never a
+    /// checkpoint) and puts back a <c>.old-step-*</c> directory whose replacement was never moved into place (the crash
+    /// fell between the two renames of a same-step rewrite), deleting it otherwise. One run writes its store from one
+    /// process, so nothing else can be writing these.
+    /// </summary>
+    public void RemoveLeftovers()
+    {
+        if (!Directory.Exists(CheckpointsDirectory)) return;
+        foreach (var directory in Directory.EnumerateDirectories(CheckpointsDirectory, ".*").ToList())
+        {
+            string name = Path.GetFileName(directory);
+            try
+            {
+                if (name.StartsWith(".tmp-", StringComparison.Ordinal))
+                    Directory.Delete(directory, recursive: true);
+                else if (name.StartsWith(".old-", StringComparison.Ordinal) && name.Length > ".old-".Length + 33)
+                {
+                    // ".old-{step-NNNNNNN}-{32 hex digits}"
+                    string original = Path.Combine(CheckpointsDirectory, name[".old-".Length..^33]);
+                    if (Directory.Exists(original)) Directory.Delete(directory, recursive: true);
+                    else Directory.Move(directory, original);
+                }
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover that cannot be removed is ignored by List() anyway.
+            }
+        }
     }
 
     /// <summary>The complete checkpoints (all five files present) by ascending step; temporary directories are ignored.</summary>
@@ -113,26 +171,72 @@ public sealed class CheckpointStore
         return found.OrderBy(c => c.Item1).ToList();
     }
 
-    /// <summary>The directory of the highest-step complete checkpoint, or null when there is none.</summary>
-    public string? Latest()
+    /// <summary>
+    /// The directory of the highest-step complete checkpoint that passes <see cref="Verify"/>, or null when there is
+    /// none. A newer checkpoint that fails verification is skipped, and <paramref name="onRefused"/> (by default standard
+    /// error) is told which one and why, so a corrupted checkpoint never silently costs the steps since the previous one.
+    /// </summary>
+    public string? Latest(Action<string>? onRefused = null)
     {
         var all = List();
-        return all.Count == 0 ? null : all[^1].Directory;
+        for (int i = all.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                Verify(all[i].Directory);
+                return all[i].Directory;
+            }
+            catch (CheckpointException e)
+            {
+                string fallback = i > 0 ? $"falling back to '{all[i - 1].Directory}'" : "no earlier checkpoint is left";
+                (onRefused ?? WarnOnStandardError)($"checkpoint '{all[i].Directory}' is refused ({e.Message}); {fallback}.");
+            }
+        }
+        return null;
     }
+
+    /// <summary>
+    /// Verifies a checkpoint or release directory before anything reads its weights, and returns its config: with a
+    /// <see cref="CheckpointManifest"/>, every listed file's SHA-256 matches and the manifest lists every file of the
+    /// checkpoint's kind; without one, only a checkpoint older than <see cref="ManifestVersion"/> is accepted.
+    /// </summary>
+    /// <exception cref="CheckpointException">A file is missing or fails its checksum, or the manifest is missing or
+    /// incomplete; the message names the file.</exception>
+    public static CheckpointConfig Verify(string checkpointDirectory)
+    {
+        if (!CheckpointManifest.Exists(checkpointDirectory))
+        {
+            var legacy = ReadConfig(checkpointDirectory);
+            string manifest = Path.Combine(checkpointDirectory, CheckpointManifest.FileName);
+            if (legacy.Version >= ManifestVersion)
+                throw new CheckpointException(manifest, $"Checkpoint manifest '{manifest}' is missing (required from layout version {ManifestVersion}, this checkpoint has {legacy.Version}); the checkpoint cannot be verified.");
+            return legacy;
+        }
+        // Hash first, so a damaged config.json is reported as damaged rather than parsed.
+        CheckpointManifest.Verify(checkpointDirectory, ReleaseFiles);
+        var config = ReadConfig(checkpointDirectory);
+        if (config.Kind == TrainingKind) CheckpointManifest.Verify(checkpointDirectory, TrainingFiles);
+        return config;
+    }
+
+    private static void WarnOnStandardError(string message) => Console.Error.WriteLine("warning: " + message);
 
     /// <summary>
     /// Resolves what a user passed as a checkpoint: a checkpoint or release directory (it has config.json) as is, a
     /// run directory or its <c>checkpoints</c> folder to its latest checkpoint.
     /// </summary>
+    /// <param name="path">The checkpoint, release or run directory.</param>
+    /// <param name="onRefused">Told about checkpoints of a run directory skipped for failing verification (see
+    /// <see cref="Latest"/>); standard error by default.</param>
     /// <exception cref="CheckpointException">Nothing loadable was found; the message names the path.</exception>
-    public static string Resolve(string path)
+    public static string Resolve(string path, Action<string>? onRefused = null)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(Path.Combine(full, ConfigFile))) return full;
         if (!Directory.Exists(full)) throw new CheckpointException(full, $"Checkpoint path '{full}' does not exist.");
         string runDirectory = Path.GetFileName(full) == "checkpoints" ? Path.GetDirectoryName(full)! : full;
-        return new CheckpointStore(runDirectory).Latest()
-            ?? throw new CheckpointException(full, $"'{full}' holds no complete checkpoint (no {ConfigFile}, no checkpoints/step-NNNNNNN/ with all of {string.Join(", ", TrainingFiles)}).");
+        return new CheckpointStore(runDirectory).Latest(onRefused)
+            ?? throw new CheckpointException(full, $"'{full}' holds no complete, verified checkpoint (no {ConfigFile}, no checkpoints/step-NNNNNNN/ with all of {string.Join(", ", TrainingFiles)} and matching {CheckpointManifest.FileName}).");
     }
 
     /// <summary>
@@ -143,7 +247,7 @@ public sealed class CheckpointStore
     /// message names the file and the mismatched description fields or keys.</exception>
     public static TrainerState Load(string checkpointDirectory, IDiffusionModel model, ExponentialMovingAverage ema, AdamW optimizer)
     {
-        var config = ReadConfig(checkpointDirectory);
+        var config = Verify(checkpointDirectory);
         VerifyDescription(config.Description, model.Description, Path.Combine(checkpointDirectory, ConfigFile));
         if (config.Kind != TrainingKind)
             throw new CheckpointException(checkpointDirectory, $"'{checkpointDirectory}' is a {config.Kind} checkpoint (weights only); training resumes only from a {TrainingKind} checkpoint.");
@@ -174,7 +278,7 @@ public sealed class CheckpointStore
     public static void LoadForSampling(IDiffusionModel model, string checkpointDirectory, bool useEma = true)
     {
         string directory = Resolve(checkpointDirectory);
-        var config = ReadConfig(directory);
+        var config = Verify(directory);
         VerifyDescription(config.Description, model.Description, Path.Combine(directory, ConfigFile));
         string file;
         if (config.Kind == ReleaseKind)
@@ -196,7 +300,7 @@ public sealed class CheckpointStore
     public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, bool float16 = true)
     {
         string source = Resolve(checkpointDirectory);
-        var config = ReadConfig(source);
+        var config = Verify(source);
         if (config.Kind != TrainingKind)
             throw new CheckpointException(source, $"'{source}' is already a {config.Kind}; export from a training checkpoint.");
         string emaPath = Path.Combine(source, EmaFile);
@@ -209,11 +313,12 @@ public sealed class CheckpointStore
                 converted[name] = float16 && tensor.is_floating_point() ? tensor.to(ScalarType.Float16) : tensor;
             string target = Path.GetFullPath(releaseDirectory);
             RequireFinite(converted, float16 ? "EMA (as float16)" : "EMA", target, config.Step);
-            var releaseConfig = config with { Kind = ReleaseKind, WeightsDType = float16 ? "F16" : "F32" };
+            var releaseConfig = config with { Version = FormatVersion, Kind = ReleaseKind, WeightsDType = float16 ? "F16" : "F32" };
             WriteAtomically(target, directory =>
             {
                 SafetensorsFile.Write(Path.Combine(directory, ModelFile), converted);
                 WriteJson(Path.Combine(directory, ConfigFile), releaseConfig);
+                CheckpointManifest.Write(directory, ReleaseFiles);
             });
             return target;
         }

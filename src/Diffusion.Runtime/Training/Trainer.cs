@@ -47,7 +47,7 @@ public sealed class Trainer
     /// </summary>
     /// <exception cref="NonFiniteLossException">A loss or gradient norm was NaN or infinite (and
     /// <see cref="TrainingOptions.SkipNonFiniteSteps"/> is off); the previous checkpoint is the last one.</exception>
-    /// <exception cref="CheckpointException">Resuming from an unreadable or mismatched checkpoint.</exception>
+    /// <exception cref="CheckpointException">Resuming from an unreadable or mismatched checkpoint, or when no checkpoint passes verification.</exception>
     /// <exception cref="InvalidOperationException">The output directory holds checkpoints and Resume is off, or the
     /// checkpoint's seed differs from the options' seed.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
@@ -70,12 +70,17 @@ public sealed class Trainer
         var losses = new List<double>();
         var skipped = new List<long>();
         var previousElapsed = TimeSpan.Zero;
-        string? lastCheckpoint = store.Latest();
+        var existing = store.List();
+        if (existing.Count > 0 && !options.Resume)
+            throw new InvalidOperationException($"'{store.CheckpointsDirectory}' already holds checkpoints (latest '{existing[^1].Directory}'); set Resume to continue that run or choose another output directory.");
+        // Resuming takes the newest checkpoint that verifies; a corrupted newer one is reported and skipped (and later
+        // replaced when the run writes that step again).
+        string? lastCheckpoint = existing.Count > 0 ? store.Latest(options.OnWarning) : null;
+        if (existing.Count > 0 && lastCheckpoint is null)
+            throw new CheckpointException(store.CheckpointsDirectory, $"None of the {existing.Count} checkpoints in '{store.CheckpointsDirectory}' passes verification (see the warnings above); cannot resume. Move them away to start over.");
         long lastSavedStep = 0;
         if (lastCheckpoint is not null)
         {
-            if (!options.Resume)
-                throw new InvalidOperationException($"'{store.CheckpointsDirectory}' already holds checkpoints (latest '{lastCheckpoint}'); set Resume to continue that run or choose another output directory.");
             var state = CheckpointStore.Load(lastCheckpoint, model, ema, optimizer);
             if (state.Seed != options.Seed)
                 throw new InvalidOperationException($"'{lastCheckpoint}' was trained with seed {state.Seed}, not {options.Seed}; resume with the same seed (the data order and noise derive from it).");
@@ -140,6 +145,7 @@ public sealed class Trainer
                 {
                     written = lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
                     lastSavedStep = current;
+                    if (options.KeepCheckpoints > 0) store.Prune(options.KeepCheckpoints);
                 }
 
                 if (options.OnProgress is { } report)

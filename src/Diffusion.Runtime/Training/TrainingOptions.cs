@@ -36,6 +36,12 @@ public sealed record TrainingOptions
     /// <summary>Write a checkpoint every this many steps (and always after the last step).</summary>
     public int CheckpointEvery { get; init; } = 1000;
 
+    /// <summary>
+    /// Keep only this many newest checkpoints, deleting older ones after each successful write; 0 keeps all. Keep at
+    /// least 2 so that resuming can fall back when the newest one is damaged.
+    /// </summary>
+    public int KeepCheckpoints { get; init; }
+
     /// <summary>Print a progress line every this many steps when the output is not a terminal.</summary>
     public int LogEvery { get; init; } = 50;
 
@@ -58,6 +64,13 @@ public sealed record TrainingOptions
     [JsonIgnore]
     public Action<TrainingProgress>? OnProgress { get; init; }
 
+    /// <summary>
+    /// Told about problems that do not stop training, such as a newest checkpoint that fails verification and is skipped
+    /// when resuming; standard error when null.
+    /// </summary>
+    [JsonIgnore]
+    public Action<string>? OnWarning { get; init; }
+
     /// <summary>Throws naming the first option that is out of range.</summary>
     public void Validate()
     {
@@ -68,6 +81,7 @@ public sealed record TrainingOptions
         if (!(EmaDecay >= 0 && EmaDecay <= 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), $"EMA decay = {EmaDecay}; use 0..1.");
         if (GradClip is { } clip && !(clip > 0)) throw new ArgumentOutOfRangeException(nameof(GradClip), $"grad clip = {clip}; use a positive norm or none.");
         if (CheckpointEvery < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), $"checkpoint every = {CheckpointEvery}; use at least 1.");
+        if (KeepCheckpoints < 0) throw new ArgumentOutOfRangeException(nameof(KeepCheckpoints), $"keep checkpoints = {KeepCheckpoints}; use 0 (all) or more.");
         if (LogEvery < 1) throw new ArgumentOutOfRangeException(nameof(LogEvery), $"log every = {LogEvery}; use at least 1.");
         if (string.IsNullOrWhiteSpace(OutputDir)) throw new ArgumentException("The output directory is empty.", nameof(OutputDir));
     }

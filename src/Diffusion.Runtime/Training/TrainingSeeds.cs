@@ -7,13 +7,21 @@ namespace Diffusion.Runtime.Training;
 /// <remarks>
 /// Each seed is Mix(seed, stream, index) = SplitMix64(SplitMix64(SplitMix64(seed) XOR stream) XOR index), with
 /// SplitMix64 the finaliser of Steele, Lea and Flood (2014, "Fast splittable pseudorandom number generators"; the
-/// constants of Java's <c>SplittableRandom</c>). The stream constants are the ASCII words "perm" and "loss", so the
-/// epoch permutations and the per-step loss draws never share a seed.
+/// constants of Java's <c>SplittableRandom</c>). The stream constants are the ASCII words "perm", "loss" and "init", so
+/// the epoch permutations, the per-step loss draws and the initial weights never share a seed.
 /// </remarks>
 public static class TrainingSeeds
 {
     private const ulong PermutationStream = 0x7065726D; // "perm"
     private const ulong LossStream = 0x6C6F7373;        // "loss"
+    private const ulong InitializationStream = 0x696E6974; // "init"
+
+    /// <summary>
+    /// The seed of torch's global generator while a fresh network draws its initial weights (generated networks
+    /// initialise from the global generator). Without it a fresh run's first weights, and so every later step, would
+    /// differ from process to process; a resumed run takes its weights from the checkpoint instead.
+    /// </summary>
+    public static long Initialization(long seed) => unchecked((long)Mix(seed, InitializationStream, 0));
 
     /// <summary>The seed of epoch <paramref name="epoch"/>'s permutation of the dataset (epochs count from 0).</summary>
     public static ulong EpochPermutation(long seed, long epoch) => Mix(seed, PermutationStream, epoch);

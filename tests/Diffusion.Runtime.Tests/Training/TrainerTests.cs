@@ -122,6 +122,18 @@ public class TrainerTests
     }
 
     [Fact]
+    public void KeepCheckpointsDeletesAllButTheNewest()
+    {
+        using var images = TinyDenoiser.SyntheticImages(32);
+        string dir = TestTorch.TempDirectory("keep");
+        new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 9) with { CheckpointEvery = 2, KeepCheckpoints = 2 }).Run();
+        var store = new CheckpointStore(dir);
+        Assert.Equal(new long[] { 8, 9 }, store.List().Select(c => c.Step).ToArray());
+        Assert.Empty(Directory.GetDirectories(store.CheckpointsDirectory, ".*"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (Options(dir, 9) with { KeepCheckpoints = -1 }).Validate());
+    }
+
+    [Fact]
     public void RefusesAnOutputDirectoryWithCheckpointsUnlessResuming()
     {
         using var images = TinyDenoiser.SyntheticImages(32);

@@ -1,0 +1,21 @@
+namespace Diffusion.Generators;
+
+/// <summary>
+/// The names of <see cref="DiffusionGenerator"/>'s pipeline steps (<c>WithTrackingName</c>), under which a generator
+/// driver created with <c>trackIncrementalGeneratorSteps: true</c> reports each step's outputs and whether they were
+/// cached; the incrementality tests look them up by these names.
+/// </summary>
+public static class TrackingNames
+{
+    /// <summary>[NoiseSchedule] classes parsed into schedule specs.</summary>
+    public const string Schedules = "Diffusion.Schedules";
+
+    /// <summary>[DiffusionTransformer] classes parsed into network specs.</summary>
+    public const string Networks = "Diffusion.Networks";
+
+    /// <summary>[DiffusionModel] classes parsed into model specs.</summary>
+    public const string Models = "Diffusion.Models";
+
+    /// <summary>Every step name, in pipeline order.</summary>
+    public static System.Collections.Generic.IReadOnlyList<string> All { get; } = new[] { Schedules, Networks, Models };
+}
