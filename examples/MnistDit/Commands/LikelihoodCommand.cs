@@ -5,6 +5,7 @@ using System.Globalization;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Likelihood;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Examples.Mnist.Commands;
