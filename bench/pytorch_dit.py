@@ -86,21 +86,32 @@ class Peer:
         for i in range(request["warmup"]):
             self._train_step(data, labels, seed + 1 + i)
         process_memory.reset_peak()
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         for i in range(request["steps"]):
             loss = self._train_step(data, labels, seed + 1000 + i)
-        seconds = time.perf_counter() - start
-        return {"seconds": seconds, "peak_mib": process_memory.peak_mib(), "loss": loss}
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+        return {"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mib": process_memory.peak_mib(), "loss": loss}
+
+    def train_split(self, request):
+        data, labels = self._batch(request["batch"], request["seed"])
+        self.model.train()
+        self._train_step(data, labels, request["seed"])
+        totals = [0.0, 0.0, 0.0]
+        for i in range(request["steps"]):
+            for k, seconds in enumerate(self._train_step(data, labels, request["seed"] + 1 + i, split=True)):
+                totals[k] += seconds
+        steps = request["steps"]
+        return {"forward_ms": totals[0] * 1e3 / steps, "backward_ms": totals[1] * 1e3 / steps, "optimizer_ms": totals[2] * 1e3 / steps}
 
     def sample(self, request):
         self.model.eval()
         count, steps, guidance, seed = request["count"], request["steps"], request["guidance"], request["seed"]
         self._sample(count, request["warmup_steps"], guidance, seed)
         process_memory.reset_peak()
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         self._sample(count, steps, guidance, seed + 1)
-        seconds = time.perf_counter() - start
-        return {"seconds": seconds, "peak_mib": process_memory.peak_mib()}
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+        return {"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mib": process_memory.peak_mib()}
 
     def rss_train(self, request):
         data, labels = self._batch(request["batch"], request["seed"])
@@ -131,11 +142,12 @@ class Peer:
         g = torch.Generator().manual_seed(seed)
         return torch.rand(batch, c, s, s, generator=g) * 2 - 1, torch.randint(0, self.config["classes"], (batch,), generator=g)
 
-    def _train_step(self, x0, labels, seed):
-        """The generated TrainingLoss, then AdamW."""
+    def _train_step(self, x0, labels, seed, split=False):
+        """The generated TrainingLoss, then AdamW. With split, the seconds of (forward with loss, backward, AdamW)."""
+        self.optimizer.zero_grad(set_to_none=True)
+        start = time.perf_counter()
         g = torch.Generator().manual_seed(seed)
         n = x0.shape[0]
-        self.optimizer.zero_grad(set_to_none=True)
         t = torch.randint(0, self.config["timesteps"], (n,), generator=g)
         noise = torch.randn(x0.shape, generator=g)
         sqrt_ab = self.tables["train.sqrt_alphas_cumprod"].index_select(0, t).float().view(n, 1, 1, 1)
@@ -144,8 +156,12 @@ class Peer:
         drop = torch.rand(n, generator=g) < self.config["label_drop_rate"]
         y = torch.where(drop, torch.full((n,), self.config["classes"], dtype=torch.int64), labels)
         loss = F.mse_loss(self.model(xt, t, y), noise)
+        forward_done = time.perf_counter()
         loss.backward()
+        backward_done = time.perf_counter()
         self.optimizer.step()
+        if split:
+            return forward_done - start, backward_done - forward_done, time.perf_counter() - backward_done
         return loss.item()
 
     def _sample(self, count, steps, guidance, seed, on_step=None):
@@ -190,7 +206,7 @@ def main():
     args = parser.parse_args()
     peer = Peer(args.threads)
     handlers = {"hello": peer.hello, "load": peer.load, "forward": peer.forward, "matmul": peer.matmul,
-                "train": peer.train, "sample": peer.sample, "rss_train": peer.rss_train, "rss_sample": peer.rss_sample}
+                "train": peer.train, "train_split": peer.train_split, "sample": peer.sample, "rss_train": peer.rss_train, "rss_sample": peer.rss_sample}
     for line in sys.stdin:
         if not line.strip():
             continue

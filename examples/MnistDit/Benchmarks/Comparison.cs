@@ -77,16 +77,22 @@ internal static class Comparison
                                   + string.Join("; ", sides.Select(s => $"{s.Name} training {batch * steps / results[s].Train[^1].Seconds:F2} images/s, sampling {count / results[s].Sample[^1].Seconds:F3} images/s")));
             }
 
+            var splits = sides.ToDictionary(s => s, s => s.TrainSplit(batch, Math.Max(2, steps / 2), Seed + 50));
             double trainFlops = flops.TrainingStepPerImage * batch * steps, sampleFlops = flops.ForwardPerImage * 2 * count * options.SamplingSteps;
             var table = new ResultTable(sides.Select(s => s.Name).ToArray(), withRatio: peer is not null);
             table.Section($"training: batch {batch}, {steps} timed steps after {target.WarmupSteps} warm-up (generated loss + AdamW), {options.Repeats} repeats, median [min-max]");
             table.Row("images/s", sides.Select(s => results[s].Train.Select(t => batch * steps / t.Seconds).ToArray()), "F2");
+            table.Row("images per CPU-second", sides.Select(s => results[s].Train.Select(t => batch * steps / t.CpuSeconds).ToArray()), "F2");
             table.Row("achieved GFLOP/s", sides.Select(s => results[s].Train.Select(t => trainFlops / t.Seconds / 1e9).ToArray()), "F1");
+            table.Row("  forward + loss, ms/step", sides.Select(s => new[] { splits[s].ForwardMs }), "F0", ratio: false);
+            table.Row("  backward, ms/step", sides.Select(s => new[] { splits[s].BackwardMs }), "F0", ratio: false);
+            table.Row("  AdamW, ms/step", sides.Select(s => new[] { splits[s].OptimizerMs }), "F0", ratio: false);
             table.Row($"matmul rate GFLOP/s ({options.MatmulSize}^3)", sides.Select(s => results[s].Matmul.ToArray()), "F1", ratio: false);
             table.Row("share of own matmul rate", sides.Select(s => results[s].Train.Zip(results[s].Matmul, (t, m) => 100 * trainFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
             table.Row("peak memory (VmHWM), MiB", sides.Select(s => results[s].Train.Select(t => t.PeakMib).ToArray()), "F0", ratio: false);
             table.Section($"sampling: DDIM-{options.SamplingSteps}, guidance w = {target.GuidanceScale} (both passes batched), {count} images, {options.Repeats} repeats");
             table.Row("images/s", sides.Select(s => results[s].Sample.Select(t => count / t.Seconds).ToArray()), "F3");
+            table.Row("images per CPU-second", sides.Select(s => results[s].Sample.Select(t => count / t.CpuSeconds).ToArray()), "F3");
             table.Row("achieved GFLOP/s", sides.Select(s => results[s].Sample.Select(t => sampleFlops / t.Seconds / 1e9).ToArray()), "F1");
             table.Row("share of own matmul rate", sides.Select(s => results[s].Sample.Zip(results[s].Matmul, (t, m) => 100 * sampleFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
             table.Row("peak memory (VmHWM), MiB", sides.Select(s => results[s].Sample.Select(t => t.PeakMib).ToArray()), "F0", ratio: false);

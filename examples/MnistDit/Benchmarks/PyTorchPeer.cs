@@ -71,6 +71,7 @@ internal sealed class PyTorchPeer : IBenchSide
         // OpenBLAS and OpenMP read their thread counts from the environment before torch.set_num_threads runs.
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";    // no __pycache__ beside the scripts in the checkout
         var process = Process.Start(start) ?? throw new CommandLineException($"could not start {python}.");
         JsonObject hello;
         try
@@ -106,6 +107,12 @@ internal sealed class PyTorchPeer : IBenchSide
 
     public PhaseTiming Train(int batch, int warmup, int steps, long seed) =>
         Timing(Send(new JsonObject { ["cmd"] = "train", ["batch"] = batch, ["warmup"] = warmup, ["steps"] = steps, ["seed"] = seed }));
+
+    public StepSplit TrainSplit(int batch, int steps, long seed)
+    {
+        var answer = Send(new JsonObject { ["cmd"] = "train_split", ["batch"] = batch, ["steps"] = steps, ["seed"] = seed });
+        return new StepSplit(answer["forward_ms"]!.GetValue<double>(), answer["backward_ms"]!.GetValue<double>(), answer["optimizer_ms"]!.GetValue<double>());
+    }
 
     public PhaseTiming Sample(int count, int steps, int warmupSteps, double guidance, long seed) =>
         Timing(Send(new JsonObject { ["cmd"] = "sample", ["count"] = count, ["steps"] = steps, ["warmup_steps"] = warmupSteps, ["guidance"] = guidance, ["seed"] = seed }));
@@ -171,7 +178,7 @@ internal sealed class PyTorchPeer : IBenchSide
     }
 
     private static PhaseTiming Timing(JsonObject answer) =>
-        new(answer["seconds"]!.GetValue<double>(), answer["peak_mib"]!.GetValue<double>());
+        new(answer["seconds"]!.GetValue<double>(), answer["cpu_seconds"]!.GetValue<double>(), answer["peak_mib"]!.GetValue<double>());
 
     private static IReadOnlyList<RssPoint> Trace(JsonObject answer) =>
         answer["rss"]!.AsArray().Select(p => new RssPoint(p![0]!.GetValue<long>(), p[1]!.GetValue<double>())).ToList();

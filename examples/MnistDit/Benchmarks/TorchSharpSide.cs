@@ -56,10 +56,43 @@ internal sealed class TorchSharpSide : IBenchSide
             for (int i = 0; i < warmup; i++) TrainStep(data, labels, seed + 1 + i);
             Synchronize();
             ProcessMemory.ResetPeak();
+            var cpu = CpuSeconds();
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < steps; i++) TrainStep(data, labels, seed + 1000 + i);
             Synchronize();
-            return new PhaseTiming(clock.Elapsed.TotalSeconds, ProcessMemory.PeakMib());
+            return new PhaseTiming(clock.Elapsed.TotalSeconds, CpuSeconds() - cpu, ProcessMemory.PeakMib());
+        }
+    }
+
+    public StepSplit TrainSplit(int batch, int steps, long seed)
+    {
+        var (data, labels) = Batch(batch, seed);
+        using (data)
+        using (labels)
+        {
+            model.Network.train();
+            TrainStep(data, labels, seed);
+            double forward = 0, backward = 0, update = 0;
+            var clock = new Stopwatch();
+            for (int i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                using var generator = new Generator((ulong)(seed + 1 + i), device);
+                optimizer.ZeroGrad();
+                clock.Restart();
+                var loss = model.TrainingLoss(data, labels, generator);
+                Synchronize();
+                forward += clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                loss.backward();
+                Synchronize();
+                backward += clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                optimizer.Step();
+                Synchronize();
+                update += clock.Elapsed.TotalMilliseconds;
+            }
+            return new StepSplit(forward / steps, backward / steps, update / steps);
         }
     }
 
@@ -68,10 +101,11 @@ internal sealed class TorchSharpSide : IBenchSide
         model.Network.eval();
         RunSampler(count, warmupSteps, guidance, seed, onStep: null);
         ProcessMemory.ResetPeak();
+        var cpu = CpuSeconds();
         var clock = Stopwatch.StartNew();
         RunSampler(count, steps, guidance, seed + 1, onStep: null);
         Synchronize();
-        return new PhaseTiming(clock.Elapsed.TotalSeconds, ProcessMemory.PeakMib());
+        return new PhaseTiming(clock.Elapsed.TotalSeconds, CpuSeconds() - cpu, ProcessMemory.PeakMib());
     }
 
     public IReadOnlyList<RssPoint> RssTrain(int batch, int steps, int every, long seed)
@@ -132,6 +166,12 @@ internal sealed class TorchSharpSide : IBenchSide
         var labels = arange(count, dtype: ScalarType.Int64, device: device) % (model.Description.Classes ?? 1);
         var request = new SampleRequest(count, labels, Steps: steps, Eta: 0, GuidanceScale: guidance);
         model.Sample(SamplerKind.Ddim, request, generator, onStep: onStep).Dispose();
+    }
+
+    private static double CpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>Waits for queued device work (CUDA) so the clock measures it; a no-op on the CPU, where calls are synchronous.</summary>
