@@ -9,19 +9,20 @@ set -euo pipefail
 python=/usr/bin/python3
 
 probe() {
-  "$python" - <<'PY' 2>/dev/null
+  "$python" - <<'PY' 2>/dev/null || return 1
 import torch, numpy
 # OpenBLAS must be the BLAS in use: torch's build config names the BLAS it was built against (Debian's uses the
 # alternatives system), so check the library actually loaded into this process instead.
 torch.ones(64, 64) @ torch.ones(64, 64)
 maps = open("/proc/self/maps").read()
 assert "openblas" in maps.lower(), "OpenBLAS is not loaded"
-print(torch.__version__)
 PY
+  # Debian's build reports torch.__version__ 1.13.0a0; the package version names the release.
+  dpkg-query -W -f '${Version}' python3-torch
 }
 
 if version=$(probe); then
-  echo "[setup-pytorch] PyTorch $version with OpenBLAS already importable by $python"
+  echo "[setup-pytorch] PyTorch (python3-torch $version) with OpenBLAS already importable by $python"
   exit 0
 fi
 
@@ -40,4 +41,4 @@ if ! version=$(probe); then
   echo "[setup-pytorch] installed, but $python still cannot import torch with OpenBLAS" >&2
   exit 1
 fi
-echo "[setup-pytorch] PyTorch $version with OpenBLAS ready for $python"
+echo "[setup-pytorch] PyTorch (python3-torch $version) with OpenBLAS ready for $python"
