@@ -67,7 +67,8 @@ internal static class BenchCommand
             double loadAtEnd = MachineInfo.LoadAverage1();
             Console.WriteLine();
             Console.WriteLine($"[bench] load average at the end {MachineInfo.LoadAverages()}");
-            if (Math.Max(loadAtStart, loadAtEnd) > 1.0 + 0.5 * Math.Max(0, Environment.ProcessorCount - threadCount))
+            // The load at the start is other work; at the end it includes this benchmark's own threads.
+            if (loadAtStart > 1.0 || loadAtEnd > threadCount + 1.0)
                 Console.WriteLine("[bench] the machine was busy with other work (load average above ~1 beyond this benchmark): the figures are contended; rerun on a quiet machine before recording them.");
             return 0;
         });
