@@ -1,0 +1,32 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace Examples.Mnist.Benchmarks;
+
+/// <summary>
+/// This process's resident memory from /proc/self/status (Linux), read the same way by the PyTorch peer
+/// (bench/process_memory.py) so the two sides' figures mean the same thing: VmRSS now, VmHWM the peak.
+/// </summary>
+internal static class ProcessMemory
+{
+    /// <summary>VmRSS, resident memory now, in MiB.</summary>
+    public static double ResidentMib() => StatusKib("VmRSS") / 1024.0;
+
+    /// <summary>VmHWM, the peak resident memory since start or since <see cref="ResetPeak"/>, in MiB.</summary>
+    public static double PeakMib() => StatusKib("VmHWM") / 1024.0;
+
+    /// <summary>Sets VmHWM to the current VmRSS (writing 5 to /proc/self/clear_refs, Linux 4.0+), so one phase's peak can be read alone.</summary>
+    public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+
+    private static long StatusKib(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (!line.StartsWith(field + ":", StringComparison.Ordinal)) continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(parts[1], CultureInfo.InvariantCulture);
+        }
+        throw new IOException($"/proc/self/status has no {field} line: the benchmark's memory figures need Linux.");
+    }
+}
