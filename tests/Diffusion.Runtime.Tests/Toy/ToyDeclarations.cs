@@ -20,7 +20,7 @@ public partial class ToyNet;
 [AdaLnZeroBlocks(Depth = 2, Heads = 4, MlpRatio = 2.0)]
 public partial class ToySigmaNet;
 
-[DiffusionModel(typeof(ToySchedule), typeof(ToyNet))]
+[DiffusionModel(typeof(ToySchedule), typeof(ToyNet), Weighting = LossWeighting.MinSnr)]
 [Sampler(SamplerKind.Ddpm)]
 public partial class ToyNoiseModel;
 
@@ -36,6 +36,6 @@ public partial class ToyVelocityModel;
 [Sampler(SamplerKind.Ddpm)]
 public partial class ToyScoreModel;
 
-[DiffusionModel(typeof(ToySchedule), typeof(ToySigmaNet), Variance = ReverseVariance.Learned, Objective = Objective.Hybrid)]
+[DiffusionModel(typeof(ToySchedule), typeof(ToySigmaNet), Variance = ReverseVariance.Learned, Objective = Objective.VariationalBound)]
 [Sampler(SamplerKind.Ddpm)]
 public partial class ToyLearnedModel;
