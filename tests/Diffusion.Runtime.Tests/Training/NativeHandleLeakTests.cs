@@ -1,6 +1,9 @@
 using System;
 using System.IO;
 using System.Linq;
+using Diffusion.Dsl;
+using Diffusion.Runtime.Likelihood;
+using Diffusion.Runtime.Sampling;
 using Diffusion.Runtime.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -63,6 +66,27 @@ public class NativeHandleLeakTests
 
         Assert.True(pending < 50, $"{pending} objects were left for the finalizer by {Steps} EMA updates.");
         network.Dispose();
+    }
+
+    [Fact]
+    public void PerStepRuntimeHelpersLeaveNothingForTheFinalizer()
+    {
+        TestTorch.Init();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 3, 4, 4);
+        void Once()
+        {
+            using var inner = NewDisposeScope();
+            GaussianLikelihood.NormalKl(x, x, x, x);                      // the hybrid loss, every training step
+            GaussianLikelihood.DiscretizedGaussianLogLikelihood(x, x, x);
+            CleanSampleThreshold.Apply(x, Thresholding.Static);           // every sampler step
+        }
+        Once();
+
+        long pending = FinalizablesLeftBy(Once, Steps);
+
+        // Before the fix: 28 per call (5600 here).
+        Assert.True(pending < 50, $"{pending} objects were left for the finalizer by {Steps} calls of the likelihood and thresholding helpers.");
     }
 
     [Fact]
