@@ -1,11 +1,15 @@
 using System;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Likelihood;
 
 /// <summary>
 /// The closed forms the variational bound is made of (SCOPE section 3), as improved-diffusion's <c>losses.py</c> has
-/// them, element-wise in the inputs' dtype. Generated <c>VariationalBoundTerms</c> methods call these.
+/// them, element-wise in the inputs' dtype. Generated <c>VariationalBoundTerms</c> methods call these, once per training
+/// step for the hybrid loss. Numbers enter as explicit Scalars disposed on return, and tensor sums pass alpha = 1
+/// explicitly: TorchSharp 0.107 turns a double operand, and the default alpha of add, into a native Scalar that only a
+/// finalizer frees (see <see cref="Training.AdamW"/>). Each call is the same operation the operator form performs.
 /// </summary>
 public static class GaussianLikelihood
 {
@@ -16,7 +20,13 @@ public static class GaussianLikelihood
     public static Tensor NormalKl(Tensor mean1, Tensor logVariance1, Tensor mean2, Tensor logVariance2)
     {
         using var scope = NewDisposeScope();
-        var kl = 0.5 * (-1.0 + logVariance2 - logVariance1 + (logVariance1 - logVariance2).exp() + (mean1 - mean2).pow(2) * (-logVariance2).exp());
+        using var half = 0.5.ToScalar();
+        using var minusOne = (-1.0).ToScalar();
+        using var one = 1.ToScalar();
+        using var two = 2.ToScalar();
+        // 0.5 (-1 + lv2 - lv1 + exp(lv1 - lv2) + (m1 - m2)^2 exp(-lv2)), left to right as the operator form evaluates it
+        var kl = logVariance2.add(minusOne, one).sub(logVariance1).add((logVariance1 - logVariance2).exp(), one)
+            .add((mean1 - mean2).pow(two) * (-logVariance2).exp(), one).mul(half);
         return kl.MoveToOuterDisposeScope();
     }
 
@@ -33,17 +43,25 @@ public static class GaussianLikelihood
         using var scope = NewDisposeScope();
         double halfWidth = 1.0 / (bins - 1);
         double invSqrt2 = 1.0 / Math.Sqrt(2.0);
+        using var h = halfWidth.ToScalar();
+        using var scale = invSqrt2.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var one = 1.ToScalar();
+        using var zero = 0.ToScalar();
+        using var firstEdge = (-1.0 + halfWidth).ToScalar();
+        using var lastEdge = (1.0 - halfWidth).ToScalar();
+        using var smallestMass = 1e-12.ToScalar();
         var inverseStd = (-logScale).exp();
-        var upper = inverseStd * (x - mean + halfWidth) * invSqrt2;    // (x + h - mean) / (std sqrt 2)
-        var lower = inverseStd * (x - mean - halfWidth) * invSqrt2;    // (x - h - mean) / (std sqrt 2)
+        var upper = (inverseStd * (x - mean).add(h, one)).mul(scale);    // (x + h - mean) / (std sqrt 2)
+        var lower = (inverseStd * (x - mean).sub(h)).mul(scale);         // (x - h - mean) / (std sqrt 2)
 
         // Phi(b) - Phi(a) = 0.5 (erfc(-b') - erfc(-a')) = 0.5 (erfc(a') - erfc(b')), with b' = b / sqrt 2: use the second
         // form above the mean (both arguments positive), the first below it.
-        var interior = where(lower > 0, 0.5 * (special.erfc(lower) - special.erfc(upper)), 0.5 * (special.erfc(-upper) - special.erfc(-lower)));
-        var below = 0.5 * special.erfc(-upper);    // Phi(b): the first bin, (-inf, -1 + h]
-        var above = 0.5 * special.erfc(lower);     // 1 - Phi(a): the last bin, [1 - h, +inf)
-        var mass = where(x < -1.0 + halfWidth, below, where(x > 1.0 - halfWidth, above, interior));
-        return mass.clamp_min(1e-12).log().MoveToOuterDisposeScope();
+        var interior = where(lower.gt(zero), (special.erfc(lower) - special.erfc(upper)).mul(half), (special.erfc(-upper) - special.erfc(-lower)).mul(half));
+        var below = special.erfc(-upper).mul(half);    // Phi(b): the first bin, (-inf, -1 + h]
+        var above = special.erfc(lower).mul(half);     // 1 - Phi(a): the last bin, [1 - h, +inf)
+        var mass = where(x.lt(firstEdge), below, where(x.gt(lastEdge), above, interior));
+        return mass.clamp_min(smallestMass).log().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -53,8 +71,9 @@ public static class GaussianLikelihood
     public static Tensor MeanBitsPerDimension(Tensor nats)
     {
         using var scope = NewDisposeScope();
+        using var ln2 = Math.Log(2.0).ToScalar();
         var flat = nats.reshape(nats.shape[0], -1);
-        return (flat.mean([1L]) / Math.Log(2.0)).MoveToOuterDisposeScope();
+        return flat.mean([1L]).div(ln2).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using Diffusion.Dsl;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Sampling;
@@ -14,10 +15,19 @@ public static class CleanSampleThreshold
     public static Tensor Apply(Tensor cleanSample, Thresholding kind, double percentile = DefaultPercentile) => kind switch
     {
         Thresholding.None => cleanSample,
-        Thresholding.Static => cleanSample.clamp(-1.0, 1.0),    // clip(x0_hat, -1, 1)
+        Thresholding.Static => Static(cleanSample),    // clip(x0_hat, -1, 1)
         Thresholding.Dynamic => Dynamic(cleanSample, percentile),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown thresholding."),
     };
+
+    // Explicit Scalars, disposed on return: TorchSharp 0.107 turns a double argument into a native Scalar that only a
+    // finalizer frees, and the samplers call this once per step (see Training.AdamW).
+    private static Tensor Static(Tensor cleanSample)
+    {
+        using var low = (-1.0).ToScalar();
+        using var high = 1.0.ToScalar();
+        return cleanSample.clamp(low, high);
+    }
 
     /// <summary>
     /// s = percentile_p(|x0_hat|) per sample (linear interpolation between order statistics, as numpy's and
@@ -35,8 +45,10 @@ public static class CleanSampleThreshold
         long below = (long)Math.Floor(position), above = Math.Min(below + 1, d - 1);
         double fraction = position - below;
         var lower = sorted.select(1, below);
-        var s = lower + fraction * (sorted.select(1, above) - lower);    // (N): the p-th percentile of |x0_hat|
-        s = s.clamp_min(1.0);                                            // s = max(s, 1)
+        using var fractionScalar = fraction.ToScalar();
+        using var alphaOne = 1.ToScalar();
+        var s = lower.add((sorted.select(1, above) - lower).mul(fractionScalar), alphaOne);    // (N): the p-th percentile of |x0_hat|
+        using (var one = 1.0.ToScalar()) s = s.clamp_min(one);           // s = max(s, 1)
         var shape = new long[cleanSample.dim()];
         Array.Fill(shape, 1L);
         shape[0] = n;

@@ -100,20 +100,33 @@ public sealed class AdamW : IDisposable
         using var noGrad = no_grad();
 
         StepCount++;
-        stepTensor.fill_(StepCount);
         double biasCorrection1 = 1.0 - Math.Pow(Beta1, StepCount);
         double biasCorrection2Sqrt = Math.Sqrt(1.0 - Math.Pow(Beta2, StepCount));
         double stepSize = LearningRate / biasCorrection1;
+
+        // Every number goes in as an explicit Scalar, disposed when the step ends. TorchSharp 0.107 turns a double
+        // argument into a native Scalar that no dispose scope tracks and only a finalizer frees (add_(s) adds one more
+        // for alpha = 1); the training loop allocates too little managed memory for the GC to run, so 7 such handles
+        // per parameter per step piled up and pinned freed gradient memory in the native heap (tens of MiB per step).
+        using var step = StepCount.ToScalar();
+        using var decay = (1.0 - LearningRate * WeightDecay).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var oneMinusBeta2 = (1.0 - Beta2).ToScalar();
+        using var biasCorrection2SqrtScalar = biasCorrection2Sqrt.ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var one = 1.ToScalar();                                     // the alpha add_(s) passes
+        using var negativeStepSize = (-stepSize).ToScalar();
+        stepTensor.fill_(step);
 
         foreach (var (_, parameter, expAvg, expAvgSq) in slots)
         {
             var grad = parameter.grad;
             if (grad is null) continue;
-            parameter.mul_(1.0 - LearningRate * WeightDecay);              // p = p (1 - lr wd)
-            expAvg.lerp_(grad, 1.0 - Beta1);                               // m = beta1 m + (1 - beta1) g
-            expAvgSq.mul_(Beta2).addcmul_(grad, grad, 1.0 - Beta2);        // v = beta2 v + (1 - beta2) g^2
-            var denominator = expAvgSq.sqrt().div_(biasCorrection2Sqrt).add_(Epsilon);
-            parameter.addcdiv_(expAvg, denominator, -stepSize);            // p = p - lr/bc1 * m / denom
+            parameter.mul_(decay);                                         // p = p (1 - lr wd)
+            expAvg.lerp_(grad, 1.0 - Beta1);                               // m = beta1 m + (1 - beta1) g (the weight is a 0-d tensor the scope disposes)
+            expAvgSq.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);      // v = beta2 v + (1 - beta2) g^2
+            var denominator = expAvgSq.sqrt().div_(biasCorrection2SqrtScalar).add_(epsilon, one);
+            parameter.addcdiv_(expAvg, denominator, negativeStepSize);     // p = p - lr/bc1 * m / denom
         }
     }
 
