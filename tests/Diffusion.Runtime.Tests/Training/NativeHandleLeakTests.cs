@@ -126,4 +126,34 @@ public class NativeHandleLeakTests
                 return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         throw new InvalidOperationException("/proc/self/status has no VmRSS line.");
     }
+
+    /// <summary>
+    /// A whole training step of a generated model through the trainer (loss, backward, clipping, AdamW, EMA) leaves next
+    /// to nothing for the finalizer: measured at the last step of a 60-step run, during which the GC ran only about twice
+    /// (21 measured; the unfixed AdamW left 1 + 7 Scalars per parameter tensor per step).
+    /// </summary>
+    [Fact]
+    public void TrainerLeavesNothingForTheFinalizerAfterGeneratedModelSteps()
+    {
+        TestTorch.Init();
+        var model = new TinyGuidedModel();
+        using var images = rand(64, 1, 4, 4) * 2 - 1;
+        using var labels = arange(64, dtype: ScalarType.Int64) % 2;
+        long pendingAtLastStep = -1;
+        var options = new TrainingOptions
+        {
+            Steps = 60, BatchSize = 16, LearningRate = 1e-3, Seed = 2, CheckpointEvery = 1000,
+            OutputDir = TestTorch.TempDirectory("handle-leak"),
+            OnProgress = progress =>
+            {
+                if (progress.Step != 60) return;
+                GC.Collect(); // no WaitForPendingFinalizers: what this collection finds finalizable is the count
+                pendingAtLastStep = GC.GetGCMemoryInfo(GCKind.FullBlocking).FinalizationPendingCount;
+            },
+        };
+        new Trainer(model, new TrainingData(images, labels), options).Run();
+        long pending = pendingAtLastStep;
+
+        Assert.True(pending is >= 0 and < 300, $"{pending} objects were left for the finalizer by 60 training steps (-1: the last step was not reported).");
+    }
 }
