@@ -24,7 +24,7 @@ internal static class ProcessMemory
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
             if (!line.StartsWith(field + ":", StringComparison.Ordinal)) continue;
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries); // any whitespace: the kernel pads with a tab and spaces
             return long.Parse(parts[1], CultureInfo.InvariantCulture);
         }
         throw new IOException($"/proc/self/status has no {field} line: the benchmark's memory figures need Linux.");
