@@ -46,11 +46,10 @@ public sealed class NoiseSchedule
         var posteriorMeanCoef2 = new double[n];
         for (int i = 0; i < n; i++)
         {
-            // beta~_t = (1 - abar_{t-1}) / (1 - abar_t) * beta_t   (Ho et al. 2020, Eq. 7)
-            posteriorVariance[i] = betas[i] * (1.0 - alphasCumprodPrev[i]) / (1.0 - alphasCumprod[i]);
-            // mu~_t = sqrt(abar_{t-1}) beta_t / (1 - abar_t) x_0 + sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t) x_t   (Eq. 7)
-            posteriorMeanCoef1[i] = betas[i] * Math.Sqrt(alphasCumprodPrev[i]) / (1.0 - alphasCumprod[i]);
-            posteriorMeanCoef2[i] = (1.0 - alphasCumprodPrev[i]) * Math.Sqrt(alphas[i]) / (1.0 - alphasCumprod[i]);
+            var step = ScheduleTransition.Between(betas[i], alphasCumprod[i], alphasCumprodPrev[i]);
+            posteriorVariance[i] = step.PosteriorVariance;
+            posteriorMeanCoef1[i] = step.PosteriorMeanCoef1;
+            posteriorMeanCoef2[i] = step.PosteriorMeanCoef2;
         }
 
         Alphas = alphas;
@@ -191,16 +190,7 @@ public sealed class NoiseSchedule
             throw new ArgumentOutOfRangeException(nameof(previous), $"previous = {previous} for step {step}; use -1..{step - 1} (-1 ends the chain).");
         double alphaBar = AlphasCumprod[step];
         double alphaBarPrev = previous < 0 ? 1.0 : AlphasCumprod[previous];
-        double beta = 1.0 - alphaBar / alphaBarPrev;
-        return new ScheduleTransition(
-            AlphaBar: alphaBar,
-            AlphaBarPrev: alphaBarPrev,
-            Beta: beta,
-            // beta~ = (1 - abar_s) / (1 - abar_t) beta (Ho et al. 2020, Eq. 7, on the respaced pair)
-            PosteriorVariance: beta * (1.0 - alphaBarPrev) / (1.0 - alphaBar),
-            // mu~ = sqrt(abar_s) beta / (1 - abar_t) x_0 + sqrt(1 - beta) (1 - abar_s) / (1 - abar_t) x_t (Eq. 7)
-            PosteriorMeanCoef1: beta * Math.Sqrt(alphaBarPrev) / (1.0 - alphaBar),
-            PosteriorMeanCoef2: (1.0 - alphaBarPrev) * Math.Sqrt(1.0 - beta) / (1.0 - alphaBar));
+        return ScheduleTransition.Between(1.0 - alphaBar / alphaBarPrev, alphaBar, alphaBarPrev);
     }
 
     /// <summary>A process from explicit betas (each in (0, 1]).</summary>

@@ -21,6 +21,20 @@ public sealed record ScheduleTransition(
     double PosteriorMeanCoef1,
     double PosteriorMeanCoef2)
 {
+    /// <summary>
+    /// The posterior q(x_s | x_t, x_0) of a step with forward variance <paramref name="beta"/> = 1 - abar_t / abar_s: the one
+    /// place these formulas live (the schedule's tables and <see cref="NoiseSchedule.Transition"/> both use it).
+    /// </summary>
+    public static ScheduleTransition Between(double beta, double alphaBar, double alphaBarPrev) => new(
+        AlphaBar: alphaBar,
+        AlphaBarPrev: alphaBarPrev,
+        Beta: beta,
+        // beta~ = (1 - abar_s) / (1 - abar_t) beta (Ho et al. 2020, Eq. 7)
+        PosteriorVariance: beta * (1.0 - alphaBarPrev) / (1.0 - alphaBar),
+        // mu~ = sqrt(abar_s) beta / (1 - abar_t) x_0 + sqrt(1 - beta) (1 - abar_s) / (1 - abar_t) x_t (Eq. 7)
+        PosteriorMeanCoef1: beta * Math.Sqrt(alphaBarPrev) / (1.0 - alphaBar),
+        PosteriorMeanCoef2: (1.0 - alphaBarPrev) * Math.Sqrt(1.0 - beta) / (1.0 - alphaBar));
+
     /// <summary>sqrt(abar_t).</summary>
     public double SqrtAlphaBar => Math.Sqrt(AlphaBar);
 
