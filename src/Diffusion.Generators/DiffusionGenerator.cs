@@ -11,8 +11,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Diffusion.Generators;
 
 /// <summary>
-/// The Diffusion.Dsl generator: [NoiseSchedule], [DiffusionTransformer] and [DiffusionModel] classes become a schedule,
-/// a TorchSharp network and a trainable, samplable diffusion model. A thin pipeline: parse symbols into equatable specs
+/// The Diffusion.Dsl generator: [NoiseSchedule], [DiffusionTransformer], [UNet], [UNetEncoder], [DiffusionModel] and
+/// [NoisyClassifier] classes become a schedule, TorchSharp networks, a trainable, samplable diffusion model and a noisy
+/// classifier that guides it. A thin pipeline: parse symbols into equatable specs
 /// (Parsing/), emit text from specs (Emitting/); never throws (unexpected failures become DDSL999).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -31,9 +32,30 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
         var networks = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNames.DiffusionTransformer,
             static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, NetworkParser.Parse))
+            static (ctx, ct) => Parse(ctx, ct, TransformerParser.Parse))
             .WithTrackingName(TrackingNames.Networks);
-        context.RegisterSourceOutput(networks, static (spc, result) => Output(spc, result, NetworkEmitter.Emit));
+        context.RegisterSourceOutput(networks, static (spc, result) => Output(spc, result, TransformerEmitter.Emit));
+
+        var unets = context.SyntaxProvider.ForAttributeWithMetadataName(
+            AttributeNames.UNet,
+            static (node, _) => node is TypeDeclarationSyntax,
+            static (ctx, ct) => Parse(ctx, ct, UNetParser.Parse))
+            .WithTrackingName(TrackingNames.UNets);
+        context.RegisterSourceOutput(unets, static (spc, result) => Output(spc, result, UNetEmitter.Emit));
+
+        var encoders = context.SyntaxProvider.ForAttributeWithMetadataName(
+            AttributeNames.UNetEncoder,
+            static (node, _) => node is TypeDeclarationSyntax,
+            static (ctx, ct) => Parse(ctx, ct, EncoderParser.Parse))
+            .WithTrackingName(TrackingNames.Encoders);
+        context.RegisterSourceOutput(encoders, static (spc, result) => Output(spc, result, EncoderEmitter.Emit));
+
+        var classifiers = context.SyntaxProvider.ForAttributeWithMetadataName(
+            AttributeNames.NoisyClassifier,
+            static (node, _) => node is TypeDeclarationSyntax,
+            static (ctx, ct) => Parse(ctx, ct, ClassifierParser.Parse))
+            .WithTrackingName(TrackingNames.Classifiers);
+        context.RegisterSourceOutput(classifiers, static (spc, result) => Output(spc, result, ClassifierEmitter.Emit));
 
         var models = context.SyntaxProvider.ForAttributeWithMetadataName(
             AttributeNames.DiffusionModel,

@@ -13,9 +13,18 @@ public static class TrackingNames
     /// <summary>[DiffusionTransformer] classes parsed into network specs.</summary>
     public const string Networks = "Diffusion.Networks";
 
+    /// <summary>[UNet] classes parsed into U-Net specs.</summary>
+    public const string UNets = "Diffusion.UNets";
+
+    /// <summary>[UNetEncoder] classes parsed into encoder specs.</summary>
+    public const string Encoders = "Diffusion.Encoders";
+
+    /// <summary>[NoisyClassifier] classes parsed into classifier specs.</summary>
+    public const string Classifiers = "Diffusion.Classifiers";
+
     /// <summary>[DiffusionModel] classes parsed into model specs.</summary>
     public const string Models = "Diffusion.Models";
 
     /// <summary>Every step name, in pipeline order.</summary>
-    public static System.Collections.Generic.IReadOnlyList<string> All { get; } = new[] { Schedules, Networks, Models };
+    public static System.Collections.Generic.IReadOnlyList<string> All { get; } = new[] { Schedules, Networks, UNets, Encoders, Classifiers, Models };
 }

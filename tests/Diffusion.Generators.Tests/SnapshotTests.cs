@@ -9,7 +9,7 @@ public class SnapshotTests
     [Fact]
     public void MnistExample()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.Mnist);
+        var (result, _) = GeneratorHarness.Run(Sources.Mnist, Sources.MnistUNet);
         Assert.Empty(result.Diagnostics);
         Assert.Equal(
             new[]
@@ -20,7 +20,15 @@ public class SnapshotTests
                 "Examples.Mnist.MnistDiffusion.Samplers.g.cs",
                 "Examples.Mnist.MnistDiffusion.VariationalBound.g.cs",
                 "Examples.Mnist.MnistDit.Network.g.cs",
+                "Examples.Mnist.MnistNoisyClassifier.Classifier.g.cs",
+                "Examples.Mnist.MnistNoisyEncoder.Network.g.cs",
                 "Examples.Mnist.MnistSchedule.Schedule.g.cs",
+                "Examples.Mnist.MnistUNet.Network.g.cs",
+                "Examples.Mnist.MnistUNetDiffusion.Loss.g.cs",
+                "Examples.Mnist.MnistUNetDiffusion.Model.g.cs",
+                "Examples.Mnist.MnistUNetDiffusion.Parameterization.g.cs",
+                "Examples.Mnist.MnistUNetDiffusion.Samplers.g.cs",
+                "Examples.Mnist.MnistUNetDiffusion.VariationalBound.g.cs",
             },
             result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal));
         Snapshot.Verify(result);
@@ -46,6 +54,14 @@ public class SnapshotTests
     public void CleanSampleFixedLargeVariationalBound()
     {
         var (result, _) = GeneratorHarness.Run(Sources.CleanSampleBound);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
+    public void UNetAdditiveVelocityLearnedAndOneLevelEncoder()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.UNetVariants);
         Assert.Empty(result.Diagnostics);
         Snapshot.Verify(result);
     }

@@ -9,6 +9,46 @@ internal static class Sources
     /// </summary>
     public static string Mnist { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistDiffusion.cs"));
 
+    /// <summary>
+    /// The MNIST example's U-Net declarations (examples/MnistDit/MnistUNet.cs; they use <see cref="Mnist"/>'s schedule):
+    /// a class-conditional U-Net diffusion model and the noisy classifier that guides it.
+    /// </summary>
+    public static string MnistUNet { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistUNet.cs"));
+
+    /// <summary>
+    /// An unconditional two-level U-Net on 16 x 16 x 3 with DDPM's additive timestep embedding, two residual blocks per
+    /// level, attention at 8x8 and a learned variance, predicting velocity; and a one-level encoder classifier.
+    /// </summary>
+    public const string UNetVariants = """
+        using Diffusion.Dsl;
+
+        namespace Examples.UNets;
+
+        /// <summary>The linear DDPM schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Linear, Timesteps = 1000)]
+        public partial class UNetSchedule;
+
+        /// <summary>A two-level U-Net.</summary>
+        [UNet(InputSize = 16, InChannels = 3, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, ResBlocks = 2,
+              AttentionResolutions = new[] { 8 }, Heads = 2, ScaleShiftNorm = false, NormGroups = 16, LearnSigma = true)]
+        public partial class SmallUNet;
+
+        /// <summary>The model.</summary>
+        [DiffusionModel(typeof(UNetSchedule), typeof(SmallUNet), Predicts = Prediction.Velocity,
+            Variance = ReverseVariance.Learned, Objective = Objective.Hybrid)]
+        [Sampler(SamplerKind.Ddpm)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class SmallUNetDiffusion;
+
+        /// <summary>A one-level encoder: no downsampling, the middle at 16x16.</summary>
+        [UNetEncoder(InputSize = 16, InChannels = 3, Outputs = 4, BaseChannels = 16, ChannelMultipliers = new[] { 1 }, ResBlocks = 1, NormGroups = 4, Heads = 1)]
+        public partial class TinyEncoder;
+
+        /// <summary>Its noisy classifier.</summary>
+        [NoisyClassifier(typeof(UNetSchedule), typeof(TinyEncoder))]
+        public partial class TinyClassifier;
+        """;
+
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
         System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", ".."));
 

@@ -22,6 +22,7 @@ public class StepTrackingTests
     [
         Sources.Mnist,
         Sources.LatentDitS2,
+        Sources.UNetVariants,
         """
         using Diffusion.Dsl;
         namespace Broken;

@@ -10,24 +10,31 @@ namespace Examples.Mnist.Commands;
 /// <summary>Samples a class-conditional grid: row i holds <c>perClass</c> samples of digit i.</summary>
 internal static class ClassGrid
 {
+    /// <summary>The ten digits, one grid row each.</summary>
+    public const int Digits = 10;
+
     /// <summary>
     /// Samples (Classes * perClass, 1, 28, 28) in [-1, 1] (approximately) on the CPU, row-major by digit, in batches of at
     /// most <paramref name="batchSize"/>. When <paramref name="strip"/> is given it receives about
     /// <paramref name="stripFrames"/> snapshots of the first sample, from noise to image.
     /// </summary>
-    public static Tensor Sample(MnistDiffusion model, SamplerKind sampler, int perClass, int steps, double eta, double guidance,
-        long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10)
+    /// <paramref name="classifier"/>, when given, guides every sample toward its row's digit (its scale is the
+    /// guidance scale s); <paramref name="guidance"/> is the classifier-free weight w (0 samples the null label).
+    public static Tensor Sample(IDiffusionModel model, SamplerKind sampler, int perClass, int steps, double eta, double guidance,
+        long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10,
+        ClassifierGuidance? classifier = null)
     {
         using var scope = NewDisposeScope();
-        int total = MnistDit.Classes * perClass;
-        var labels = arange(MnistDit.Classes, dtype: ScalarType.Int64).repeat_interleave(perClass);   // 0,0,...,1,1,...
+        int classes = Digits;
+        int total = classes * perClass;
+        var labels = arange(classes, dtype: ScalarType.Int64).repeat_interleave(perClass);   // 0,0,...,1,1,...
         var parts = new List<Tensor>();
         using var generator = new Generator((ulong)seed, device);
         for (int start = 0; start < total; start += batchSize)
         {
             int count = Math.Min(batchSize, total - start);
             var batchLabels = labels.narrow(0, start, count).to(device);
-            var request = new SampleRequest(count, batchLabels, steps, eta, guidance) { Thresholding = thresholding, DynamicPercentile = percentile };
+            var request = new SampleRequest(count, batchLabels, steps, eta, guidance) { Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier };
             Action<int, Tensor>? onStep = null;
             if (strip is not null && start == 0)
             {

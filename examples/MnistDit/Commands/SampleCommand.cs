@@ -25,24 +25,29 @@ internal static class SampleCommand
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
-        var command = new Command("sample", "Sample digits from a checkpoint.") { checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device };
+        var model = ExampleModels.DiffusionOption();
+        var classifier = new Option<string?>("--classifier") { Description = "A noisy-classifier checkpoint (train --model noisy-classifier): guide each row toward its digit (Dhariwal and Nichol 2021). Use --guidance 0 to guide the unconditional model." };
+        var classifierScale = CliOptions.NonNegative("--classifier-scale", 1.0, "Classifier guidance scale s (with --classifier).");
+        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
-            if (parse.GetValue(count) % MnistDit.Classes != 0) throw new CommandLineException($"--count {parse.GetValue(count)} must be a multiple of {MnistDit.Classes}: one row per digit.");
+            if (parse.GetValue(count) % ClassGrid.Digits != 0) throw new CommandLineException($"--count {parse.GetValue(count)} must be a multiple of {ClassGrid.Digits}: one row per digit.");
             if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
-            var model = new MnistDiffusion();
+            var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(model, resolved);
-            model.Network.to(target);
-            Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding");
+            CheckpointStore.LoadForSampling(diffusion, resolved);
+            diffusion.Network.to(target);
+            diffusion.Network.eval();
+            var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target);
+            Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding{(guide is null ? "" : $", classifier guidance s = {guide.Scale}")}");
 
             var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
-            using var images = ClassGrid.Sample(model, parse.GetValue(sampler), parse.GetValue(count) / MnistDit.Classes, parse.GetValue(steps),
-                parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots);
+            using var images = ClassGrid.Sample(diffusion, parse.GetValue(sampler), parse.GetValue(count) / ClassGrid.Digits, parse.GetValue(steps),
+                parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots, classifier: guide);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
-            ImageGrid.Write(images, parse.GetValue(output)!, rows: MnistDit.Classes, upscale: 2);
+            ImageGrid.Write(images, parse.GetValue(output)!, rows: ClassGrid.Digits, upscale: 2);
             Console.WriteLine($"[sample] wrote {parse.GetValue(output)} ({images.shape[0]} digits in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
             if (snapshots is not null)
             {

@@ -35,9 +35,10 @@ internal static class TrainCommand
         var skipBadImages = new Option<bool>("--skip-bad-images") { Description = "Skip unreadable, non-PNG or wrongly sized images with a warning instead of stopping at the first." };
         var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
         var device = CliOptions.Device();
-        var command = new Command("train", "Train the MNIST DiT.")
+        var model = ExampleModels.TrainableOption();
+        var command = new Command("train", "Train the MNIST DiT, the U-Net or the U-Net's noisy classifier.")
         {
-            data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
+            model, data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
             minutes, resume, skipBadImages, skipNonFinite, device,
         };
         CommandAction.Set(command, parse =>
@@ -59,7 +60,7 @@ internal static class TrainCommand
 
             // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
             torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
-            var model = new MnistDiffusion();
+            var trainable = ExampleModels.CreateTrainable(parse.GetValue(model)!);
             var reporter = new ProgressReporter(parse.GetValue(logEvery));
             var options = new TrainingOptions
             {
@@ -83,10 +84,10 @@ internal static class TrainCommand
 
             using var budget = new CancellationTokenSource();
             if (parse.GetValue(minutes) > 0) budget.CancelAfter(TimeSpan.FromMinutes(parse.GetValue(minutes)));
-            var result = new Trainer(model, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
+            var result = new Trainer(trainable, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
 
             string curve = Path.Combine(outDir, "loss.png");
-            LossCurve.Write(result.Losses, curve, $"MnistDiffusion training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
+            LossCurve.Write(result.Losses, curve, $"{trainable.Description.Name} training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
             File.WriteAllLines(Path.Combine(outDir, "loss.csv"), ["step,loss", .. LossLines(result.Losses)]);
             Console.WriteLine(result.Cancelled
                 ? $"[train] time budget reached at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"

@@ -43,11 +43,11 @@ internal static class DiagnosticDescriptors
         "The model's schedule is not a [NoiseSchedule] class",
         "'{0}' is not a [NoiseSchedule] class; pass typeof of a class declared with [NoiseSchedule(ScheduleKind....)]");
 
-    /// <summary>DDSL007: the network type is not a [DiffusionTransformer] class.</summary>
+    /// <summary>DDSL007: the network type is not a class of the architecture the declaration needs.</summary>
     public static readonly DiagnosticDescriptor NetworkTypeInvalid = Error(
         "DDSL007",
-        "The model's network is not a [DiffusionTransformer] class",
-        "'{0}' is not a [DiffusionTransformer] class; pass typeof of a class declared with [DiffusionTransformer(InputSize = ..., InChannels = ...)]");
+        "The declared network is not a network class of the right kind",
+        "'{0}' is not {1} class; pass typeof of a class declared with {2}");
 
     /// <summary>DDSL008: two declarations contradict each other.</summary>
     public static readonly DiagnosticDescriptor ConflictingDeclarations = Error(
@@ -117,6 +117,30 @@ internal static class DiagnosticDescriptors
         "DDSL018",
         "Prediction undefined at a zero terminal SNR",
         "Predicts = Prediction.{0} with '{1}' (ZeroTerminalSnr = true): x0_hat = {2} divides by sqrt(abar_T) = 0 at t = T; predict Prediction.Velocity (Lin et al. 2024) or Prediction.CleanSample, or remove ZeroTerminalSnr");
+
+    /// <summary>DDSL019: every level of a U-Net halves the resolution exactly.</summary>
+    public static readonly DiagnosticDescriptor PyramidCannotHalve = Error(
+        "DDSL019",
+        "The U-Net pyramid cannot halve the input size",
+        "InputSize = {0} cannot be halved {1} times for {2} levels (ChannelMultipliers has {2} entries); use an input size divisible by {3} (such as {4}) or fewer levels");
+
+    /// <summary>DDSL020: self-attention only at resolutions the pyramid has.</summary>
+    public static readonly DiagnosticDescriptor AttentionResolutionNotInPyramid = Error(
+        "DDSL020",
+        "Attention resolution is not a level of the U-Net",
+        "AttentionResolutions has {0}, which is not a resolution of this U-Net (its levels are {1}); use one of them");
+
+    /// <summary>DDSL021: GroupNorm needs the groups to divide the channels.</summary>
+    public static readonly DiagnosticDescriptor ChannelsNotDivisibleByGroups = Error(
+        "DDSL021",
+        "Channels are not divisible by the normalisation groups",
+        "Level {0} has {1} channels (BaseChannels {2} x multiplier {3}), not divisible by NormGroups = {4}; choose NormGroups dividing every level's channels (for example {5}) or change BaseChannels");
+
+    /// <summary>DDSL022: attention heads must divide the channels where attention runs.</summary>
+    public static readonly DiagnosticDescriptor ChannelsNotDivisibleByHeads = Error(
+        "DDSL022",
+        "Channels are not divisible by the attention heads",
+        "Attention at resolution {0} runs on {1} channels, not divisible by Heads = {2}; choose heads that divide it (for example {3})");
 
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(

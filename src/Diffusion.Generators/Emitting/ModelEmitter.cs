@@ -41,7 +41,7 @@ internal static class ModelEmitter
             "/// The diffusion model declared on " + m.Type.Name + ":",
             "/// <code>",
             "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
-            "/// network   " + n.Type.Name + ": DiT on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
+            "/// network   " + n.Type.Name + ": " + (n is UNetSpec ? "U-Net" : "DiT") + " on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
             "/// predicts  " + m.Predicts + ", variance " + m.Variance,
             "/// objective " + m.Objective + (m.Objective == ObjectiveValue.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == WeightingValue.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
             "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
@@ -70,7 +70,7 @@ internal static class ModelEmitter
             "/// <summary>The denoising network.</summary>",
             "public " + network + " Network { get; }",
             "",
-            Nn + ".Module " + RuntimeModels + ".IDiffusionModel.Network => Network;",
+            Nn + ".Module " + RuntimeModels + ".ITrainableModel.Network => Network;",
             "",
             "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>",
             "public " + Tensor + " Denoise(" + Tensor + " x, " + Tensor + " t, " + Tensor + "? labels) => Network.call(x, t, labels);",
@@ -89,22 +89,8 @@ internal static class ModelEmitter
             "    Schedule: " + Dsl + ".ScheduleKind." + m.Schedule.Kind + ",",
             "    Timesteps: " + schedule + ".Timesteps,",
             "    Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>",
-            "    {",
-            "        [\"input_size\"] = " + network + ".InputSize,",
-            "        [\"in_channels\"] = " + network + ".InChannels,",
-            "        [\"out_channels\"] = " + network + ".OutChannels,",
-            "        [\"patch_size\"] = " + network + ".PatchSize,",
-            "        [\"width\"] = " + network + ".Width,",
-            "        [\"depth\"] = " + network + ".Depth,",
-            "        [\"heads\"] = " + network + ".Heads,",
-            "        [\"mlp_ratio\"] = " + Double(n.MlpRatio) + ",",
-            "        [\"frequency_dim\"] = " + network + ".FrequencyDim,");
-        if (n.IsClassConditional)
-        {
-            w.Lines(
-                "        [\"classes\"] = " + network + ".Classes,",
-                "        [\"label_drop_rate\"] = " + network + ".LabelDropRate,");
-        }
+            "    {");
+        NetworkDescription.EmitEntries(w, n, "        ");
         w.Lines(
             "    }),",
             "    Variance: " + Dsl + ".ReverseVariance." + m.Variance + ",",

@@ -55,6 +55,7 @@ internal static class SamplerEmitter
             "/// x               x_t, the current sample (Count, C, H, W)",
             "/// step, previous  tau_i and tau_{i-1} (-1 after the last step)",
             "/// output          the network output at (x_t, tau_i)" + (m.HasGuidance ? ", guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))" : ""),
+            "/// targets         y, the classes a classifier guides toward (request.Labels)",
             "/// </code>",
             "/// </remarks>");
         w.GeneratedCode();
@@ -62,7 +63,7 @@ internal static class SamplerEmitter
         w.Lines(
             "if (request is null) throw new global::System.ArgumentNullException(nameof(request));",
             "if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));",
-            "request.Validate(" + schedule + ".Timesteps, " + (m.Network.IsClassConditional ? network + ".Classes" : "null") + ");");
+            "request.Validate(" + schedule + ".Timesteps, " + (m.Network.IsClassConditional ? network + ".Classes" : "null") + ", Schedule);");
         if (m.Network.IsClassConditional && !m.HasGuidance)
         {
             w.Line("if (request.GuidanceScale != 1.0) throw new global::System.ArgumentException(\"" + m.Type.Name + " declares no [ClassifierFreeGuidance]; use GuidanceScale = 1.\", nameof(request));");
@@ -76,10 +77,18 @@ internal static class SamplerEmitter
         if (m.Network.IsClassConditional)
         {
             w.Lines(
-                "// Labels y; without labels every sample uses the null label (unconditional sampling).",
-                "var labels = request.Labels is { } given ? given.to(device) : " + Torch + ".full(new long[] { request.Count }, " + network + ".NullLabel, dtype: " + Int64 + ", device: device);    // (Count)",
+                m.HasGuidance
+                    ? "// Labels y; without labels, or with guidance weight w = 0, every sample uses the null label (unconditional sampling)."
+                    : "// Labels y; without labels every sample uses the null label (unconditional sampling).",
+                (m.HasGuidance
+                    ? "var labels = request.Labels is { } given && request.GuidanceScale != 0.0 ? given.to(device) : "
+                    : "var labels = request.Labels is { } given ? given.to(device) : ") + Torch + ".full(new long[] { request.Count }, " + network + ".NullLabel, dtype: " + Int64 + ", device: device);    // (Count)",
                 "");
         }
+        w.Lines(
+            "// The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given",
+            "var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)",
+            "");
         w.Lines(
             "// 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)",
             "var steps = " + NoiseSchedule + ".EvenlySpacedSteps(" + schedule + ".Timesteps, request.Steps);",
@@ -100,7 +109,7 @@ internal static class SamplerEmitter
         {
             w.Lines(
                 "// 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)",
-                "var output = request.Labels is not null && request.GuidanceScale != 1.0",
+                "var output = request.Labels is not null && request.GuidanceScale != 1.0 && request.GuidanceScale != 0.0",
                 "    ? GuidedOutput(model, x, t, labels, request.GuidanceScale)",
                 "    : model(x, t, labels);    // (Count, " + channels + ", H, W)");
         }
@@ -112,12 +121,15 @@ internal static class SamplerEmitter
         }
         w.Lines(
             "",
-            "// 5. One reverse step",
+            "// 5. Classifier guidance: eps_hat = eps - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t) (Dhariwal and Nichol 2021, Algorithm 2)",
+            "if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);",
+            "",
+            "// 6. One reverse step",
             ddim
                 ? "var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)"
                 : "var next = DdpmStep(x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)",
             "",
-            "// 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
+            "// 7. Keep x_{t-1}, free x_t: memory stays flat over the steps.",
             "next.MoveToOuterDisposeScope();",
             "x.Dispose();",
             "x = next;",
@@ -245,6 +257,8 @@ internal static class SamplerEmitter
             "    foreach (var parameter in Network.parameters()) return parameter.device;",
             "    return generator.device;",
             "}");
+        w.Line();
+        EmitClassifierGuidance(w, m);
         if (!m.HasGuidance) return;
         var network = m.Network.Type.FullName;
         w.Lines(
@@ -276,5 +290,47 @@ internal static class SamplerEmitter
                 "    return guided.MoveToOuterDisposeScope();");
         }
         w.Line("}");
+    }
+
+    private static void EmitClassifierGuidance(CodeWriter w, ModelSpec m)
+    {
+        bool noise = m.Predicts == PredictionValue.Noise;
+        w.Lines(
+            "/// <summary>",
+            "/// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes",
+            "/// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.",
+            noise
+                ? "/// The network predicts eps, so eps_hat is the guided output; at s = 0 it is the output itself."
+                : "/// The network predicts " + m.Predicts + ": eps comes from the parameterization hub, and eps_hat goes back to the same kind of output with the x0_hat it implies.",
+            "/// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by s (beta_t / sqrt(alpha_t)) g,",
+            "/// where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where abar_t is small and differ near t = 0.",
+            "/// </summary>",
+            GeneratedCodeAttribute + "\"" + Version + "\")]",
+            "private " + Tensor + " ClassifierGuidedOutput(" + Tensor + " output, " + Tensor + " x, " + Tensor + " t, int step, " + Tensor + " targets, " + RuntimeModels + ".ClassifierGuidance guidance)",
+            "{",
+            "    using var scope = " + Torch + ".NewDisposeScope();",
+            "    var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);    // (N, C, H, W): grad_{x_t} log p_phi(y | x_t, t)",
+            "    var sqrtAlphaBar = " + Torch + ".tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()",
+            "    var sqrtOneMinusAlphaBar = " + Torch + ".tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()");
+        w.Line(m.LearnsVariance
+            ? "    var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each"
+            : "    var prediction = output;    // (N, C, H, W)");
+        w.Lines(
+            "    var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta (N, C, H, W)",
+            "    var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)");
+        if (noise)
+        {
+            w.Line("    var guided = guidedNoise;    // (N, C, H, W)");
+        }
+        else
+        {
+            w.Lines(
+                "    var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // x0_hat = (x_t - sqrt(1 - abar_t) eps_hat) / sqrt(abar_t) (Ho et al. 2020, Eq. 4)",
+                "    var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // back to the " + m.Predicts + " prediction");
+        }
+        w.Lines(m.LearnsVariance
+            ? "    return " + Torch + ".cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // the variance values unchanged"
+            : "    return guided.MoveToOuterDisposeScope();",
+            "}");
     }
 }

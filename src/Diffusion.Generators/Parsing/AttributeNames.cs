@@ -13,9 +13,12 @@ internal static class AttributeNames
     public const string DiTPreset = "Diffusion.Dsl.DiTPresetAttribute";
     public const string Sampler = "Diffusion.Dsl.SamplerAttribute";
     public const string ClassifierFreeGuidance = "Diffusion.Dsl.ClassifierFreeGuidanceAttribute";
+    public const string UNet = "Diffusion.Dsl.UNetAttribute";
+    public const string UNetEncoder = "Diffusion.Dsl.UNetEncoderAttribute";
+    public const string NoisyClassifier = "Diffusion.Dsl.NoisyClassifierAttribute";
 
     /// <summary>The declaration attributes, in the order that decides which pipeline reports a conflict between them.</summary>
-    public static readonly string[] Declarations = { NoiseSchedule, DiffusionTransformer, DiffusionModel };
+    public static readonly string[] Declarations = { NoiseSchedule, DiffusionTransformer, UNet, UNetEncoder, DiffusionModel, NoisyClassifier };
 
     /// <summary>"NoiseSchedule" for "Diffusion.Dsl.NoiseScheduleAttribute".</summary>
     public static string Short(string metadataName)

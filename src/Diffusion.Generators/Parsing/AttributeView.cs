@@ -113,6 +113,29 @@ internal sealed class AttributeView
         return fallback;
     }
 
+    /// <summary>An int[] argument; null when it is absent, <paramref name="valid"/> false when an element is not an int.</summary>
+    public int[]? IntArray(string name, out bool valid)
+    {
+        valid = true;
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Key != name) continue;
+            if (argument.Value.Kind != TypedConstantKind.Array || argument.Value.IsNull)
+            {
+                valid = false;
+                return null;
+            }
+            var values = new int[argument.Value.Values.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (argument.Value.Values[i].Value is int value) values[i] = value;
+                else valid = false;
+            }
+            return values;
+        }
+        return null;
+    }
+
     public int ConstructorInt(int index, int fallback) =>
         index < data.ConstructorArguments.Length ? AsInt(data.ConstructorArguments[index], fallback) : fallback;
 

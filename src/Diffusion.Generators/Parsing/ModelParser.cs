@@ -51,21 +51,27 @@ internal static class ModelParser
             dependencyFailed |= schedule is null;
         }
 
-        // The network: typeof a [DiffusionTransformer] class.
+        // The network: typeof a [DiffusionTransformer] or [UNet] class.
         NetworkSpec? network = null;
         var networkType = model.ConstructorArgument(1)?.Value as INamedTypeSymbol;
         if (networkType is { TypeKind: TypeKind.Error })
         {
             dependencyFailed = true;
         }
-        else if (networkType is null || !DeclarationChecks.Has(networkType, AttributeNames.DiffusionTransformer))
+        else if (networkType is not null && DeclarationChecks.Has(networkType, AttributeNames.DiffusionTransformer))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTypeInvalid, model.ConstructorLocation(1, "network"), networkType?.ToDisplayString() ?? "null"));
+            network = TransformerParser.Parse(networkType, cancellationToken).Spec;
+            dependencyFailed |= network is null;
+        }
+        else if (networkType is not null && DeclarationChecks.Has(networkType, AttributeNames.UNet))
+        {
+            network = UNetParser.Parse(networkType, cancellationToken).Spec;
+            dependencyFailed |= network is null;
         }
         else
         {
-            network = NetworkParser.Parse(networkType, cancellationToken).Spec;
-            dependencyFailed |= network is null;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTypeInvalid, model.ConstructorLocation(1, "network"), networkType?.ToDisplayString() ?? "null",
+                "a [DiffusionTransformer] or [UNet]", "[DiffusionTransformer(InputSize = ..., InChannels = ...)] or [UNet(InputSize = ..., InChannels = ...)]"));
         }
 
         int predicts = model.Int("Predicts", (int)PredictionValue.Noise);
@@ -201,7 +207,7 @@ internal static class ModelParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
                 "Variance = ReverseVariance.Learned but '" + network.Type.Name + "' outputs only the prediction (C channels)",
-                "add LearnSigma = true to [DiffusionTransformer] on '" + network.Type.Name + "' so it also outputs the variance values"));
+                "add LearnSigma = true to [" + (network is UNetSpec ? "UNet" : "DiffusionTransformer") + "] on '" + network.Type.Name + "' so it also outputs the variance values"));
         }
         else if (variance != VarianceValue.Learned && network.LearnSigma)
         {

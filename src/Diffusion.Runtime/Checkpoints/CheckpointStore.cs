@@ -88,7 +88,7 @@ public sealed class CheckpointStore
     /// checkpoint of the same step is replaced.
     /// </summary>
     /// <exception cref="CheckpointException">The network or EMA weights contain NaN or infinity (nothing is written).</exception>
-    public string Save(IDiffusionModel model, ExponentialMovingAverage ema, AdamW optimizer, TrainerState state, TrainingOptions? options = null)
+    public string Save(ITrainableModel model, ExponentialMovingAverage ema, AdamW optimizer, TrainerState state, TrainingOptions? options = null)
     {
         string finalDirectory = Path.Combine(CheckpointsDirectory, DirectoryName(state.Step));
         var network = model.Network.state_dict();
@@ -245,7 +245,7 @@ public sealed class CheckpointStore
     /// </summary>
     /// <exception cref="CheckpointException">A file is missing, truncated or corrupted, or was written for another model; the
     /// message names the file and the mismatched description fields or keys.</exception>
-    public static TrainerState Load(string checkpointDirectory, IDiffusionModel model, ExponentialMovingAverage ema, AdamW optimizer)
+    public static TrainerState Load(string checkpointDirectory, ITrainableModel model, ExponentialMovingAverage ema, AdamW optimizer)
     {
         var config = Verify(checkpointDirectory);
         VerifyDescription(config.Description, model.Description, Path.Combine(checkpointDirectory, ConfigFile));
@@ -275,7 +275,7 @@ public sealed class CheckpointStore
     /// <paramref name="checkpointDirectory"/> may also be a run directory (its latest checkpoint is used).
     /// </summary>
     /// <exception cref="CheckpointException">As <see cref="Load"/>.</exception>
-    public static void LoadForSampling(IDiffusionModel model, string checkpointDirectory, bool useEma = true)
+    public static void LoadForSampling(ITrainableModel model, string checkpointDirectory, bool useEma = true)
     {
         string directory = Resolve(checkpointDirectory);
         var config = Verify(directory);

@@ -9,16 +9,10 @@ namespace Diffusion.Runtime.Models;
 /// What the runtime needs of a declared diffusion model; the generator implements it on every
 /// <see cref="DiffusionModelAttribute"/> class.
 /// </summary>
-public interface IDiffusionModel
+public interface IDiffusionModel : ITrainableModel
 {
-    /// <summary>The denoising network (its parameters are what training updates and checkpoints hold).</summary>
-    nn.Module Network { get; }
-
     /// <summary>The training noise schedule.</summary>
     NoiseSchedule Schedule { get; }
-
-    /// <summary>The declaration as data.</summary>
-    ModelDescription Description { get; }
 
     /// <summary>
     /// The network's output at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64; the null label
@@ -33,12 +27,6 @@ public interface IDiffusionModel
     /// at t = 0 (Ho et al. 2020, Eq. 5 and 13).
     /// </summary>
     Tensor VariationalBoundTerms(Tensor x0, Tensor xt, Tensor t, Tensor output);
-
-    /// <summary>
-    /// The training objective for a batch of clean data x_0 (N, C, H, W) in [-1, 1] with labels (N, int64) or null;
-    /// every random draw (timesteps, noise, label dropout) comes from <paramref name="generator"/>. Returns a scalar.
-    /// </summary>
-    Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator);
 
     /// <summary>
     /// Runs a sampler the declaration generated and returns x_0 samples (N, C, H, W). <paramref name="onStep"/>, when

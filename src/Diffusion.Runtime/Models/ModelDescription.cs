@@ -11,7 +11,7 @@ namespace Diffusion.Runtime.Models;
 /// <param name="Channels">Image channels C.</param>
 /// <param name="ImageSize">Image height and width.</param>
 /// <param name="Classes">Number of classes of a class-conditional model, else null.</param>
-/// <param name="Predicts">What the network outputs.</param>
+/// <param name="Predicts">What a diffusion network outputs; null for a noisy classifier.</param>
 /// <param name="Schedule">The schedule kind.</param>
 /// <param name="Timesteps">T.</param>
 /// <param name="Network">The network's hyperparameters by name (for DiT: patch_size, width, depth, heads, ...).</param>
@@ -23,7 +23,7 @@ public sealed record ModelDescription(
     int Channels,
     int ImageSize,
     int? Classes,
-    Prediction Predicts,
+    Prediction? Predicts,
     ScheduleKind Schedule,
     int Timesteps,
     IReadOnlyDictionary<string, double> Network,

@@ -5,10 +5,12 @@ namespace Diffusion.Runtime.Models;
 
 /// <summary>What to sample: how many, with which labels, in how many steps, how stochastic and how guided.</summary>
 /// <param name="Count">Number of samples N (positive).</param>
-/// <param name="Labels">Class labels (N, int64) for a class-conditional model; null samples unconditionally.</param>
+/// <param name="Labels">Class labels (N, int64): the condition of a class-conditional model and the target y of
+/// classifier guidance; null samples unconditionally.</param>
 /// <param name="Steps">Number of sampler steps S on a respaced subsequence of the T training steps (1..T).</param>
 /// <param name="Eta">DDIM's eta (Song et al. 2021, Eq. 16): 0 deterministic, 1 as stochastic as DDPM. DDPM ignores it.</param>
-/// <param name="GuidanceScale">Classifier-free guidance weight w (Ho and Salimans 2022): 1 is the conditional model alone.</param>
+/// <param name="GuidanceScale">Classifier-free guidance weight w (Ho and Salimans 2022): 1 is the conditional model alone,
+/// 0 the unconditional (null-label) model alone.</param>
 public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps = 50, double Eta = 0.0, double GuidanceScale = 1.0)
 {
     /// <summary>
@@ -20,8 +22,15 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
     /// <summary>The percentile p of dynamic thresholding, in (0, 1] (Imagen uses 0.995).</summary>
     public double DynamicPercentile { get; init; } = Sampling.CleanSampleThreshold.DefaultPercentile;
 
+    /// <summary>
+    /// Classifier guidance toward <see cref="Labels"/> (Dhariwal and Nichol 2021), or null. It works with any model: an
+    /// unconditional one, or a class-conditional one sampled with GuidanceScale = 0 (its null label) or combined with
+    /// classifier-free guidance.
+    /// </summary>
+    public ClassifierGuidance? Classifier { get; init; }
+
     /// <summary>Checks the request against a model with T training steps; throws with the offending option's name.</summary>
-    public void Validate(int timesteps, int? classes)
+    public void Validate(int timesteps, int? classes, Schedules.NoiseSchedule? schedule = null)
     {
         if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), $"count = {Count}; sample at least one image.");
         if (Steps < 1 || Steps > timesteps)
@@ -29,11 +38,21 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
         if (!(DynamicPercentile > 0 && DynamicPercentile <= 1))
             throw new ArgumentOutOfRangeException(nameof(DynamicPercentile), $"percentile = {DynamicPercentile}; use a value in (0, 1].");
         if (Eta < 0) throw new ArgumentOutOfRangeException(nameof(Eta), $"eta = {Eta}; use eta >= 0.");
-        if (Labels is not null && classes is null)
-            throw new ArgumentException("labels were given but the model is unconditional.", nameof(Labels));
+        if (Labels is not null && classes is null && Classifier is null)
+            throw new ArgumentException("labels were given but the model is unconditional (labels are only the target of classifier guidance).", nameof(Labels));
         if (Labels is not null && Labels.shape[0] != Count)
             throw new ArgumentException($"labels has {Labels.shape[0]} entries for count = {Count}.", nameof(Labels));
         if (GuidanceScale != 1.0 && Labels is null)
             throw new ArgumentException($"guidance scale {GuidanceScale} needs labels and a class-conditional model.", nameof(GuidanceScale));
+        if (GuidanceScale != 1.0 && classes is null)
+            throw new ArgumentException($"guidance scale {GuidanceScale} needs a class-conditional model; this one is unconditional.", nameof(GuidanceScale));
+        if (Classifier is not null)
+        {
+            if (Labels is null) throw new ArgumentException("classifier guidance needs labels: the classes y to guide toward.", nameof(Labels));
+            if (schedule is not null) Classifier.Validate(schedule);
+            int wanted = Classifier.Classifier.Classes;
+            if (Labels.numel() > 0 && (Labels.min().item<long>() < 0 || Labels.max().item<long>() >= wanted))
+                throw new ArgumentOutOfRangeException(nameof(Labels), $"labels must lie in 0..{wanted - 1}, the classes of the classifier '{Classifier.Classifier.Description.Name}'.");
+        }
     }
 }

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Diffusion.Runtime.Training;
 
 /// <summary>
-/// Trains any <see cref="IDiffusionModel"/> on an in-memory <see cref="TrainingData"/> with <see cref="AdamW"/>, global-norm
+/// Trains any <see cref="ITrainableModel"/> (a diffusion model or a noisy classifier) on an in-memory <see cref="TrainingData"/> with <see cref="AdamW"/>, global-norm
 /// gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing through <see cref="CheckpointStore"/>.
 /// </summary>
 /// <remarks>
@@ -27,12 +27,12 @@ public sealed class Trainer
 {
     private const double LossSmoothing = 0.98;
 
-    private readonly IDiffusionModel model;
+    private readonly ITrainableModel model;
     private readonly TrainingData data;
     private readonly TrainingOptions options;
 
     /// <summary>A trainer of <paramref name="model"/> on <paramref name="data"/>; nothing runs until <see cref="Run"/>.</summary>
-    public Trainer(IDiffusionModel model, TrainingData data, TrainingOptions options)
+    public Trainer(ITrainableModel model, TrainingData data, TrainingOptions options)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.data = data ?? throw new ArgumentNullException(nameof(data));

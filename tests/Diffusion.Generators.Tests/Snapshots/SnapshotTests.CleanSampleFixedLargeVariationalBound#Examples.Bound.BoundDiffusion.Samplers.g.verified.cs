@@ -18,6 +18,7 @@ partial class BoundDiffusion
     /// x               x_t, the current sample (Count, C, H, W)
     /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
     /// output          the network output at (x_t, tau_i)
+    /// targets         y, the classes a classifier guides toward (request.Labels)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -25,11 +26,14 @@ partial class BoundDiffusion
     {
         if (request is null) throw new global::System.ArgumentNullException(nameof(request));
         if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        request.Validate(global::Examples.Bound.BoundSchedule.Timesteps, null);
+        request.Validate(global::Examples.Bound.BoundSchedule.Timesteps, null, Schedule);
         var model = denoiser ?? new global::Diffusion.Runtime.Models.Denoiser((x, t, labels) => Network.call(x, t, labels));
         using var noGrad = global::TorchSharp.torch.no_grad();
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var device = SamplingDevice(generator);
+
+        // The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
+        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
 
         // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
         var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Bound.BoundSchedule.Timesteps, request.Steps);
@@ -48,10 +52,13 @@ partial class BoundDiffusion
             // 4. The model output
             var output = model(x, t, null);    // (Count, C, H, W)
 
-            // 5. One reverse step
+            // 5. Classifier guidance: eps_hat = eps - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t) (Dhariwal and Nichol 2021, Algorithm 2)
+            if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
+
+            // 6. One reverse step
             var next = DdpmStep(x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
 
-            // 6. Keep x_{t-1}, free x_t: memory stays flat over the steps.
+            // 7. Keep x_{t-1}, free x_t: memory stays flat over the steps.
             next.MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
@@ -107,5 +114,27 @@ partial class BoundDiffusion
     {
         foreach (var parameter in Network.parameters()) return parameter.device;
         return generator.device;
+    }
+
+    /// <summary>
+    /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// The network predicts CleanSample: eps comes from the parameterization hub, and eps_hat goes back to the same kind of output with the x0_hat it implies.
+    /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by s (beta_t / sqrt(alpha_t)) g,
+    /// where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where abar_t is small and differ near t = 0.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    private global::TorchSharp.torch.Tensor ClassifierGuidedOutput(global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, int step, global::TorchSharp.torch.Tensor targets, global::Diffusion.Runtime.Models.ClassifierGuidance guidance)
+    {
+        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);    // (N, C, H, W): grad_{x_t} log p_phi(y | x_t, t)
+        var sqrtAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
+        var prediction = output;    // (N, C, H, W)
+        var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta (N, C, H, W)
+        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // x0_hat = (x_t - sqrt(1 - abar_t) eps_hat) / sqrt(abar_t) (Ho et al. 2020, Eq. 4)
+        var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // back to the CleanSample prediction
+        return guided.MoveToOuterDisposeScope();
     }
 }

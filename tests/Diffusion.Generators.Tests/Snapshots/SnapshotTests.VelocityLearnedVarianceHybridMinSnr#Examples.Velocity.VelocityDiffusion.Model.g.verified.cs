@@ -33,7 +33,7 @@ partial class VelocityDiffusion : global::Diffusion.Runtime.Models.IDiffusionMod
     /// <summary>The denoising network.</summary>
     public global::Examples.Velocity.VelocityDit Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.IDiffusionModel.Network => Network;
+    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction, then the variance values.</summary>
     public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);

@@ -9,9 +9,9 @@ namespace Diffusion.Generators.Emitting;
 /// Emits {Namespace}.{Type}.Network.g.cs: the Diffusion Transformer of Peebles and Xie 2023 as a TorchSharp module whose
 /// field names are the state-dict keys of the reference implementation (facebookresearch/DiT, models.py).
 /// </summary>
-internal static class NetworkEmitter
+internal static class TransformerEmitter
 {
-    public static IEnumerable<(string HintName, string Source)> Emit(NetworkSpec n)
+    public static IEnumerable<(string HintName, string Source)> Emit(TransformerSpec n)
     {
         var w = new CodeWriter();
         w.Header(n.Type);

@@ -7,8 +7,8 @@ using Microsoft.CodeAnalysis;
 
 namespace Diffusion.Generators.Parsing;
 
-/// <summary>[DiffusionTransformer] and the part attributes beside it to a <see cref="NetworkSpec"/>.</summary>
-internal static class NetworkParser
+/// <summary>[DiffusionTransformer] and the part attributes beside it to a <see cref="TransformerSpec"/>.</summary>
+internal static class TransformerParser
 {
     // Upper bounds keep every derived constant (3 D, 6 D, T D, p p C, ...) inside int and the generated code compiling.
     private const int MaxInputSize = 4096;
@@ -29,10 +29,10 @@ internal static class NetworkParser
         ("XL", 28, 1152, 16),
     };
 
-    public static DeclarationResult<NetworkSpec> Parse(INamedTypeSymbol symbol, CancellationToken cancellationToken)
+    public static DeclarationResult<TransformerSpec> Parse(INamedTypeSymbol symbol, CancellationToken cancellationToken)
     {
         var declarations = DeclarationChecks.Find(symbol, AttributeNames.DiffusionTransformer);
-        if (declarations.Count != 1) return DeclarationResult<NetworkSpec>.Nothing;
+        if (declarations.Count != 1) return DeclarationResult<TransformerSpec>.Nothing;
         var network = new AttributeView(declarations[0], cancellationToken);
         bool broken = network.HasErrors;
         var patchify = DeclarationChecks.Optional(symbol, AttributeNames.Patchify, cancellationToken, ref broken);
@@ -40,7 +40,7 @@ internal static class NetworkParser
         var label = DeclarationChecks.Optional(symbol, AttributeNames.LabelEmbedding, cancellationToken, ref broken);
         var blocks = DeclarationChecks.Optional(symbol, AttributeNames.AdaLnZeroBlocks, cancellationToken, ref broken);
         var preset = DeclarationChecks.Optional(symbol, AttributeNames.DiTPreset, cancellationToken, ref broken);
-        if (broken) return DeclarationResult<NetworkSpec>.Nothing; // the compiler reports what is wrong with the attributes
+        if (broken) return DeclarationResult<TransformerSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
         var diagnostics = new List<DiagnosticInfo>();
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.DiffusionTransformer, diagnostics, cancellationToken);
@@ -162,8 +162,8 @@ internal static class NetworkParser
 
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new NetworkSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName, network.Bool("LearnSigma", false));
-        return new DeclarationResult<NetworkSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+            : new TransformerSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName, network.Bool("LearnSigma", false));
+        return new DeclarationResult<TransformerSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 
     private static DiagnosticInfo PresetConflict(AttributeView part, string name) => DiagnosticInfo.Create(

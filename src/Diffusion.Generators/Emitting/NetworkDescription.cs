@@ -1,0 +1,68 @@
+using Diffusion.Generators.Model;
+using static Diffusion.Generators.Emitting.CodeWriter;
+
+namespace Diffusion.Generators.Emitting;
+
+/// <summary>The entries of ModelDescription.Network: each architecture's hyperparameters by name, compared on load.</summary>
+internal static class NetworkDescription
+{
+    /// <summary>"key = value," lines of <paramref name="n"/>'s dictionary, read from the network class's constants.</summary>
+    public static void EmitEntries(CodeWriter w, NetworkSpec n, string indent)
+    {
+        var network = n.Type.FullName;
+        w.Lines(
+            indent + "[\"input_size\"] = " + network + ".InputSize,",
+            indent + "[\"in_channels\"] = " + network + ".InChannels,",
+            indent + "[\"out_channels\"] = " + network + ".OutChannels,");
+        switch (n)
+        {
+            case TransformerSpec t:
+                w.Lines(
+                    indent + "[\"patch_size\"] = " + network + ".PatchSize,",
+                    indent + "[\"width\"] = " + network + ".Width,",
+                    indent + "[\"depth\"] = " + network + ".Depth,",
+                    indent + "[\"heads\"] = " + network + ".Heads,",
+                    indent + "[\"mlp_ratio\"] = " + Double(t.MlpRatio) + ",",
+                    indent + "[\"frequency_dim\"] = " + network + ".FrequencyDim,");
+                break;
+            case UNetSpec u:
+                w.Line(indent + "[\"unet\"] = 1,");
+                EmitUNetEntries(w, network, u.Shape, indent, withIo: false);
+                break;
+        }
+        if (n.IsClassConditional)
+        {
+            w.Lines(
+                indent + "[\"classes\"] = " + network + ".Classes,",
+                indent + "[\"label_drop_rate\"] = " + network + ".LabelDropRate,");
+        }
+    }
+
+    /// <summary>The pyramid's entries (and the input's, unless <paramref name="withIo"/> is false).</summary>
+    public static void EmitUNetEntries(CodeWriter w, string network, UNetShape s, string indent, bool withIo = true)
+    {
+        if (withIo)
+        {
+            w.Lines(
+                indent + "[\"input_size\"] = " + network + ".InputSize,",
+                indent + "[\"in_channels\"] = " + network + ".InChannels,");
+        }
+        w.Lines(
+            indent + "[\"base_channels\"] = " + network + ".BaseChannels,",
+            indent + "[\"levels\"] = " + Int(s.Levels) + ",");
+        for (int level = 0; level < s.Levels; level++)
+        {
+            w.Line(indent + "[\"channel_multiplier_" + Int(level) + "\"] = " + Int(s.Multipliers[level]) + ",");
+        }
+        w.Line(indent + "[\"res_blocks\"] = " + network + ".ResBlocks,");
+        for (int level = 0; level < s.Levels; level++)
+        {
+            if (s.HasAttention(level)) w.Line(indent + "[\"attention_" + Int(s.Resolution(level)) + "\"] = 1,");
+        }
+        w.Lines(
+            indent + "[\"heads\"] = " + network + ".Heads,",
+            indent + "[\"dropout\"] = " + network + ".Dropout,",
+            indent + "[\"scale_shift_norm\"] = " + (s.ScaleShiftNorm ? "1" : "0") + ",",
+            indent + "[\"norm_groups\"] = " + network + ".NormGroups,");
+    }
+}
