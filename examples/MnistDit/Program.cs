@@ -4,18 +4,19 @@ using Examples.Mnist.Commands;
 
 namespace Examples.Mnist;
 
-/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, eval, inspect, bench, release.</summary>
+/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, compare-guidance, eval, inspect, bench, release.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("Train and sample the class-conditional MNIST Diffusion Transformer declared in MnistDiffusion.cs.")
+        var root = new RootCommand("Train and sample the class-conditional MNIST Diffusion Transformer (MnistDiffusion.cs) and U-Net (MnistUNet.cs), and guide them with a noisy classifier.")
         {
             PrepareDataCommand.Create(),
             TrainCommand.Create(),
             SampleCommand.Create(),
             TrainClassifierCommand.Create(),
             EvaluateCommand.Create(),
+            GuidanceCommand.Create(),
             LikelihoodCommand.Create(),
             InspectCommand.Create(),
             BenchCommand.Create(),

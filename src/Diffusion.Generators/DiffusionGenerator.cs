@@ -74,6 +74,8 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
         try
         {
             if (context.TargetSymbol is not INamedTypeSymbol symbol) return DeclarationResult<TSpec>.Nothing;
+            // "class class S;" declares a type without a name: the compiler reports the syntax error, nothing to generate.
+            if (symbol.Name.Length == 0) return DeclarationResult<TSpec>.Nothing;
             return parse(symbol, cancellationToken);
         }
         catch (OperationCanceledException)

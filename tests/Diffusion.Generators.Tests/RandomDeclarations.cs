@@ -49,7 +49,8 @@ internal static class RandomDeclarations
 
     public static string[] Create(Random random) => random.Next(100) switch
     {
-        < 45 => [Structured(random)],
+        < 30 => [Structured(random)],
+        < 45 => [StructuredUNet(random)],
         < 70 => [Mutated(random)],
         < 90 => OddShape(random),
         _ => [Soup(random)],
@@ -107,6 +108,52 @@ internal static class RandomDeclarations
             source = Maybe() ? source.Substring(0, at) : source.Insert(at, Pick(random, new[] { "(", ")]", "[", "{", ",", "typeof(", "= =", "\"", "#if X\n", "/*", "@" }));
         }
         return source;
+    }
+
+    /// <summary>Schedule S, U-Net N, model D, encoder E and noisy classifier C with random arguments; half mostly valid, half wild.</summary>
+    public static string StructuredUNet(Random random)
+    {
+        double bad = random.NextDouble() < 0.5 ? 0.04 : 1.0;
+        bool Maybe(double p = 0.5) => random.NextDouble() < p;
+        string Value(string[] good, string[] wild) => Maybe(bad) ? Pick(random, wild) : Pick(random, good);
+        string Named(string name, string[] good, string[] wild) => Maybe(bad < 1 ? 1.0 - bad : 0.8) ? name + " = " + Value(good, wild) : "";
+        string Args(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
+        bool Present(double wildP) => bad < 1 ? !Maybe(bad) : Maybe(wildP);
+
+        string[] sizes = { "8", "16" };
+        string[] lists = { "new[] { 1, 2 }", "new[] { 1 }", "new[] { 1, 1, 2 }" };
+        string[] wildLists = { "new int[0]", "null", "new[] { 0, 2 }", "new[] { -1 }", "new[] { 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 }", "new[] { 2147483647 }", "new[] { 1, 2 }" };
+        string[] attention = { "new[] { 8 }", "new int[0]", "new[] { 4 }" };
+        string[] wildAttention = { "null", "new[] { 3 }", "new[] { -8, 8, 8 }", "new[] { 0 }" };
+        string[] bases = { "8", "16" };
+        string[] groups = { "4", "8" };
+        string[] heads = { "1", "2" };
+        string Pyramid() => Args(Named("InputSize", sizes, IntValues), Named("InChannels", new[] { "1", "3" }, IntValues), Named("BaseChannels", bases, IntValues),
+            Named("ChannelMultipliers", lists, wildLists), Named("ResBlocks", new[] { "1", "2" }, IntValues), Named("AttentionResolutions", attention, wildAttention),
+            Named("Heads", heads, IntValues), Named("NormGroups", groups, IntValues), Maybe(0.3) ? Named("Dropout", new[] { "0.1", "0.0" }, DoubleValues) : "",
+            Maybe(0.3) ? "ScaleShiftNorm = " + (Maybe() ? "true" : "false") : "");
+
+        var text = new StringBuilder("using Diffusion.Dsl;\n\nnamespace R;\n\n");
+        if (Present(0.9)) text.Append("[NoiseSchedule(ScheduleKind.Cosine, Timesteps = 10)]\n");
+        text.Append("public partial class S;\n\n");
+        bool learn = Maybe(0.3);
+        if (Present(0.9)) text.Append("[UNet(" + Args(Pyramid(), learn ? "LearnSigma = true" : "") + ")]\n");
+        if (Maybe(0.5)) text.Append("[LabelEmbedding(" + Named("Classes", new[] { "3" }, IntValues) + ")]\n");
+        text.Append("public partial class N;\n\n");
+        if (Present(0.9))
+        {
+            text.Append("[DiffusionModel(" + Args(Value(new[] { "typeof(S)" }, Types), Value(new[] { "typeof(N)" }, Types),
+                learn && bad < 1 ? "Variance = ReverseVariance.Learned, Objective = Objective.Hybrid" : "") + ")]\n");
+        }
+        text.Append("[Sampler(SamplerKind.Ddim)]\n");
+        if (Maybe(0.3)) text.Append("[ClassifierFreeGuidance]\n");
+        text.Append("public partial class D;\n\n");
+        if (Present(0.9)) text.Append("[UNetEncoder(" + Args(Pyramid(), Named("Outputs", new[] { "3", "10" }, IntValues)) + ")]\n");
+        if (Maybe(bad / 5)) text.Append("[LabelEmbedding(Classes = 3)]\n");
+        text.Append("public partial class E;\n\n");
+        if (Present(0.9)) text.Append("[NoisyClassifier(" + Args(Value(new[] { "typeof(S)" }, Types), Value(new[] { "typeof(E)" }, Types)) + ")]\n");
+        text.Append("public partial class C;\n");
+        return text.ToString();
     }
 
     /// <summary>A valid declaration with one to three token edits.</summary>
@@ -201,7 +248,8 @@ internal static class RandomDeclarations
             "using", "Diffusion.Dsl", ";", "namespace", "R", "[", "]", "(", ")", ",", "=", "public", "partial", "class", "S", "N", "D",
             "NoiseSchedule", "DiffusionTransformer", "DiffusionModel", "Patchify", "AdaLnZeroBlocks", "Sampler", "LabelEmbedding",
             "ClassifierFreeGuidance", "DiTPreset", "TimestepEmbedding", "typeof", "ScheduleKind.Cosine", "SamplerKind.Ddim", "InputSize",
-            "Width", "Depth", "Heads", "1", "4", "-1", "2147483647", "\n", "{", "}", "\"", "'", "/*", "*/", "//", "#", "<", ">",
+            "Width", "Depth", "Heads", "1", "4", "-1", "2147483647", "UNet", "UNetEncoder", "NoisyClassifier", "ChannelMultipliers",
+            "AttentionResolutions", "new[] {", "new int[0]", "NormGroups", "Outputs", "\n", "{", "}", "\"", "'", "/*", "*/", "//", "#", "<", ">",
         };
         var text = new StringBuilder("using Diffusion.Dsl;\n");
         int count = random.Next(1, 80);

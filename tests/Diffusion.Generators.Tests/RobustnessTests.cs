@@ -107,4 +107,14 @@ public class RobustnessTests
         Assert.Equal(RandomDeclarations.Create(new Random(1234)), RandomDeclarations.Create(new Random(1234)));
         Assert.NotEqual(RandomDeclarations.Create(new Random(1234)), RandomDeclarations.Create(new Random(1235)));
     }
+
+    [Fact]
+    public void A_declaration_without_a_name_gets_no_code_and_no_crash()
+    {
+        // "class class S;" parses as a class with a missing identifier (found by the fuzz, seed 1506).
+        var (result, _) = GeneratorHarness.Run("using Diffusion.Dsl;\nnamespace R;\n[NoiseSchedule(ScheduleKind.Cosine)]\npublic partial class class S;\n");
+        Assert.Null(result.Results.Single().Exception);
+        Assert.Empty(result.GeneratedTrees);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id.StartsWith("DDSL", System.StringComparison.Ordinal));
+    }
 }

@@ -24,9 +24,10 @@ internal static class EvaluateCommand
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var model = ExampleModels.DiffusionOption();
         var command = new Command("evaluate", "Score a checkpoint: the share of its digits classified as the intended digit.")
         {
-            checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, threshold, percentile, seed, device,
+            model, checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, threshold, percentile, seed, device,
         };
         CommandAction.Set(command, parse =>
         {
@@ -34,15 +35,16 @@ internal static class EvaluateCommand
             string classifierPath = Path.Combine(parse.GetValue(classifierDir)!, TrainClassifierCommand.FileName);
             if (!File.Exists(classifierPath)) throw new CommandLineException($"--classifier: {classifierPath} does not exist; run train-classifier first.");
             using var classifier = MnistClassifier.Load(classifierPath);
-            var model = new MnistDiffusion();
+            var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(model, resolved);
-            model.Network.to(target);
+            CheckpointStore.LoadForSampling(diffusion, resolved);
+            diffusion.Network.to(target);
+            diffusion.Network.eval();
 
             int n = parse.GetValue(perClass);
-            using var samples = ClassGrid.Sample(model, parse.GetValue(sampler), n, parse.GetValue(steps), parse.GetValue(eta),
+            using var samples = ClassGrid.Sample(diffusion, parse.GetValue(sampler), n, parse.GetValue(steps), parse.GetValue(eta),
                 parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile));
-            using var intended = arange(MnistDit.Classes, dtype: ScalarType.Int64).repeat_interleave(n);
+            using var intended = arange(ClassGrid.Digits, dtype: ScalarType.Int64).repeat_interleave(n);
             double share = SampleQuality.ShareMatchingLabel(classifier, samples.clamp(-1, 1), intended);
             Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {samples.shape[0]} digits classified as their intended digit " +
                               $"({parse.GetValue(sampler)}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding, seed {parse.GetValue(seed)})");

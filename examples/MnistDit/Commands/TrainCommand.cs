@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
@@ -84,13 +85,22 @@ internal static class TrainCommand
 
             using var budget = new CancellationTokenSource();
             if (parse.GetValue(minutes) > 0) budget.CancelAfter(TimeSpan.FromMinutes(parse.GetValue(minutes)));
+            // Ctrl+C and SIGTERM stop like the time budget: after the current step, with a checkpoint of it.
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine($"[train] {context.Signal}: stopping after the current step");
+                budget.Cancel();
+            }
             var result = new Trainer(trainable, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
 
             string curve = Path.Combine(outDir, "loss.png");
             LossCurve.Write(result.Losses, curve, $"{trainable.Description.Name} training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
             File.WriteAllLines(Path.Combine(outDir, "loss.csv"), ["step,loss", .. LossLines(result.Losses)]);
             Console.WriteLine(result.Cancelled
-                ? $"[train] time budget reached at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
+                ? $"[train] stopped (time budget or signal) at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
                 : $"[train] finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
             Console.WriteLine($"[train] {result.ImagesPerSecond:F1} images/s over {result.Elapsed}; loss curve {curve}");
             return 0;
