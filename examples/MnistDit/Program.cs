@@ -4,7 +4,7 @@ using Examples.Mnist.Commands;
 
 namespace Examples.Mnist;
 
-/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, compare-guidance, eval, inspect, bench, release.</summary>
+/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, compare-guidance, noisy-accuracy, eval, inspect, bench, release.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -17,6 +17,7 @@ public static class Program
             TrainClassifierCommand.Create(),
             EvaluateCommand.Create(),
             GuidanceCommand.Create(),
+            NoisyAccuracyCommand.Create(),
             LikelihoodCommand.Create(),
             InspectCommand.Create(),
             BenchCommand.Create(),

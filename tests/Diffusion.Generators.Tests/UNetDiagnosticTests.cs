@@ -114,6 +114,18 @@ public class UNetDiagnosticTests
     }
 
     [Fact]
+    public void DDSL008_TransformerPartsOnAUNet()
+    {
+        var diagnostics = Markup.Verify(Wrap("""
+            [UNet(InputSize = 8, InChannels = 1, BaseChannels = 8, ChannelMultipliers = new[] { 1, 2 }, NormGroups = 4, Heads = 2)]
+            [{|DDSL008:TimestepEmbedding(FrequencyDim = 64)|}]
+            [{|DDSL008:Patchify(PatchSize = 2, Width = 32)|}]
+            public partial class U;
+            """));
+        Assert.All(diagnostics, d => Assert.Contains("it is a part of a [DiffusionTransformer]; remove it", d.GetMessage()));
+    }
+
+    [Fact]
     public void DDSL007_ClassifierNetworkIsNotAnEncoder()
     {
         var diagnostics = Markup.Verify(Wrap(Schedule + """

@@ -97,6 +97,23 @@ internal static class DeclarationChecks
         return true;
     }
 
+    /// <summary>The Diffusion Transformer's part attributes, which mean nothing on another architecture.</summary>
+    public static readonly string[] TransformerParts = { AttributeNames.Patchify, AttributeNames.TimestepEmbedding, AttributeNames.AdaLnZeroBlocks, AttributeNames.DiTPreset };
+
+    /// <summary>DDSL008 for each DiT part on a class declared as <paramref name="owner"/> (a [UNet] or [UNetEncoder]), which would silently ignore it.</summary>
+    public static void CheckNoTransformerParts(INamedTypeSymbol symbol, string owner, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var part in TransformerParts)
+        {
+            foreach (var attribute in Find(symbol, part))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, new AttributeView(attribute, cancellationToken).Location,
+                    "[" + AttributeNames.Short(part) + "]", "[" + AttributeNames.Short(owner) + "] on '" + symbol.Name + "'",
+                    "it is a part of a [DiffusionTransformer]; remove it (the U-Net's timestep embedding has BaseChannels sinusoidal features)"));
+            }
+        }
+    }
+
     public static bool HasErrors(List<DiagnosticInfo> diagnostics)
     {
         foreach (var diagnostic in diagnostics)

@@ -23,6 +23,7 @@ internal static class UNetParser
         var diagnostics = new List<DiagnosticInfo>();
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, network, diagnostics, cancellationToken);
+        DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         var shape = UNetShapeParser.Parse(network, diagnostics);
 
         int classes = 0;
