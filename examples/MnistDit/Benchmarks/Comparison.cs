@@ -41,23 +41,26 @@ internal static class Comparison
     {
         int batch = options.Batch ?? target.Batch, steps = options.TrainSteps ?? target.TrainSteps, count = options.Samples ?? target.Samples;
         int rssTrainSteps = options.RssSteps ?? target.RssTrainSteps, rssSamplingSteps = Math.Min(options.RssSteps ?? target.RssSamplingSteps, model.Description.Timesteps);
-        var flops = DitFlops.From(model.Description);
+        // FLOPs are counted from a DiT's declaration; for the U-Net only throughput and memory are reported.
+        DitFlops? flops = model.Description.Network.ContainsKey("patch_size") ? DitFlops.From(model.Description) : null;
         long parameters = model.Network.parameters().Sum(p => p.numel());
 
         Console.WriteLine();
         Console.WriteLine($"== {target.Title}; {parameters:N0} parameters; float32, {torch.get_num_threads()} threads, {options.Device}");
-        Console.WriteLine($"   FLOPs per image (matrix products, from the declaration): forward {flops.ForwardPerImage / 1e9:F3} GFLOP = "
-                          + string.Join(" + ", flops.ForwardParts().Select(p => $"{p.Part} {p.Flops / 1e9:F3}")) + $"; training step ~3x forward = {flops.TrainingStepPerImage / 1e9:F3} GFLOP");
+        if (flops is not null)
+            Console.WriteLine($"   FLOPs per image (matrix products, from the declaration): forward {flops.ForwardPerImage / 1e9:F3} GFLOP = "
+                              + string.Join(" + ", flops.ForwardParts().Select(p => $"{p.Part} {p.Flops / 1e9:F3}")) + $"; training step ~3x forward = {flops.TrainingStepPerImage / 1e9:F3} GFLOP");
 
         using var ours = new TorchSharpSide(model, device, LearningRate, WeightDecay);
-        using var folder = options.PythonScript is null ? null : ExchangeFolder.Create();
+        string? peerScript = target.HasPyTorchPeer ? options.PythonScript : null;
+        using var folder = peerScript is null ? null : ExchangeFolder.Create();
         PyTorchPeer? peer = null;
         try
         {
-            if (options.PythonScript is not null)
+            if (peerScript is not null)
             {
                 folder!.WriteModel(model, [options.SamplingSteps, SamplingWarmupSteps, Math.Max(rssSamplingSteps, 1)]);
-                peer = PyTorchPeer.Start(options.Python, options.PythonScript, options.Threads);
+                peer = PyTorchPeer.Start(options.Python, peerScript, options.Threads);
                 long theirs = peer.Load(ExchangeFolder.Config(model.Description), folder.Weights, folder.Tables, LearningRate, WeightDecay);
                 if (theirs != parameters) throw new CommandLineException($"the PyTorch reference DiT has {theirs:N0} parameters, ours {parameters:N0}.");
                 var agreement = ForwardAgreement.Check(model, peer, folder, images: 8, seed: Seed + 2);
@@ -78,23 +81,23 @@ internal static class Comparison
             }
 
             var splits = sides.ToDictionary(s => s, s => s.TrainSplit(batch, Math.Max(2, steps / 2), Seed + 50));
-            double trainFlops = flops.TrainingStepPerImage * batch * steps, sampleFlops = flops.ForwardPerImage * 2 * count * options.SamplingSteps;
+            double trainFlops = (flops?.TrainingStepPerImage ?? double.NaN) * batch * steps, sampleFlops = (flops?.ForwardPerImage ?? double.NaN) * 2 * count * options.SamplingSteps;
             var table = new ResultTable(sides.Select(s => s.Name).ToArray(), withRatio: peer is not null);
             table.Section($"training: batch {batch}, {steps} timed steps after {target.WarmupSteps} warm-up (generated loss + AdamW), {options.Repeats} repeats, median [min-max]");
             table.Row("images/s", sides.Select(s => results[s].Train.Select(t => batch * steps / t.Seconds).ToArray()), "F2");
             table.Row("images per CPU-second", sides.Select(s => results[s].Train.Select(t => batch * steps / t.CpuSeconds).ToArray()), "F2");
-            table.Row("achieved GFLOP/s", sides.Select(s => results[s].Train.Select(t => trainFlops / t.Seconds / 1e9).ToArray()), "F1");
+            if (flops is not null) table.Row("achieved GFLOP/s", sides.Select(s => results[s].Train.Select(t => trainFlops / t.Seconds / 1e9).ToArray()), "F1");
             table.Row("  forward + loss, ms/step", sides.Select(s => new[] { splits[s].ForwardMs }), "F0", ratio: false);
             table.Row("  backward, ms/step", sides.Select(s => new[] { splits[s].BackwardMs }), "F0", ratio: false);
             table.Row("  AdamW, ms/step", sides.Select(s => new[] { splits[s].OptimizerMs }), "F0", ratio: false);
             table.Row($"matmul rate GFLOP/s ({options.MatmulSize}^3)", sides.Select(s => results[s].Matmul.ToArray()), "F1", ratio: false);
-            table.Row("share of own matmul rate", sides.Select(s => results[s].Train.Zip(results[s].Matmul, (t, m) => 100 * trainFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
+            if (flops is not null) table.Row("share of own matmul rate", sides.Select(s => results[s].Train.Zip(results[s].Matmul, (t, m) => 100 * trainFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
             table.Row("peak memory (VmHWM), MiB", sides.Select(s => results[s].Train.Select(t => t.PeakMib).ToArray()), "F0", ratio: false);
             table.Section($"sampling: DDIM-{options.SamplingSteps}, guidance w = {target.GuidanceScale} (both passes batched), {count} images, {options.Repeats} repeats");
             table.Row("images/s", sides.Select(s => results[s].Sample.Select(t => count / t.Seconds).ToArray()), "F3");
             table.Row("images per CPU-second", sides.Select(s => results[s].Sample.Select(t => count / t.CpuSeconds).ToArray()), "F3");
-            table.Row("achieved GFLOP/s", sides.Select(s => results[s].Sample.Select(t => sampleFlops / t.Seconds / 1e9).ToArray()), "F1");
-            table.Row("share of own matmul rate", sides.Select(s => results[s].Sample.Zip(results[s].Matmul, (t, m) => 100 * sampleFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
+            if (flops is not null) table.Row("achieved GFLOP/s", sides.Select(s => results[s].Sample.Select(t => sampleFlops / t.Seconds / 1e9).ToArray()), "F1");
+            if (flops is not null) table.Row("share of own matmul rate", sides.Select(s => results[s].Sample.Zip(results[s].Matmul, (t, m) => 100 * sampleFlops / t.Seconds / 1e9 / m).ToArray()), "F0", suffix: "%", ratio: false);
             table.Row("peak memory (VmHWM), MiB", sides.Select(s => results[s].Sample.Select(t => t.PeakMib).ToArray()), "F0", ratio: false);
             table.Print();
 

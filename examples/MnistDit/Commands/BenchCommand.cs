@@ -39,7 +39,7 @@ internal static class BenchCommand
         var python = new Option<string>("--python") { Description = "The interpreter that imports Debian's PyTorch (see bench/setup-pytorch.sh).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var script = new Option<string?>("--pytorch-script") { Description = "The PyTorch peer (default: bench/pytorch_dit.py of the repository this runs from)." };
         var noPytorch = new Option<bool>("--no-pytorch") { Description = "Time the generated code only: no PyTorch, no forward check, no ratios." };
-        var command = new Command("bench", "Time the generated DiT against PyTorch: training and sampling throughput, memory, GFLOP/s.")
+        var command = new Command("bench", "Time the generated DiT against PyTorch (and the U-Net on its own): training and sampling throughput, memory, GFLOP/s.")
         {
             models, repeats, threads, device, batch, trainSteps, samples, samplingSteps, rssSteps, python, script, noPytorch,
         };
