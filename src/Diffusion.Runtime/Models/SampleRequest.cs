@@ -51,6 +51,7 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
             if (Labels is null) throw new ArgumentException("classifier guidance needs labels: the classes y to guide toward.", nameof(Labels));
             if (schedule is not null) Classifier.Validate(schedule);
             int wanted = Classifier.Classifier.Classes;
+            using var scope = NewDisposeScope();
             if (Labels.numel() > 0 && (Labels.min().item<long>() < 0 || Labels.max().item<long>() >= wanted))
                 throw new ArgumentOutOfRangeException(nameof(Labels), $"labels must lie in 0..{wanted - 1}, the classes of the classifier '{Classifier.Classifier.Description.Name}'.");
         }
