@@ -25,9 +25,8 @@ internal static class ClassGrid
         ClassifierGuidance? classifier = null)
     {
         using var scope = NewDisposeScope();
-        int classes = Digits;
-        int total = classes * perClass;
-        var labels = arange(classes, dtype: ScalarType.Int64).repeat_interleave(perClass);   // 0,0,...,1,1,...
+        int total = Digits * perClass;
+        var labels = arange(Digits, dtype: ScalarType.Int64).repeat_interleave(perClass);   // 0,0,...,1,1,...
         var parts = new List<Tensor>();
         using var generator = new Generator((ulong)seed, device);
         for (int start = 0; start < total; start += batchSize)

@@ -24,21 +24,7 @@ internal static class ClassifierParser
         DeclarationChecks.CheckShape(symbol, view, diagnostics, cancellationToken);
         bool dependencyFailed = false;
 
-        ScheduleSpec? schedule = null;
-        var scheduleType = view.ConstructorArgument(0)?.Value as INamedTypeSymbol;
-        if (scheduleType is { TypeKind: TypeKind.Error })
-        {
-            dependencyFailed = true;
-        }
-        else if (scheduleType is null || !DeclarationChecks.Has(scheduleType, AttributeNames.NoiseSchedule))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ScheduleTypeInvalid, view.ConstructorLocation(0, "schedule"), scheduleType?.ToDisplayString() ?? "null"));
-        }
-        else
-        {
-            schedule = ScheduleParser.Parse(scheduleType, cancellationToken).Spec;
-            dependencyFailed |= schedule is null;
-        }
+        var schedule = DeclarationChecks.ReferencedSchedule(view, diagnostics, cancellationToken, ref dependencyFailed);
 
         EncoderSpec? network = null;
         var networkType = view.ConstructorArgument(1)?.Value as INamedTypeSymbol;

@@ -114,6 +114,53 @@ internal static class DeclarationChecks
         }
     }
 
+    /// <summary>DDSL003 unless 1 &lt;= value &lt;= max; returns whether the value is in range.</summary>
+    public static bool InRange(List<DiagnosticInfo> diagnostics, LocationInfo? location, string name, int value, int max, string hint)
+    {
+        if (value >= 1 && value <= max) return true;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, name, value, "1.." + max.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + hint));
+        return false;
+    }
+
+    private const int MaxClasses = 1 << 24;
+
+    /// <summary>(Classes, DropRate) of a [LabelEmbedding] beside a network, (0, 0) without one; DDSL003/DDSL004 when out of range.</summary>
+    public static (int Classes, double DropRate) LabelEmbedding(AttributeView? label, List<DiagnosticInfo> diagnostics)
+    {
+        if (label is null) return (0, 0);
+        int classes = label.Int("Classes", 0);
+        double dropRate = label.Double("DropRate", 0.1);
+        InRange(diagnostics, label.NamedLocation("Classes"), "Classes", classes, MaxClasses, "the number of classes, such as 10");
+        if (!(dropRate >= 0 && dropRate < 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropRateOutOfRange, label.NamedLocation("DropRate"), dropRate));
+        }
+        return (classes, dropRate);
+    }
+
+    /// <summary>
+    /// The [NoiseSchedule] class named by constructor argument 0 of <paramref name="declaration"/> ([DiffusionModel] or
+    /// [NoisyClassifier]): its spec, or null with DDSL006 when it is not a schedule class, or null with
+    /// <paramref name="dependencyFailed"/> set when the type does not bind or the schedule has errors of its own.
+    /// </summary>
+    public static ScheduleSpec? ReferencedSchedule(AttributeView declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, ref bool dependencyFailed)
+    {
+        var type = declaration.ConstructorArgument(0)?.Value as INamedTypeSymbol;
+        if (type is { TypeKind: TypeKind.Error })
+        {
+            dependencyFailed = true; // CS0246: the compiler names the missing type
+            return null;
+        }
+        if (type is null || !Has(type, AttributeNames.NoiseSchedule))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ScheduleTypeInvalid, declaration.ConstructorLocation(0, "schedule"), type?.ToDisplayString() ?? "null"));
+            return null;
+        }
+        var schedule = ScheduleParser.Parse(type, cancellationToken).Spec;
+        dependencyFailed |= schedule is null;
+        return schedule;
+    }
+
     public static bool HasErrors(List<DiagnosticInfo> diagnostics)
     {
         foreach (var diagnostic in diagnostics)

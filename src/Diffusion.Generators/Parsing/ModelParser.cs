@@ -35,21 +35,7 @@ internal static class ModelParser
         bool dependencyFailed = false;
 
         // The schedule: typeof a [NoiseSchedule] class.
-        ScheduleSpec? schedule = null;
-        var scheduleType = model.ConstructorArgument(0)?.Value as INamedTypeSymbol;
-        if (scheduleType is { TypeKind: TypeKind.Error })
-        {
-            dependencyFailed = true; // CS0246: the compiler names the missing type
-        }
-        else if (scheduleType is null || !DeclarationChecks.Has(scheduleType, AttributeNames.NoiseSchedule))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ScheduleTypeInvalid, model.ConstructorLocation(0, "schedule"), scheduleType?.ToDisplayString() ?? "null"));
-        }
-        else
-        {
-            schedule = ScheduleParser.Parse(scheduleType, cancellationToken).Spec;
-            dependencyFailed |= schedule is null;
-        }
+        var schedule = DeclarationChecks.ReferencedSchedule(model, diagnostics, cancellationToken, ref dependencyFailed);
 
         // The network: typeof a [DiffusionTransformer] or [UNet] class.
         NetworkSpec? network = null;

@@ -17,7 +17,6 @@ internal static class TransformerParser
     private const int MaxDepth = 1000;
     private const int MaxHeads = 4096;
     private const int MaxFrequencyDim = 65536;
-    private const int MaxClasses = 1 << 24;
     private const double MaxMlpRatio = 64;
 
     /// <summary>Peebles and Xie 2023, Table 1: (depth, width, heads) of DiT-S, -B, -L, -XL.</summary>
@@ -48,9 +47,9 @@ internal static class TransformerParser
         var classLocation = network.TargetIdentifierLocation;
 
         int inputSize = network.Int("InputSize", 0);
-        bool inputValid = InRange(diagnostics, network.NamedLocation("InputSize"), "InputSize", inputSize, MaxInputSize, "the input height and width in pixels or latent cells, such as 28 or 32");
+        bool inputValid = DeclarationChecks.InRange(diagnostics, network.NamedLocation("InputSize"), "InputSize", inputSize, MaxInputSize, "the input height and width in pixels or latent cells, such as 28 or 32");
         int inChannels = network.Int("InChannels", 0);
-        InRange(diagnostics, network.NamedLocation("InChannels"), "InChannels", inChannels, MaxChannels, "the input channels, such as 1, 3 or 4");
+        DeclarationChecks.InRange(diagnostics, network.NamedLocation("InChannels"), "InChannels", inChannels, MaxChannels, "the input channels, such as 1, 3 or 4");
 
         int patchSize = 0, width = 0, depth = 0, heads = 0;
         double mlpRatio = 4.0;
@@ -73,7 +72,7 @@ internal static class TransformerParser
                 (presetName, depth, width, heads) = Presets[size];
                 presetName = "DiT-" + presetName + "/" + patchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-            InRange(diagnostics, patchLocation, "PatchSize", patchSize, MaxInputSize, "the side of a patch, such as 2, 4 or 8");
+            DeclarationChecks.InRange(diagnostics, patchLocation, "PatchSize", patchSize, MaxInputSize, "the side of a patch, such as 2, 4 or 8");
         }
         else
         {
@@ -87,8 +86,8 @@ internal static class TransformerParser
                 width = patchify.Int("Width", 0);
                 patchLocation = patchify.NamedLocation("PatchSize");
                 widthLocation = patchify.NamedLocation("Width");
-                InRange(diagnostics, patchLocation, "PatchSize", patchSize, MaxInputSize, "the side of a patch, such as 2, 4 or 8");
-                InRange(diagnostics, widthLocation, "Width", width, MaxWidth, "the hidden width of every token, such as 384");
+                DeclarationChecks.InRange(diagnostics, patchLocation, "PatchSize", patchSize, MaxInputSize, "the side of a patch, such as 2, 4 or 8");
+                DeclarationChecks.InRange(diagnostics, widthLocation, "Width", width, MaxWidth, "the hidden width of every token, such as 384");
             }
 
             if (blocks is null)
@@ -101,8 +100,8 @@ internal static class TransformerParser
                 heads = blocks.Int("Heads", 0);
                 mlpRatio = blocks.Double("MlpRatio", 4.0);
                 headsLocation = blocks.NamedLocation("Heads");
-                InRange(diagnostics, blocks.NamedLocation("Depth"), "Depth", depth, MaxDepth, "the number of blocks, such as 12");
-                InRange(diagnostics, headsLocation, "Heads", heads, MaxHeads, "the attention heads, such as 6");
+                DeclarationChecks.InRange(diagnostics, blocks.NamedLocation("Depth"), "Depth", depth, MaxDepth, "the number of blocks, such as 12");
+                DeclarationChecks.InRange(diagnostics, headsLocation, "Heads", heads, MaxHeads, "the attention heads, such as 6");
                 if (!(mlpRatio > 0 && mlpRatio <= MaxMlpRatio) || (int)(width * mlpRatio) < 1 && width > 0)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, blocks.NamedLocation("MlpRatio"), "MlpRatio", mlpRatio, "a positive ratio up to 64 that leaves the MLP at least one unit (4 is usual)"));
@@ -141,24 +140,13 @@ internal static class TransformerParser
         {
             frequencyDim = timestep.Int("FrequencyDim", 256);
             var location = timestep.NamedLocation("FrequencyDim");
-            if (InRange(diagnostics, location, "FrequencyDim", frequencyDim, MaxFrequencyDim, "an even number of sinusoidal features (256 is usual)") && frequencyDim % 2 != 0)
+            if (DeclarationChecks.InRange(diagnostics, location, "FrequencyDim", frequencyDim, MaxFrequencyDim, "an even number of sinusoidal features (256 is usual)") && frequencyDim % 2 != 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrequencyDimOdd, location, frequencyDim, frequencyDim + 1));
             }
         }
 
-        int classes = 0;
-        double dropRate = 0;
-        if (label is not null)
-        {
-            classes = label.Int("Classes", 0);
-            dropRate = label.Double("DropRate", 0.1);
-            InRange(diagnostics, label.NamedLocation("Classes"), "Classes", classes, MaxClasses, "the number of classes, such as 10");
-            if (!(dropRate >= 0 && dropRate < 1))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropRateOutOfRange, label.NamedLocation("DropRate"), dropRate));
-            }
-        }
+        var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
@@ -172,14 +160,6 @@ internal static class TransformerParser
         name,
         "[DiTPreset]",
         "the preset sets the patch embedding and the blocks; remove " + name + " or [DiTPreset]");
-
-    /// <summary>DDSL003 unless 1 &lt;= value &lt;= max; returns whether the value is in range.</summary>
-    private static bool InRange(List<DiagnosticInfo> diagnostics, LocationInfo? location, string name, int value, int max, string hint)
-    {
-        if (value >= 1 && value <= max) return true;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, name, value, "1.." + max.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + hint));
-        return false;
-    }
 
     /// <summary>The divisor of <paramref name="n"/> closest to <paramref name="wanted"/> (the smaller on ties).</summary>
     private static int NearestDivisor(int n, int wanted)

@@ -9,8 +9,6 @@ namespace Diffusion.Generators.Parsing;
 /// <summary>[UNet] with the [LabelEmbedding] beside it to a <see cref="UNetSpec"/>.</summary>
 internal static class UNetParser
 {
-    private const int MaxClasses = 1 << 24;
-
     public static DeclarationResult<UNetSpec> Parse(INamedTypeSymbol symbol, CancellationToken cancellationToken)
     {
         var declarations = DeclarationChecks.Find(symbol, AttributeNames.UNet);
@@ -26,21 +24,7 @@ internal static class UNetParser
         DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         var shape = UNetShapeParser.Parse(network, diagnostics);
 
-        int classes = 0;
-        double dropRate = 0;
-        if (label is not null)
-        {
-            classes = label.Int("Classes", 0);
-            dropRate = label.Double("DropRate", 0.1);
-            if (classes < 1 || classes > MaxClasses)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, label.NamedLocation("Classes"), "Classes", classes, "1.." + MaxClasses + ", the number of classes, such as 10"));
-            }
-            if (!(dropRate >= 0 && dropRate < 1))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropRateOutOfRange, label.NamedLocation("DropRate"), dropRate));
-            }
-        }
+        var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 
         var spec = conflict || shape is null || DeclarationChecks.HasErrors(diagnostics)
             ? null

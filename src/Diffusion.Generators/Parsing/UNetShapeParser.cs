@@ -113,13 +113,8 @@ internal static class UNetShapeParser
             new EquatableArray<int>(attention.Distinct().OrderByDescending(r => r)), heads, dropout, view.Bool("ScaleShiftNorm", true), groups);
     }
 
-    /// <summary>DDSL003 unless 1 &lt;= value &lt;= max; returns whether the value is in range.</summary>
-    private static bool InRange(List<DiagnosticInfo> diagnostics, AttributeView view, string name, int value, int max, string hint)
-    {
-        if (value >= 1 && value <= max) return true;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, view.NamedLocation(name), name, value, "1.." + max.ToString(CultureInfo.InvariantCulture) + ", " + hint));
-        return false;
-    }
+    private static bool InRange(List<DiagnosticInfo> diagnostics, AttributeView view, string name, int value, int max, string hint) =>
+        DeclarationChecks.InRange(diagnostics, view.NamedLocation(name), name, value, max, hint);
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
