@@ -1,7 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using Diffusion.Dsl;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
 using TorchSharp;
 
 namespace Examples.Mnist.Commands;
@@ -50,6 +54,31 @@ internal static class CliOptions
 
     public static Option<string> RequiredPath(string name, string description) =>
         new(name) { Description = description, Required = true };
+
+    public static Option<bool> Force() =>
+        new("--force") { Description = "Replace outputs that exist but were not written by this command (never an input or its run folder)." };
+
+    /// <summary>
+    /// What outputs must not touch: each given checkpoint, release or run path (as the user gave it, or resolved), and
+    /// the run folder a checkpoint or <c>checkpoints</c> folder belongs to.
+    /// </summary>
+    public static string[] Inputs(params string?[] checkpointPaths)
+    {
+        var inputs = new List<string>();
+        foreach (var path in checkpointPaths)
+        {
+            if (path is null) continue;
+            inputs.Add(path);
+            if (CheckpointStore.RunFolderOf(path) is { } run) inputs.Add(run);
+            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            if (Path.GetFileName(full) == "checkpoints") inputs.Add(Path.GetDirectoryName(full)!);
+        }
+        return inputs.ToArray();
+    }
+
+    /// <summary>Checks a PNG output before work starts: only the runtime's own earlier PNG is replaced without --force.</summary>
+    public static string PngOutput(string path, string option, bool force, string[] inputs) =>
+        OutputPath.CheckFile(path, option, force, PngMarker.IsStamped, inputs);
 
     public static Option<long> Seed() => new("--seed") { Description = "Random seed: the same seed gives the same result.", DefaultValueFactory = _ => 0L };
 

@@ -17,10 +17,14 @@ internal static class CommandAction
             return body(parseResult);
         }
         catch (Exception e) when (e is CommandLineException or CheckpointException or ImageDataException or NonFiniteLossException
-                                      or ArgumentException or IOException or UnauthorizedAccessException)
+                                      or TrainingRunException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {UserMessage(e)}");
             return 1;
         }
     });
+
+    /// <summary>The message without .NET's " (Parameter 'X')" suffix, which names an internal parameter, not an option.</summary>
+    private static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 }

@@ -10,12 +10,13 @@ internal static class ReleaseCommand
     public static Command Create()
     {
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A training checkpoint or run folder (its latest checkpoint).");
-        var output = CliOptions.RequiredPath("--out", "The release folder to write (replaced if it exists).");
+        var output = CliOptions.RequiredPath("--out", "The release folder to write: new, empty, or an earlier release (anything else only with --force; never the checkpoint or its run folder).");
         var float32 = new Option<bool>("--float32") { Description = "Keep float32 weights (default: float16, half the size)." };
-        var command = new Command("release", "Export a checkpoint's EMA weights for sampling.") { checkpoint, output, float32 };
+        var force = CliOptions.Force();
+        var command = new Command("release", "Export a checkpoint's EMA weights for sampling.") { checkpoint, output, float32, force };
         CommandAction.Set(command, parse =>
         {
-            string written = CheckpointStore.ExportForRelease(parse.GetValue(checkpoint)!, parse.GetValue(output)!, float16: !parse.GetValue(float32));
+            string written = CheckpointStore.ExportForRelease(parse.GetValue(checkpoint)!, parse.GetValue(output)!, float16: !parse.GetValue(float32), force: parse.GetValue(force));
             Console.WriteLine($"[release] wrote {written}");
             return 0;
         });

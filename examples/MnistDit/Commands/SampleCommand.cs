@@ -28,7 +28,8 @@ internal static class SampleCommand
         var model = ExampleModels.DiffusionOption();
         var classifier = new Option<string?>("--classifier") { Description = "A noisy-classifier checkpoint (train --model noisy-classifier): guide each row toward its digit (Dhariwal and Nichol 2021). Use --guidance 0 to guide the unconditional model." };
         var classifierScale = CliOptions.NonNegative("--classifier-scale", 1.0, "Classifier guidance scale s (with --classifier).");
-        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale };
+        var force = CliOptions.Force();
+        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale, force };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
@@ -40,19 +41,24 @@ internal static class SampleCommand
             diffusion.Network.to(target);
             diffusion.Network.eval();
             var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target);
+            // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
+            string[] inputs = CliOptions.Inputs(parse.GetValue(checkpoint), resolved, parse.GetValue(classifier));
+            string gridPath = CliOptions.PngOutput(parse.GetValue(output)!, "--out", parse.GetValue(force), inputs);
+            string? stripPath = parse.GetValue(strip) is { } stripOption ? CliOptions.PngOutput(stripOption, "--strip", parse.GetValue(force), inputs) : null;
+            if (stripPath == gridPath) throw new CommandLineException($"--strip and --out are the same file ({gridPath}); give two paths.");
             Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding{(guide is null ? "" : $", classifier guidance s = {guide.Scale}")}");
 
-            var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
+            var snapshots = stripPath is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
             using var images = ClassGrid.Sample(diffusion, parse.GetValue(sampler), parse.GetValue(count) / ClassGrid.Digits, parse.GetValue(steps),
                 parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots, classifier: guide);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
-            ImageGrid.Write(images, parse.GetValue(output)!, rows: ClassGrid.Digits, upscale: 2);
-            Console.WriteLine($"[sample] wrote {parse.GetValue(output)} ({images.shape[0]} digits in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
+            ImageGrid.Write(images, gridPath, rows: ClassGrid.Digits, upscale: 2);
+            Console.WriteLine($"[sample] wrote {gridPath} ({images.shape[0]} digits in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
             if (snapshots is not null)
             {
-                DenoisingStrip.Write(snapshots, parse.GetValue(strip)!, upscale: 3);
-                Console.WriteLine($"[sample] wrote {parse.GetValue(strip)} ({snapshots.Count} frames)");
+                DenoisingStrip.Write(snapshots, stripPath!, upscale: 3);
+                Console.WriteLine($"[sample] wrote {stripPath} ({snapshots.Count} frames)");
                 foreach (var s in snapshots) s.Dispose();
             }
             return 0;

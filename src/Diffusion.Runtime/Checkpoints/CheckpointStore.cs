@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Training;
 using TorchSharp;
@@ -97,7 +98,7 @@ public sealed class CheckpointStore
 
         var config = new CheckpointConfig(FormatName, FormatVersion, TrainingKind, state.Step, "F32", model.Description, options);
         RemoveLeftovers();
-        WriteAtomically(finalDirectory, directory =>
+        AtomicDirectory.Write(finalDirectory, directory =>
         {
             SafetensorsFile.Write(Path.Combine(directory, ModelFile), network);
             SafetensorsFile.Write(Path.Combine(directory, EmaFile), ema.StateDict());
@@ -132,30 +133,7 @@ public sealed class CheckpointStore
     /// fell between the two renames of a same-step rewrite), deleting it otherwise. One run writes its store from one
     /// process, so nothing else can be writing these.
     /// </summary>
-    public void RemoveLeftovers()
-    {
-        if (!Directory.Exists(CheckpointsDirectory)) return;
-        foreach (var directory in Directory.EnumerateDirectories(CheckpointsDirectory, ".*").ToList())
-        {
-            string name = Path.GetFileName(directory);
-            try
-            {
-                if (name.StartsWith(".tmp-", StringComparison.Ordinal))
-                    Directory.Delete(directory, recursive: true);
-                else if (name.StartsWith(".old-", StringComparison.Ordinal) && name.Length > ".old-".Length + 33)
-                {
-                    // ".old-{step-NNNNNNN}-{32 hex digits}"
-                    string original = Path.Combine(CheckpointsDirectory, name[".old-".Length..^33]);
-                    if (Directory.Exists(original)) Directory.Delete(directory, recursive: true);
-                    else Directory.Move(directory, original);
-                }
-            }
-            catch (IOException)
-            {
-                // Best effort: a leftover that cannot be removed is ignored by List() anyway.
-            }
-        }
-    }
+    public void RemoveLeftovers() => AtomicDirectory.RemoveLeftovers(CheckpointsDirectory);
 
     /// <summary>The complete checkpoints (all five files present) by ascending step; temporary directories are ignored.</summary>
     public IReadOnlyList<(long Step, string Directory)> List()
@@ -294,12 +272,21 @@ public sealed class CheckpointStore
     /// <summary>
     /// Exports the EMA weights of a training checkpoint as a release: <c>model.safetensors</c> (float16 when
     /// <paramref name="float16"/>, halving its size; <see cref="LoadForSampling"/> converts back) and config.json,
-    /// written atomically to <paramref name="releaseDirectory"/> (replaced if it exists). Returns the directory.
+    /// written atomically to <paramref name="releaseDirectory"/> (<see cref="AtomicDirectory"/>). Returns the directory.
     /// </summary>
+    /// <remarks>
+    /// What is at <paramref name="releaseDirectory"/> is replaced only when it is an earlier release (<see cref="IsRelease"/>)
+    /// or an empty folder, or with <paramref name="force"/>; never when it is, contains or lies inside the source
+    /// checkpoint or its run folder, or contains the current folder (<see cref="OutputPath.CheckDirectory"/>). The
+    /// check runs before anything is read.
+    /// </remarks>
+    /// <exception cref="OutputPathException">The release folder is refused (nothing was written).</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable, or a weight overflows float16.</exception>
-    public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, bool float16 = true)
+    public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, bool float16 = true, bool force = false)
     {
         string source = Resolve(checkpointDirectory);
+        string[] inputs = [checkpointDirectory, source, .. RunFolderOf(source) is { } run ? [run] : Array.Empty<string>()];
+        string target = OutputPath.CheckDirectory(releaseDirectory, "release folder", force, IsRelease, inputs);
         var config = Verify(source);
         if (config.Kind != TrainingKind)
             throw new CheckpointException(source, $"'{source}' is already a {config.Kind}; export from a training checkpoint.");
@@ -311,10 +298,9 @@ public sealed class CheckpointStore
             var converted = new Dictionary<string, Tensor>(weights.Count);
             foreach (var (name, tensor) in weights)
                 converted[name] = float16 && tensor.is_floating_point() ? tensor.to(ScalarType.Float16) : tensor;
-            string target = Path.GetFullPath(releaseDirectory);
             RequireFinite(converted, float16 ? "EMA (as float16)" : "EMA", target, config.Step);
             var releaseConfig = config with { Version = FormatVersion, Kind = ReleaseKind, WeightsDType = float16 ? "F16" : "F32" };
-            WriteAtomically(target, directory =>
+            AtomicDirectory.Write(target, directory =>
             {
                 SafetensorsFile.Write(Path.Combine(directory, ModelFile), converted);
                 WriteJson(Path.Combine(directory, ConfigFile), releaseConfig);
@@ -326,6 +312,38 @@ public sealed class CheckpointStore
         {
             foreach (var tensor in weights.Values) tensor.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="directory"/> is a release this runtime wrote: a release config.json, a manifest, and
+    /// nothing but the release's files (so replacing it loses nothing of the user's).
+    /// </summary>
+    public static bool IsRelease(string directory)
+    {
+        if (FileKinds.Of(directory) != FileKind.Directory) return false;
+        var names = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        if (!names.SetEquals([.. ReleaseFiles, CheckpointManifest.FileName])) return false;
+        if (ReleaseFiles.Append(CheckpointManifest.FileName).Any(f => FileKinds.Of(Path.Combine(directory, f)) != FileKind.Regular)) return false;
+        try
+        {
+            return ReadConfig(directory).Kind == ReleaseKind;
+        }
+        catch (CheckpointException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The run folder a checkpoint belongs to (<c>{run}/checkpoints/step-NNNNNNN</c>), or null for a release or any
+    /// directory outside a run.
+    /// </summary>
+    public static string? RunFolderOf(string checkpointDirectory)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointDirectory));
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null || Path.GetFileName(parent) != "checkpoints" || !StepDirectory.IsMatch(Path.GetFileName(full))) return null;
+        return Path.GetDirectoryName(parent);
     }
 
     /// <summary>Reads a checkpoint's config.json.</summary>
@@ -397,32 +415,6 @@ public sealed class CheckpointStore
         var bad = tensors.Where(kv => kv.Value.is_floating_point() && !isfinite(kv.Value).all().item<bool>()).Select(kv => kv.Key).ToList();
         if (bad.Count > 0)
             throw new CheckpointException(directory, $"Refusing to write checkpoint '{directory}' (step {step}): the {what} weights contain NaN or infinity in [{string.Join(", ", bad)}]. Earlier checkpoints are untouched.");
-    }
-
-    private static void WriteAtomically(string finalDirectory, Action<string> write)
-    {
-        string parent = Path.GetDirectoryName(finalDirectory)!;
-        Directory.CreateDirectory(parent);
-        string name = Path.GetFileName(finalDirectory);
-        string temporary = Path.Combine(parent, $".tmp-{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temporary);
-        try
-        {
-            write(temporary);
-            if (Directory.Exists(finalDirectory))
-            {
-                string old = Path.Combine(parent, $".old-{name}-{Guid.NewGuid():N}");
-                Directory.Move(finalDirectory, old);
-                Directory.Move(temporary, finalDirectory);
-                Directory.Delete(old, recursive: true);
-            }
-            else Directory.Move(temporary, finalDirectory);
-        }
-        catch
-        {
-            try { if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true); } catch (IOException) { }
-            throw;
-        }
     }
 
     private static void WriteJson<T>(string path, T value)

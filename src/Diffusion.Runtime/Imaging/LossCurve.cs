@@ -108,7 +108,7 @@ public static class LossCurve
         string? directory = Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         byte[] png = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
-        PngFile.WriteAtomic(fullPath, stream => stream.Write(png));
+        PngMarker.Write(fullPath, png);
     }
 
     /// <inheritdoc cref="Write(IReadOnlyList{double}, string, string, int, int, int, LossScale)"/>

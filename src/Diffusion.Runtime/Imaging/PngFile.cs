@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using Diffusion.Runtime.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
@@ -104,34 +105,14 @@ internal static class PngFile
     }
 
     /// <summary>
-    /// Saves <paramref name="image"/> as PNG to <paramref name="path"/> atomically: written to a temporary file in the
-    /// same folder, then renamed over the target, so a reader never sees a half-written file.
+    /// Saves <paramref name="image"/> as PNG to <paramref name="path"/> atomically (<see cref="AtomicFile"/>), stamped
+    /// with <see cref="PngMarker"/> so that a later run knows the file as its own.
     /// </summary>
     public static void SaveAtomic(Image image, string path, PngColorType colorType)
     {
         var encoder = new PngEncoder { ColorType = colorType, BitDepth = PngBitDepth.Bit8 };
-        WriteAtomic(path, stream => image.Save(stream, encoder));
-    }
-
-    /// <summary>Writes a file atomically (temporary file in the same folder, then rename).</summary>
-    public static void WriteAtomic(string path, Action<Stream> write)
-    {
-        string fullPath = System.IO.Path.GetFullPath(path);
-        string? directory = System.IO.Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        string temporary = fullPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        using var buffer = new MemoryStream();
+        image.Save(buffer, encoder);
+        PngMarker.Write(path, buffer.ToArray());
     }
 }

@@ -48,6 +48,6 @@ public static class SchedulePlot
         string? directory = Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         byte[] png = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
-        PngFile.WriteAtomic(fullPath, stream => stream.Write(png));
+        PngMarker.Write(fullPath, png);
     }
 }

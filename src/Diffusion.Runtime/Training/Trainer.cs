@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,8 +49,9 @@ public sealed class Trainer
     /// <exception cref="NonFiniteLossException">A loss or gradient norm was NaN or infinite (and
     /// <see cref="TrainingOptions.SkipNonFiniteSteps"/> is off); the previous checkpoint is the last one.</exception>
     /// <exception cref="CheckpointException">Resuming from an unreadable or mismatched checkpoint, or when no checkpoint passes verification.</exception>
-    /// <exception cref="InvalidOperationException">The output directory holds checkpoints and Resume is off, or the
+    /// <exception cref="TrainingRunException">The output directory holds checkpoints and Resume is off, or the
     /// checkpoint's seed differs from the options' seed.</exception>
+    /// <exception cref="RunLockedException">Another process is training into the same output directory.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
         options.Validate();
@@ -61,6 +63,7 @@ public sealed class Trainer
         network.to(device);
 
         var store = new CheckpointStore(options.OutputDir);
+        using var runLock = RunLock.Acquire(store.OutputDirectory);
         using var optimizer = new AdamW(
             network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)),
             options.LearningRate, weightDecay: options.WeightDecay);
@@ -72,7 +75,7 @@ public sealed class Trainer
         var previousElapsed = TimeSpan.Zero;
         var existing = store.List();
         if (existing.Count > 0 && !options.Resume)
-            throw new InvalidOperationException($"'{store.CheckpointsDirectory}' already holds checkpoints (latest '{existing[^1].Directory}'); set Resume to continue that run or choose another output directory.");
+            throw new TrainingRunException(store.OutputDirectory, $"'{store.OutputDirectory}' already holds a run (latest checkpoint '{existing[^1].Directory}'); set Resume (--resume on the command line) to continue it, or choose another output folder.");
         // Resuming takes the newest checkpoint that verifies; a corrupted newer one is reported and skipped (and later
         // replaced when the run writes that step again).
         string? lastCheckpoint = existing.Count > 0 ? store.Latest(options.OnWarning) : null;
@@ -83,9 +86,9 @@ public sealed class Trainer
         {
             var state = CheckpointStore.Load(lastCheckpoint, model, ema, optimizer);
             if (state.Seed != options.Seed)
-                throw new InvalidOperationException($"'{lastCheckpoint}' was trained with seed {state.Seed}, not {options.Seed}; resume with the same seed (the data order and noise derive from it).");
+                throw new TrainingRunException(lastCheckpoint, $"'{lastCheckpoint}' was trained with seed {state.Seed}, not {options.Seed}; resume with the same seed (--seed {state.Seed}): the data order and noise derive from it.");
             if (state.Step > options.Steps)
-                throw new InvalidOperationException($"'{lastCheckpoint}' is at step {state.Step}, past the requested {options.Steps} steps.");
+                throw new TrainingRunException(lastCheckpoint, $"'{lastCheckpoint}' is at step {state.Step}, past the requested {options.Steps} steps; ask for more steps to continue it.");
             firstStep = state.Step + 1;
             losses.AddRange(state.Losses);
             skipped.AddRange(state.SkippedSteps);

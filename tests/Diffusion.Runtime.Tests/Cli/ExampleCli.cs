@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Diffusion.Runtime.Tests.Data;
 
@@ -61,9 +62,13 @@ internal static class ExampleCli
     }
 
     /// <summary>Runs to completion (at most <paramref name="timeout"/>) and returns the exit code and both outputs.</summary>
-    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args) => Run(StartInfo(args), timeout);
+
+    /// <summary>As <see cref="Run(TimeSpan, string[])"/>, with a prepared start info (working folder, environment).</summary>
+    public static (int ExitCode, string Output, string Error) Run(ProcessStartInfo info, TimeSpan timeout)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        var args = info.ArgumentList.Skip(1);
+        using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

@@ -139,9 +139,9 @@ public class TrainerTests
         using var images = TinyDenoiser.SyntheticImages(32);
         string dir = TestTorch.TempDirectory("refuse");
         new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 2)).Run();
-        var error = Assert.Throws<InvalidOperationException>(() => new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 4)).Run());
+        var error = Assert.Throws<TrainingRunException>(() => new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 4)).Run());
         Assert.Contains("Resume", error.Message);
-        var seedError = Assert.Throws<InvalidOperationException>(() =>
+        var seedError = Assert.Throws<TrainingRunException>(() =>
             new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 4) with { Resume = true, Seed = 7 }).Run());
         Assert.Contains("seed 42", seedError.Message);
     }
