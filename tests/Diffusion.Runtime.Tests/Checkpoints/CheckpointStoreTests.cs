@@ -110,7 +110,7 @@ public class CheckpointStoreTests
     public void Float16ReleaseHalvesTheWeightsAndLoadsBackAsFloat32()
     {
         using var saved = new Saved("release");
-        string releaseDir = Path.Combine(saved.Store.OutputDirectory, "release");
+        string releaseDir = saved.Store.OutputDirectory + "-release"; // beside the run: outputs never go inside an input
         CheckpointStore.ExportForRelease(saved.Store.OutputDirectory, releaseDir);
 
         var header = SafetensorsFile.ReadHeader(Path.Combine(releaseDir, CheckpointStore.ModelFile));

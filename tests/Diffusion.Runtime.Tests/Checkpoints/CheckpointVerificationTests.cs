@@ -179,7 +179,7 @@ public class CheckpointVerificationTests
     public void AReleaseCarriesAManifestAndACorruptedOneIsRefused()
     {
         var store = Train("release-manifest", 2, out _);
-        string release = Path.Combine(store.OutputDirectory, "release");
+        string release = store.OutputDirectory + "-release"; // beside the run: outputs never go inside an input
         CheckpointStore.ExportForRelease(store.OutputDirectory, release);
         Assert.Equal(new[] { CheckpointStore.ConfigFile, CheckpointStore.ModelFile }, CheckpointManifest.Read(release).Keys.OrderBy(k => k, StringComparer.Ordinal));
         CheckpointStore.LoadForSampling(new TinyDenoiser(), release);
