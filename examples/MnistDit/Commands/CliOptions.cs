@@ -13,15 +13,31 @@ namespace Examples.Mnist.Commands;
 /// <summary>Options shared by several commands, with their validation, so each is spelled and checked once.</summary>
 internal static class CliOptions
 {
-    public static Option<int> Positive(string name, int defaultValue, string description)
+    public static Option<int> Positive(string name, int defaultValue, string description, int maximum = int.MaxValue)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
-            if (Parsed(result, out int value) && value < 1) result.AddError($"{name} must be at least 1.");
+            if (!Parsed(result, out int value)) return;
+            if (value < 1) result.AddError($"{name} must be at least 1.");
+            else if (value > maximum) result.AddError($"{name} {value} is more than {maximum}, the most this command allocates for.");
         });
         return option;
     }
+
+    /// <summary>
+    /// Warns (on standard error) about sampling settings the command accepts but whose math leaves its sensible range:
+    /// DDIM's eta above 1 asks for more noise than the DDPM posterior holds (Song et al. 2021, Eq. 16), and very large
+    /// guidance weights push the prediction far outside the data (then to overflow).
+    /// </summary>
+    public static void WarnAboutSampling(double eta, double guidance, double? classifierScale = null)
+    {
+        if (eta > 1) Console.Error.WriteLine($"warning: --eta {eta} is above 1: the step's noise exceeds the DDPM posterior's and samples degrade (Song et al. 2021, Eq. 16 spans 0..1).");
+        if (guidance > SensibleGuidance) Console.Error.WriteLine($"warning: --guidance {guidance} is far above the useful range (about 1..{SensibleGuidance}); samples saturate and, past about 1e30, overflow to noise.");
+        if (classifierScale > SensibleGuidance) Console.Error.WriteLine($"warning: --classifier-scale {classifierScale} is far above the useful range (about 0..{SensibleGuidance}); samples saturate.");
+    }
+
+    private const double SensibleGuidance = 20;
 
     public static Option<double> NonNegative(string name, double defaultValue, string description)
     {

@@ -15,7 +15,7 @@ internal static class EvaluateCommand
     {
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
         var classifierDir = CliOptions.RequiredPath("--classifier", $"The folder holding {TrainClassifierCommand.FileName} (from train-classifier).");
-        var perClass = CliOptions.Positive("--per-class", 100, "Samples per digit.");
+        var perClass = CliOptions.Positive("--per-class", 100, "Samples per digit.", maximum: 10_000);
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..1000).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
@@ -32,6 +32,7 @@ internal static class EvaluateCommand
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            CliOptions.WarnAboutSampling(parse.GetValue(eta), parse.GetValue(guidance));
             string classifierPath = Path.Combine(parse.GetValue(classifierDir)!, TrainClassifierCommand.FileName);
             if (!File.Exists(classifierPath)) throw new CommandLineException($"--classifier: {classifierPath} does not exist; run train-classifier first.");
             using var classifier = MnistClassifier.Load(classifierPath);

@@ -9,6 +9,7 @@ using Diffusion.Dsl;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,15 +34,16 @@ internal static class GuidanceCommand
         var output = CliOptions.RequiredPath("--out", "Folder for comparison.png and comparison.md.");
         var classifierScales = ScaleList("--classifier-scales", "Classifier guidance scales s to compare.", new[] { 1.0, 4.0 });
         var guidanceScales = ScaleList("--guidance-scales", "Classifier-free guidance weights w to compare (1 = the conditional model).", new[] { 1.0, 4.0 });
-        var perClass = CliOptions.Positive("--per-class", 50, "Samples per digit and mode that are scored.");
+        var perClass = CliOptions.Positive("--per-class", 50, "Samples per digit and mode that are scored.", maximum: 1_000);
         var shown = CliOptions.Positive("--shown", 6, "Samples per digit and mode in the picture.");
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..1000).");
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var force = CliOptions.Force();
         var command = new Command("compare-guidance", "Compare unguided, classifier-guided and classifier-free-guided samples of one model, scored by the evaluation CNN.")
         {
-            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device,
+            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device, force,
         };
         CommandAction.Set(command, parse =>
         {
@@ -58,13 +60,18 @@ internal static class GuidanceCommand
             diffusion.Network.to(target);
             diffusion.Network.eval();
             var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target)!;
+            foreach (var scale in parse.GetValue(classifierScales)!.Concat(parse.GetValue(guidanceScales)!)) CliOptions.WarnAboutSampling(0, scale);
+
+            // Both outputs are checked before the minutes of sampling.
+            string folder = parse.GetValue(output)!;
+            string[] inputs = CliOptions.Inputs(parse.GetValue(checkpoint), resolved, parse.GetValue(classifier), parse.GetValue(evaluator));
+            string picture = CliOptions.PngOutput(Path.Combine(folder, "comparison.png"), "--out", parse.GetValue(force), inputs);
+            string report = OutputPath.CheckFile(Path.Combine(folder, "comparison.md"), "--out", parse.GetValue(force), IsOwnReport, inputs);
 
             var modes = new List<Mode> { new("unguided (null label)", 0.0, null) };
             modes.AddRange(parse.GetValue(classifierScales)!.Select(s => new Mode($"classifier guidance s = {Number(s)}", 0.0, s)));
             modes.AddRange(parse.GetValue(guidanceScales)!.Select(w => new Mode($"classifier-free w = {Number(w)}", w, null)));
 
-            string folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
             using var intended = arange(ClassGrid.Digits, dtype: ScalarType.Int64).repeat_interleave(n);
             var rows = new List<string>();
             var panels = new List<Tensor>();
@@ -86,23 +93,29 @@ internal static class GuidanceCommand
                 samples.Dispose();
             }
 
-            string picture = Path.Combine(folder, "comparison.png");
             using (var grid = SideBySide(panels)) ImageGrid.Write(grid, picture, rows: ClassGrid.Digits, upscale: 2);
             foreach (var panel in panels) panel.Dispose();
             var table = new List<string>
             {
+                ReportMarker,
                 $"Model {diffusion.Description.Name} ({resolved}), noisy classifier {noisy.Classifier.Description.Name}; {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, static thresholding, seed {parse.GetValue(seed)}, {n} samples per digit and mode; scored by the evaluation CNN ({evaluatorPath}).",
                 "",
                 "| mode | classified as the intended digit | mean top probability | within-digit distance | images/s |",
                 "|---|---|---|---|---|",
             };
             table.AddRange(rows);
-            File.WriteAllLines(Path.Combine(folder, "comparison.md"), table);
-            Console.WriteLine($"[compare-guidance] wrote {picture} (columns: {string.Join(" | ", modes.Select(m => m.Name))}) and {Path.Combine(folder, "comparison.md")}");
+            AtomicFile.WriteText(report, string.Join('\n', table) + "\n");
+            Console.WriteLine($"[compare-guidance] wrote {picture} (columns: {string.Join(" | ", modes.Select(m => m.Name))}) and {report}");
             return 0;
         });
         return command;
     }
+
+    /// <summary>The first line of comparison.md, by which a later run knows the report as its own (an HTML comment, invisible in Markdown).</summary>
+    private const string ReportMarker = "<!-- written by mnist-dit compare-guidance (Diffusion.Dsl) -->";
+
+    private static bool IsOwnReport(string path) =>
+        FileKinds.Of(path) == FileKind.Regular && File.ReadLines(path).FirstOrDefault() == ReportMarker;
 
     /// <summary>Row d holds each mode's first samples of digit d, the modes separated by a grey tile.</summary>
     private static Tensor SideBySide(IReadOnlyList<Tensor> panels)

@@ -1,7 +1,9 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Schedules;
 
 namespace Examples.Mnist.Commands;
@@ -20,12 +22,19 @@ internal static class InspectCommand
         format.AcceptOnlyFromAmong("csv", "json");
         var output = new Option<string?>("--out") { Description = "Write the table to this file instead of the console." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the tables into this PNG file." };
+        var force = CliOptions.Force();
         var command = new Command("inspect", "Print a noise schedule's tables (betas, cumulative products, posterior variance and coefficients, SNR) and plot them.")
         {
-            kind, timesteps, zeroTerminal, steps, format, output, plot,
+            kind, timesteps, zeroTerminal, steps, format, output, plot, force,
         };
         CommandAction.Set(command, parse =>
         {
+            // A table is replaced without --force only when it is one this command wrote (it starts with its header).
+            string? table = parse.GetValue(output) is { } tablePath
+                ? OutputPath.CheckFile(tablePath, "--out", parse.GetValue(force), path => StartsLikeOwnTable(path, parse.GetValue(format)!), [])
+                : null;
+            string? picture = parse.GetValue(plot) is { } plotPath ? CliOptions.PngOutput(plotPath, "--plot", parse.GetValue(force), []) : null;
+            if (table is not null && table == picture) throw new CommandLineException($"--out and --plot are the same file ({table}); give two paths.");
             int t = parse.GetValue(timesteps);
             string name = parse.GetValue(kind)!;
             var schedule = name switch
@@ -42,25 +51,36 @@ internal static class InspectCommand
                 schedule = schedule.Respace(NoiseSchedule.EvenlySpacedSteps(schedule.Length, count));
             }
 
-            if (parse.GetValue(output) is { } path)
+            if (table is not null)
             {
-                using var file = File.Create(path);
-                Write(schedule, parse.GetValue(format)!, file);
-                Console.Error.WriteLine($"[inspect] wrote {schedule.Length} rows to {path}");
+                using var buffer = new MemoryStream();
+                Write(schedule, parse.GetValue(format)!, buffer);
+                AtomicFile.Write(table, buffer.ToArray());
+                Console.Error.WriteLine($"[inspect] wrote {schedule.Length} rows to {table}");
             }
             else
             {
                 using var console = Console.OpenStandardOutput();
                 Write(schedule, parse.GetValue(format)!, console);
             }
-            if (parse.GetValue(plot) is { } png)
+            if (picture is not null)
             {
-                SchedulePlot.Write(schedule, png, $"{(name == "model" ? "MnistSchedule" : name)}, {schedule.Length} steps");
-                Console.Error.WriteLine($"[inspect] drew {png}");
+                SchedulePlot.Write(schedule, picture, $"{(name == "model" ? "MnistSchedule" : name)}, {schedule.Length} steps");
+                Console.Error.WriteLine($"[inspect] drew {picture}");
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Whether the file starts as this command's CSV ("step,beta...") or JSON ({"length": ...) table does.</summary>
+    private static bool StartsLikeOwnTable(string path, string format)
+    {
+        if (FileKinds.Of(path) != FileKind.Regular) return false;
+        var head = File.ReadLines(path).Take(2).ToArray();
+        return format == "json"
+            ? head.Length == 2 && head[0] == "{" && head[1].TrimStart().StartsWith("\"length\":", StringComparison.Ordinal)
+            : head.Length >= 1 && head[0].StartsWith("step,", StringComparison.Ordinal);
     }
 
     private static void Write(NoiseSchedule schedule, string format, Stream stream)

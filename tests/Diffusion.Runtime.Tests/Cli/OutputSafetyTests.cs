@@ -179,6 +179,54 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
         Assert.Equal(before, Fingerprint(Path.Combine(run.Folder, "checkpoints")).Where(kv => !kv.Key.StartsWith(".tmp-", StringComparison.Ordinal)).ToDictionary());
     }
 
+    [Fact]
+    public void OtherCommandsCheckTheirOutputsBeforeWorkAndKeepUsersFiles()
+    {
+        string folder = run.NewFolder("others");
+        string table = Path.Combine(folder, "table.csv"), plot = Path.Combine(folder, "plot.png");
+        File.WriteAllText(table, "my,own\n1,2\n");
+        TempFolder.WriteGray(plot, 4, 4, (_, _) => 7);
+        var before = Fingerprint(folder);
+        AssertRefused(Cli(null, "inspect", "--out", table), "was not written by this command");
+        AssertRefused(Cli(null, "inspect", "--plot", plot), "was not written by this command");
+        Assert.Equal(before, Fingerprint(folder));
+        string own = Path.Combine(folder, "own.csv");
+        Assert.Equal(0, Cli(null, "inspect", "--out", own).Code);
+        Assert.Equal(0, Cli(null, "inspect", "--out", own, "--steps", "10").Code);
+        Assert.Equal(11, File.ReadAllLines(own).Length); // the header and 10 respaced steps
+        Assert.Equal(0, Cli(null, "inspect", "--out", table, "--force").Code);
+
+        // train: a loss curve it did not draw, an --out that is a file, an --out inside the data: refused before loading anything.
+        string runFolder = Directory.CreateDirectory(Path.Combine(folder, "new-run")).FullName;
+        string curve = Path.Combine(runFolder, "loss.png");
+        TempFolder.WriteGray(curve, 4, 4, (_, _) => 1);
+        string[] train = ["train", "--data", run.Data, "--steps", "1", "--batch-size", "4"];
+        AssertRefused(Cli(null, [.. train, "--out", runFolder]), "was not written by this command");
+        AssertRefused(Cli(null, [.. train, "--out", table]), "is a file, not a folder");
+        AssertRefused(Cli(null, [.. train, "--out", Path.Combine(run.Data, "0", "run")]), "inside the input");
+        Assert.False(Directory.Exists(Path.Combine(runFolder, "checkpoints")), "a refused run trained");
+        Assert.False(Directory.Exists(Path.Combine(run.Data, "0", "run")), "a refused run wrote into the data");
+
+        // train-classifier keeps earlier weights; prepare-data keeps a user's folder.
+        string weights = Directory.CreateDirectory(Path.Combine(folder, "classifier")).FullName;
+        File.WriteAllText(Path.Combine(weights, "classifier.safetensors"), "earlier weights");
+        AssertRefused(Cli(null, "train-classifier", "--data", run.Data, "--out", weights), "was not written by this command");
+        AssertRefused(Cli(null, "prepare-data", "--package", run.Data, "--out", folder), "holds other things");
+        Assert.Equal("earlier weights", File.ReadAllText(Path.Combine(weights, "classifier.safetensors")));
+    }
+
+    [Fact]
+    public void CountsAreBoundedBeforeAllocatingAndOddSettingsAreWarnedAbout()
+    {
+        string grid = Path.Combine(run.NewFolder("bounds"), "grid.png");
+        AssertRefused(Cli(null, "sample", "--checkpoint", run.Folder, "--out", grid, "--count", "2147483640"), "--count 2147483640 is more than 10000");
+        Assert.False(File.Exists(grid));
+        var result = Cli(null, Sample(run.Folder, grid, "--eta", "5", "--guidance", "1e308"));
+        Assert.Equal(0, result.Code);
+        Assert.Contains("warning: --eta 5 is above 1", result.Stderr);
+        Assert.Contains("warning: --guidance 1E+308 is far above", result.Stderr);
+    }
+
     /// <summary>
     /// SIGKILL while the new release is complete beside the old one, and again right after the swap: each time the
     /// release folder is a whole, verified release (the old one, then the new one), and the next release cleans up.
