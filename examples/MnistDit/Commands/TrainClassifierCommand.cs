@@ -21,7 +21,7 @@ internal static class TrainClassifierCommand
         CommandAction.Set(command, parse =>
         {
             string root = parse.GetValue(data)!;
-            var layout = new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional);
+            var layout = new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes };
             using var train = ImageFolder.Load(Path.Combine(root, "train"), layout);
             using var test = ImageFolder.Load(Path.Combine(root, "test"), layout);
             var started = DateTime.UtcNow;

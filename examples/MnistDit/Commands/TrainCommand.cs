@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Diffusion.Runtime.Data;
@@ -53,11 +54,19 @@ internal static class TrainCommand
             using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
             {
                 SkipBadFiles = parse.GetValue(skipBadImages),
+                Classes = MnistDit.Classes,
             });
             foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            if (images.ClassNames.Count != MnistDit.Classes)
-                throw new CommandLineException($"--data {dataDir}: found {images.ClassNames.Count} class folders, the model has {MnistDit.Classes} (0..9).");
-            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes");
+            // The loader guarantees labels in 0..9; a class with no image at all would be one the model never sees.
+            using (var counts = torch.bincount(images.Labels!, minlength: MnistDit.Classes))
+            {
+                var perClass = counts.data<long>().ToArray();
+                if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
+                    throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
+                        + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
+            }
+            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
+                + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
 
             // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
             torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
@@ -79,6 +88,7 @@ internal static class TrainCommand
                 Resume = parse.GetValue(resume),
                 Device = parse.GetValue(device)!,
                 SkipNonFiniteSteps = parse.GetValue(skipNonFinite),
+                ClassNames = images.NumberedClasses ? null : images.ClassNames,
                 OnProgress = reporter.Report,
             };
             options.Validate();
