@@ -88,7 +88,7 @@ internal static class CliOptions
     public static void RequireDirectory(string path, string option)
     {
         if (File.Exists(path)) throw new CommandLineException($"{option} {path}: is a file, not a folder.");
-        if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such folder.");
+        if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such directory.");
     }
 }
 
