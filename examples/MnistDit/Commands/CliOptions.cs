@@ -129,8 +129,10 @@ internal static class CliOptions
         return new torch.Device(name);
     }
 
+    /// <summary>Refuses a path that is not a folder, saying whether it is a file or absent.</summary>
     public static void RequireDirectory(string path, string option)
     {
+        if (File.Exists(path)) throw new CommandLineException($"{option} {path}: is a file, not a folder.");
         if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such directory.");
     }
 }

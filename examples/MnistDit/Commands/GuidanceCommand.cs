@@ -115,7 +115,7 @@ internal static class GuidanceCommand
     private const string ReportMarker = "<!-- written by mnist-dit compare-guidance (Diffusion.Dsl) -->";
 
     private static bool IsOwnReport(string path) =>
-        FileKinds.Of(path) == FileKind.Regular && File.ReadLines(path).FirstOrDefault() == ReportMarker;
+        PathKinds.Of(path) == PathKind.Regular && File.ReadLines(path).FirstOrDefault() == ReportMarker;
 
     /// <summary>Row d holds each mode's first samples of digit d, the modes separated by a grey tile.</summary>
     private static Tensor SideBySide(IReadOnlyList<Tensor> panels)

@@ -76,7 +76,7 @@ internal static class InspectCommand
     /// <summary>Whether the file starts as this command's CSV ("step,beta...") or JSON ({"length": ...) table does.</summary>
     private static bool StartsLikeOwnTable(string path, string format)
     {
-        if (FileKinds.Of(path) != FileKind.Regular) return false;
+        if (PathKinds.Of(path) != PathKind.Regular) return false;
         var head = File.ReadLines(path).Take(2).ToArray();
         return format == "json"
             ? head.Length == 2 && head[0] == "{" && head[1].TrimStart().StartsWith("\"length\":", StringComparison.Ordinal)

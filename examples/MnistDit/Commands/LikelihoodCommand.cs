@@ -39,7 +39,7 @@ internal static class LikelihoodCommand
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             string dataDir = parse.GetValue(data)!;
             CliOptions.RequireDirectory(dataDir, "--data");
-            using var folder = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional));
+            using var folder = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes });
             int n = Math.Min(parse.GetValue(count), folder.Count);
             var model = new MnistDiffusion();
             string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);

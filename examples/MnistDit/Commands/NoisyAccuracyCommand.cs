@@ -24,7 +24,7 @@ internal static class NoisyAccuracyCommand
             if (steps.Any(t => t < 0 || t >= MnistSchedule.Timesteps)) throw new CommandLineException($"--timesteps must lie in 0..{MnistSchedule.Timesteps - 1}.");
             string dataDir = parse.GetValue(data)!;
             CliOptions.RequireDirectory(dataDir, "--data");
-            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional));
+            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes });
             var guidance = NoisyClassifierFile.Load(parse.GetValue(classifier), 1.0, CPU)!;
             var model = guidance.Classifier;
             using var generator = new Generator((ulong)parse.GetValue(seed));

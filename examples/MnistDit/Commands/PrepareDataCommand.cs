@@ -34,7 +34,7 @@ internal static class PrepareDataCommand
     /// </summary>
     private static void RequireOwnFolder(string folder, bool force)
     {
-        if (FileKinds.Of(folder) is FileKind.Regular or FileKind.Special) throw new CommandLineException($"--out {folder}: is a file, not a folder.");
+        if (PathKinds.Of(folder) is PathKind.Regular or PathKind.Special) throw new CommandLineException($"--out {folder}: is a file, not a folder.");
         if (force || !Directory.Exists(folder)) return;
         var foreign = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
             .Where(name => name is not ("train" or "test" or MnistPackage.MarkerFileName)).Order(StringComparer.Ordinal).ToList();

@@ -25,7 +25,7 @@ internal static class TrainClassifierCommand
             string root = parse.GetValue(data)!;
             // Earlier weights are minutes of training: replaced only with --force, and checked before the training starts.
             string path = OutputPath.CheckFile(Path.Combine(parse.GetValue(output)!, FileName), "--out", parse.GetValue(force), _ => false, [root]);
-            var layout = new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional);
+            var layout = new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes };
             using var train = ImageFolder.Load(Path.Combine(root, "train"), layout);
             using var test = ImageFolder.Load(Path.Combine(root, "test"), layout);
             var started = DateTime.UtcNow;

@@ -53,7 +53,7 @@ internal static class TrainCommand
             if (parse.GetValue(emaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
             if (!(parse.GetValue(learningRate) > 0)) throw new CommandLineException("--lr must be above 0.");
             // The run folder's own files are checked before minutes of training: a loss curve or table this command did not write is not replaced.
-            if (FileKinds.Of(outDir) is FileKind.Regular or FileKind.Special) throw new CommandLineException($"--out {outDir}: is a file, not a folder.");
+            if (PathKinds.Of(outDir) is PathKind.Regular or PathKind.Special) throw new CommandLineException($"--out {outDir}: is a file, not a folder.");
             string curve = CliOptions.PngOutput(Path.Combine(outDir, "loss.png"), "--out", parse.GetValue(force), [dataDir]);
             string table = OutputPath.CheckFile(Path.Combine(outDir, "loss.csv"), "--out", parse.GetValue(force), IsOwnLossTable, [dataDir]);
 
@@ -61,11 +61,19 @@ internal static class TrainCommand
             using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
             {
                 SkipBadFiles = parse.GetValue(skipBadImages),
+                Classes = MnistDit.Classes,
             });
             foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            if (images.ClassNames.Count != MnistDit.Classes)
-                throw new CommandLineException($"--data {dataDir}: found {images.ClassNames.Count} class folders, the model has {MnistDit.Classes} (0..9).");
-            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes");
+            // The loader guarantees labels in 0..9; a class with no image at all would be one the model never sees.
+            using (var counts = torch.bincount(images.Labels!, minlength: MnistDit.Classes))
+            {
+                var perClass = counts.data<long>().ToArray();
+                if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
+                    throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
+                        + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
+            }
+            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
+                + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
 
             // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
             torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
@@ -87,6 +95,7 @@ internal static class TrainCommand
                 Resume = parse.GetValue(resume),
                 Device = parse.GetValue(device)!,
                 SkipNonFiniteSteps = parse.GetValue(skipNonFinite),
+                ClassNames = images.NumberedClasses ? null : images.ClassNames,
                 OnProgress = reporter.Report,
             };
             options.Validate();
@@ -118,7 +127,7 @@ internal static class TrainCommand
     private const string LossTableHeader = "step,loss";
 
     private static bool IsOwnLossTable(string path) =>
-        FileKinds.Of(path) == FileKind.Regular && File.ReadLines(path).FirstOrDefault() == LossTableHeader;
+        PathKinds.Of(path) == PathKind.Regular && File.ReadLines(path).FirstOrDefault() == LossTableHeader;
 
     private static string[] LossLines(System.Collections.Generic.IReadOnlyList<double> losses)
     {

@@ -320,10 +320,10 @@ public sealed class CheckpointStore
     /// </summary>
     public static bool IsRelease(string directory)
     {
-        if (FileKinds.Of(directory) != FileKind.Directory) return false;
+        if (PathKinds.Of(directory) != PathKind.Directory) return false;
         var names = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
         if (!names.SetEquals([.. ReleaseFiles, CheckpointManifest.FileName])) return false;
-        if (ReleaseFiles.Append(CheckpointManifest.FileName).Any(f => FileKinds.Of(Path.Combine(directory, f)) != FileKind.Regular)) return false;
+        if (ReleaseFiles.Append(CheckpointManifest.FileName).Any(f => PathKinds.Of(Path.Combine(directory, f)) != PathKind.Regular)) return false;
         try
         {
             return ReadConfig(directory).Kind == ReleaseKind;

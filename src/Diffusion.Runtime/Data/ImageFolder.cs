@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Memory;
@@ -18,9 +19,9 @@ public enum ImageFolderLayout
     Unconditional,
 
     /// <summary>
-    /// One subfolder of the root per class (<c>root/{class}/*.png</c>, any depth below it). Classes are ordered by
-    /// name: numerically when every name is an integer (so "10" follows "9"), ordinally otherwise; a class's label is
-    /// its index in that order.
+    /// One subfolder of the root per class (<c>root/{class}/*.png</c>, any depth below it). A numbered folder's name
+    /// is its label (<c>3/</c> is label 3); named folders get labels in sorted order, as torchvision's ImageFolder
+    /// does; see <see cref="ClassFolderLabels"/> for the whole rule and what it refuses.
     /// </summary>
     ClassConditional,
 }
@@ -32,6 +33,12 @@ public enum ImageFolderLayout
 /// <param name="Layout">Whether subfolders are classes.</param>
 public sealed record ImageFolderOptions(int Width, int Height, int Channels, ImageFolderLayout Layout = ImageFolderLayout.Unconditional)
 {
+    /// <summary>Default <see cref="MaxDepth"/>: folders nested deeper than this below the root are not walked.</summary>
+    public const int DefaultMaxDepth = 32;
+
+    /// <summary>Default <see cref="MaxEntries"/>: ten million files and folders.</summary>
+    public const long DefaultMaxEntries = 10_000_000;
+
     /// <summary>Default <see cref="MaxPixels"/>: 4096 x 4096.</summary>
     public const long DefaultMaxPixels = 4096L * 4096L;
 
@@ -50,8 +57,21 @@ public sealed record ImageFolderOptions(int Width, int Height, int Channels, Ima
     /// <summary>Refuse images whose header declares more pixels than this, before any pixel is decoded.</summary>
     public long MaxPixels { get; init; } = DefaultMaxPixels;
 
-    /// <summary>Refuse files larger than this many bytes before reading them.</summary>
+    /// <summary>Refuse files larger than this many bytes (by reported size, and on the bytes actually read).</summary>
     public long MaxFileBytes { get; init; } = DefaultMaxFileBytes;
+
+    /// <summary>
+    /// The number of classes the caller's model has, for class-conditional folders: numbered folders must lie in
+    /// 0..Classes-1 and there may be at most this many named ones. Null when the caller does not know; numbered folders
+    /// are then labelled by their numbers all the same.
+    /// </summary>
+    public int? Classes { get; init; }
+
+    /// <summary>Folders nested deeper than this below the root are left out (an error, or a warning with <see cref="SkipBadFiles"/>).</summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    /// <summary>A folder tree with more files and folders than this, counting every entry, is refused outright.</summary>
+    public long MaxEntries { get; init; } = DefaultMaxEntries;
 }
 
 /// <summary>
@@ -59,8 +79,13 @@ public sealed record ImageFolderOptions(int Width, int Height, int Channels, Ima
 /// elsewhere) when done.
 /// </summary>
 /// <param name="Images">(N, C, H, W) float32 in [-1, 1]: pixel value v in 0..255 maps to v / 127.5 - 1.</param>
-/// <param name="Labels">(N) int64 class indices into <paramref name="ClassNames"/>; null for unconditional folders.</param>
-/// <param name="ClassNames">Class folder names in label order; empty for unconditional folders.</param>
+/// <param name="Labels">(N) int64 class labels, indices into <paramref name="ClassNames"/>; null for unconditional folders.</param>
+/// <param name="ClassNames">
+/// The label-to-name mapping: <c>ClassNames[label]</c> is the class folder of that label. For numbered folders (see
+/// <see cref="NumberedClasses"/>) it has one entry per label from 0 up to the declared class count (or the largest
+/// number), a label without a folder named by its number; for named folders, the folder names in sorted order.
+/// Empty for unconditional folders.
+/// </param>
 /// <param name="Files">Path of each loaded image, in tensor order.</param>
 /// <param name="Warnings">One line per skipped file or folder (only with <see cref="ImageFolderOptions.SkipBadFiles"/>).</param>
 public sealed record ImageFolderData(
@@ -73,6 +98,12 @@ public sealed record ImageFolderData(
     /// <summary>Number of images.</summary>
     public int Count => (int)Images.shape[0];
 
+    /// <summary>
+    /// True when the class folders are numbered, so each label is its folder's number and <see cref="ClassNames"/>
+    /// adds nothing a caller needs to keep; false for named folders (and unconditional ones).
+    /// </summary>
+    public bool NumberedClasses { get; init; }
+
     /// <summary>Disposes the tensors.</summary>
     public void Dispose()
     {
@@ -82,9 +113,11 @@ public sealed record ImageFolderData(
 }
 
 /// <summary>
-/// Loads a folder of PNG images into one tensor, treating every file as untrusted: the size is checked, the chunk
-/// structure walked (catching truncation) and the IHDR header read before the decoder runs, and decoding uses a
-/// PNG-only, allocation-capped ImageSharp configuration.
+/// Loads a folder of PNG images into one tensor, treating every file as untrusted: the folder tree is walked with
+/// <see cref="DirectoryWalk"/> (no loops, no folder or image taken twice, bounded depth and size), every file is
+/// opened with <see cref="RegularFile"/> (regular files only, size limit on the bytes read), its structure and image
+/// data are checked strictly by <see cref="PngStructure"/> before the decoder runs, and decoding uses a PNG-only,
+/// allocation-capped ImageSharp configuration.
 /// </summary>
 public static class ImageFolder
 {
@@ -101,42 +134,61 @@ public static class ImageFolder
             throw new ArgumentOutOfRangeException(nameof(options), $"Channels must be 1 or 3, got {options.Channels}.");
         if (options.Width <= 0 || options.Height <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), $"Width and Height must be positive, got {options.Width}x{options.Height}.");
+        if (File.Exists(root))
+            throw new ImageDataException(root, $"Image folder '{root}' is a file, not a folder.");
         if (!Directory.Exists(root))
             throw new ImageDataException(root, $"Image folder '{root}' does not exist.");
+        if (options.Classes is < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Classes must be at least 1 when given, got {options.Classes}.");
 
         var warnings = new List<string>();
         var entries = new List<(string File, int Label)>();
+        var walk = new DirectoryWalk(root, options.MaxDepth, options.MaxEntries);
+        int reported = 0;
         string[] classNames;
-        if (options.Layout == ImageFolderLayout.ClassConditional)
+        bool numbered = false;
+        try
         {
-            classNames = SortClassNames(Directory.GetDirectories(root).Select(d => System.IO.Path.GetFileName(d)!));
-            if (classNames.Length == 0)
+            if (options.Layout == ImageFolderLayout.ClassConditional)
             {
-                int loose = Directory.GetFiles(root, "*.png").Length;
-                throw new ImageDataException(root,
-                    $"Image folder '{root}' was loaded as class-conditional, which expects one subfolder per class "
-                    + $"(root/{{class}}/*.png), but it has no subfolders ({loose} .png files directly in it); "
-                    + "load it as Unconditional or sort the images into class folders.");
-            }
-
-            for (int label = 0; label < classNames.Length; label++)
-            {
-                string classFolder = System.IO.Path.Combine(root, classNames[label]);
-                var files = PngFilesUnder(classFolder);
-                if (files.Length == 0)
+                var classFolders = walk.Subfolders(out int loose);
+                Report(walk, options, warnings, ref reported);
+                if (classFolders.Count == 0)
                 {
-                    string message = $"Class folder '{classFolder}' contains no .png files; every class needs at least one image.";
-                    if (!options.SkipBadFiles) throw new ImageDataException(classFolder, message);
-                    warnings.Add(message);
+                    throw new ImageDataException(root,
+                        $"Image folder '{root}' was loaded as class-conditional, which expects one subfolder per class "
+                        + $"(root/{{class}}/*.png), but it has no subfolders ({loose} files directly in it); "
+                        + "load it as Unconditional or sort the images into class folders.");
                 }
 
-                entries.AddRange(files.Select(f => (f, label)));
+                (int[] folderLabels, classNames) = ClassFolderLabels.Assign(root, classFolders.Select(f => System.IO.Path.GetFileName(f)).ToList(), options.Classes, out numbered);
+                // Tensor order: by label, then by path within a class (independent of how the walk reached the files).
+                foreach (int i in Enumerable.Range(0, classFolders.Count).OrderBy(i => folderLabels[i]))
+                {
+                    string classFolder = classFolders[i];
+                    var files = walk.Files(classFolder, IsPng, depth: 1);
+                    files.Sort(StringComparer.Ordinal);
+                    Report(walk, options, warnings, ref reported);
+                    if (files.Count == 0)
+                    {
+                        string message = $"Class folder '{classFolder}' contains no .png files; every class needs at least one image.";
+                        if (!options.SkipBadFiles) throw new ImageDataException(classFolder, message);
+                        warnings.Add(message);
+                    }
+
+                    entries.AddRange(files.Select(f => (f, folderLabels[i])));
+                }
+            }
+            else
+            {
+                classNames = [];
+                entries.AddRange(walk.Files(root, IsPng, depth: 0).Order(StringComparer.Ordinal).Select(f => (f, -1)));
+                Report(walk, options, warnings, ref reported);
             }
         }
-        else
+        catch (InputFileException e)
         {
-            classNames = [];
-            entries.AddRange(PngFilesUnder(root).Select(f => (f, -1)));
+            throw new ImageDataException(e.Path, e.Message, e);
         }
 
         if (entries.Count == 0)
@@ -167,24 +219,21 @@ public static class ImageFolder
 
         var images = tensor(buffer.AsSpan(0, loaded.Count * pixels).ToArray(), [loaded.Count, c, h, w]);
         Tensor? labelTensor = options.Layout == ImageFolderLayout.ClassConditional ? tensor(labels.ToArray(), int64) : null;
-        return new ImageFolderData(images, labelTensor, classNames, loaded, warnings);
+        return new ImageFolderData(images, labelTensor, classNames, loaded, warnings) { NumberedClasses = numbered };
     }
 
-    /// <summary>Orders class folder names numerically when all are integers, ordinally otherwise.</summary>
-    internal static string[] SortClassNames(IEnumerable<string> names)
+    private static bool IsPng(string path) => path.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Turns what the walk left out since the last call into an error, or warnings with <see cref="ImageFolderOptions.SkipBadFiles"/>.</summary>
+    private static void Report(DirectoryWalk walk, ImageFolderOptions options, List<string> warnings, ref int reported)
     {
-        var list = names.ToList();
-        bool numeric = list.Count > 0 && list.All(n => long.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out _));
-        return numeric
-            ? list.OrderBy(n => long.Parse(n, NumberStyles.None, CultureInfo.InvariantCulture)).ThenBy(n => n, StringComparer.Ordinal).ToArray()
-            : list.OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        while (walk.Problems.Count > reported)
+        {
+            var problem = walk.Problems[reported++];
+            if (!options.SkipBadFiles) throw new ImageDataException(problem.Path, problem.Message);
+            warnings.Add($"skipped {problem.Message}");
+        }
     }
-
-    private static string[] PngFilesUnder(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .ToArray();
 
     /// <summary>
     /// Checks and decodes one file into <paramref name="destination"/> (C*H*W floats in [-1, 1]); returns null on
@@ -193,21 +242,29 @@ public static class ImageFolder
     private static string? TryDecode(string file, ImageFolderOptions options, Span<float> destination, out Exception? inner)
     {
         inner = null;
-        long length = new FileInfo(file).Length;
-        if (length > options.MaxFileBytes)
-            return $"'{file}' is {length} bytes; at most {options.MaxFileBytes} bytes are accepted.";
+        byte[] bytes;
+        try
+        {
+            bytes = RegularFile.ReadAllBytes(file, options.MaxFileBytes);
+        }
+        catch (InputFileException e)
+        {
+            inner = e;
+            return e.Message;
+        }
 
-        byte[] bytes = File.ReadAllBytes(file);
-        var header = PngFile.ReadHeader(bytes, out string? structural);
-        if (header is not { } hdr) return $"'{file}' {structural}.";
+        var layout = PngStructure.ReadLayout(bytes, out string? structural);
+        if (layout is null) return $"'{file}' {structural}.";
+        var hdr = layout.Header;
 
         if ((long)hdr.Width * hdr.Height > options.MaxPixels)
             return $"'{file}' declares {hdr.Width}x{hdr.Height} = {(long)hdr.Width * hdr.Height} pixels; at most {options.MaxPixels} are accepted.";
         if (hdr.Width != options.Width || hdr.Height != options.Height)
             return $"'{file}' is {hdr.Width}x{hdr.Height} pixels; expected {options.Width}x{options.Height}.";
         if (hdr.Channels != options.Channels && !options.ConvertColor)
-            return $"'{file}' has {hdr.Channels} channel(s) (PNG color type {hdr.ColorType}); expected {options.Channels} "
-                + $"({(options.Channels == 1 ? "grayscale" : "RGB")}). Set ConvertColor to convert.";
+            return $"'{file}' has {hdr.Channels} channel(s) (PNG color type {(int)hdr.ColorType}); expected {options.Channels} "
+                + $"({(options.Channels == 1 ? "grayscale" : "RGB")}): save it as a {(options.Channels == 1 ? "grayscale" : "RGB")} PNG, or skip it.";
+        if (PngStructure.CheckImageData(bytes, layout, out inner) is { } data) return $"'{file}' {data}.";
 
         try
         {

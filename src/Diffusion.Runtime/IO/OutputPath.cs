@@ -34,14 +34,14 @@ public static class OutputPath
     {
         string full = Full(path, option);
         RequireOutsideProtected(full, option, protectedPaths);
-        switch (FileKinds.Of(full))
+        switch (PathKinds.Of(full))
         {
-            case FileKind.Directory:
+            case PathKind.Directory:
                 throw new OutputPathException(full, $"{option} {full}: is a folder; give the path of a file to write.");
-            case FileKind.Special:
+            case PathKind.Special:
                 if (!force) throw new OutputPathException(full, $"{option} {full}: is not a regular file (a device, FIFO or socket); refusing to replace it. Choose another path, or pass --force to replace it.");
                 break;
-            case FileKind.Regular:
+            case PathKind.Regular:
                 if (!force && !madeByUs(full))
                     throw new OutputPathException(full, $"{option} {full}: exists and was not written by this command; refusing to replace it. Choose another path, or pass --force to replace it.");
                 break;
@@ -60,11 +60,11 @@ public static class OutputPath
         if (Contains(Real(full), cwd))
             throw new OutputPathException(full, $"{option} {full}: is the current folder or one of its parents; replacing it would delete what it holds. Give a new folder's path.");
         RequireOutsideProtected(full, option, protectedPaths);
-        switch (FileKinds.Of(full))
+        switch (PathKinds.Of(full))
         {
-            case FileKind.Regular or FileKind.Special:
+            case PathKind.Regular or PathKind.Special:
                 throw new OutputPathException(full, $"{option} {full}: is a file, not a folder; give the path of a folder to write.");
-            case FileKind.Directory:
+            case PathKind.Directory:
                 if (!force && !madeByUs(full) && Directory.EnumerateFileSystemEntries(full).Any())
                     throw new OutputPathException(full, $"{option} {full}: is a folder that this command did not write and that is not empty; refusing to replace it. Choose another path, or pass --force to replace it and everything in it.");
                 break;
@@ -136,9 +136,9 @@ public static class OutputPath
     private static void RequireWritableParent(string full, string option)
     {
         string? ancestor = Path.GetDirectoryName(full);
-        while (ancestor is not null && FileKinds.Of(ancestor) == FileKind.Missing) ancestor = Path.GetDirectoryName(ancestor);
+        while (ancestor is not null && PathKinds.Of(ancestor) == PathKind.Missing) ancestor = Path.GetDirectoryName(ancestor);
         if (ancestor is null) return;
-        if (FileKinds.Of(ancestor) != FileKind.Directory)
+        if (PathKinds.Of(ancestor) != PathKind.Directory)
             throw new OutputPathException(full, $"{option} {full}: '{ancestor}' is a file, so no folder can be made there.");
         string probe = Path.Combine(ancestor, $".probe-{Guid.NewGuid():N}");
         try

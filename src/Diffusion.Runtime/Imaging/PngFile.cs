@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
 using Diffusion.Runtime.IO;
 using SixLabors.ImageSharp;
@@ -9,14 +8,12 @@ using SixLabors.ImageSharp.Memory;
 namespace Diffusion.Runtime.Imaging;
 
 /// <summary>
-/// PNG plumbing shared by the loaders and writers: a decoder configuration hardened for untrusted files, a structural
-/// check that catches truncation before the decoder sees the bytes, and an atomic save.
+/// PNG plumbing shared by the loaders and writers: a decoder configuration hardened for untrusted files, the header
+/// fields a loader checks, and an atomic save. The strict structural check that runs before the decoder is
+/// <see cref="PngStructure"/>.
 /// </summary>
 internal static class PngFile
 {
-    /// <summary>The 8-byte PNG signature (PNG spec section 5.2).</summary>
-    private static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>Largest single buffer the decoder may allocate: 256 MB covers 8192^2 RGBA32, far above any limit we set.</summary>
     private const int AllocationLimitMegabytes = 256;
 
@@ -44,64 +41,6 @@ internal static class PngFile
             PngColorType.RgbWithAlpha => 4,
             _ => 0,
         };
-    }
-
-    /// <summary>
-    /// Walks the chunk list (PNG spec section 5.3: 4-byte length, 4-byte type, data, 4-byte CRC) and returns the IHDR
-    /// fields, or an error sentence describing the first structural defect: not a PNG, a chunk running past the end
-    /// of the file (truncation), or no IEND chunk. CRCs are left to the decoder.
-    /// </summary>
-    public static Header? ReadHeader(ReadOnlySpan<byte> bytes, out string? error)
-    {
-        error = null;
-        if (bytes.Length < Signature.Length || !bytes[..Signature.Length].SequenceEqual(Signature))
-        {
-            error = "is not a PNG image (it does not start with the 8-byte PNG signature)";
-            return null;
-        }
-
-        Header? header = null;
-        int offset = Signature.Length;
-        while (true)
-        {
-            if (bytes.Length - offset < 12)
-            {
-                error = $"is a truncated PNG: it ends at byte {bytes.Length} without an IEND chunk";
-                return null;
-            }
-
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(offset, 4));
-            string type = System.Text.Encoding.ASCII.GetString(bytes.Slice(offset + 4, 4));
-            if (length > int.MaxValue || length > (uint)(bytes.Length - offset - 12))
-            {
-                error = $"is a truncated PNG: chunk '{type}' at byte {offset} declares {length} data bytes but only "
-                    + $"{Math.Max(0, bytes.Length - offset - 12)} remain";
-                return null;
-            }
-
-            var data = bytes.Slice(offset + 8, (int)length);
-            if (header is null)
-            {
-                if (type != "IHDR" || length != 13)
-                {
-                    error = $"is not a valid PNG: the first chunk is '{type}' ({length} bytes), expected a 13-byte IHDR";
-                    return null;
-                }
-
-                long width = BinaryPrimitives.ReadUInt32BigEndian(data[..4]);
-                long height = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(4, 4));
-                if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
-                {
-                    error = $"is not a valid PNG: IHDR declares {width}x{height} pixels";
-                    return null;
-                }
-
-                header = new Header((int)width, (int)height, data[8], (PngColorType)data[9]);
-            }
-
-            offset += 12 + (int)length;
-            if (type == "IEND") return header;
-        }
     }
 
     /// <summary>

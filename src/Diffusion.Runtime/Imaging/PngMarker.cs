@@ -45,12 +45,12 @@ public static class PngMarker
     /// <summary>Whether the regular file at <paramref name="path"/> is a PNG that carries the marker (with a valid CRC).</summary>
     public static bool IsStamped(string path)
     {
-        if (FileKinds.Of(path) != FileKind.Regular) return false;
         byte[] head = new byte[ProbeBytes];
         int read;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            // Reading only the head: the size limit of RegularFile is not what is checked here.
+            using var stream = RegularFile.OpenRead(path, long.MaxValue);
             read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace Diffusion.Runtime.Training;
@@ -59,6 +60,13 @@ public sealed record TrainingOptions
 
     /// <summary>Skip a step whose loss or gradient norm is NaN or infinite (no update) instead of stopping.</summary>
     public bool SkipNonFiniteSteps { get; init; }
+
+    /// <summary>
+    /// The name of each class label (<c>ClassNames[label]</c>), so that a run trained on named class folders can be
+    /// sampled by name; null when the labels need no names (numbered class folders, whose names are the labels, or an
+    /// unconditional model). Optional in <c>config.json</c>: checkpoints written before it existed load with null.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
 
     /// <summary>Called after every step with the step's numbers (e.g. <see cref="ProgressReporter.Report"/>).</summary>
     [JsonIgnore]

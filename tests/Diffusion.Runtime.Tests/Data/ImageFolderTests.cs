@@ -14,7 +14,7 @@ public sealed class ImageFolderTests
     private static string Good(string path, byte level = 0) => TempFolder.WriteGray(path, 28, 28, (x, y) => (byte)(level + x + y));
 
     [Fact]
-    public void Loads_class_folders_in_numeric_order_with_values_in_minus_one_to_one()
+    public void Numbered_class_folders_are_their_labels_with_values_in_minus_one_to_one()
     {
         using var temp = new TempFolder();
         Good(temp.Combine("10", "a.png"), 10);
@@ -24,9 +24,10 @@ public sealed class ImageFolderTests
 
         using var data = ImageFolder.Load(temp.Path, Gray28);
 
-        Assert.Equal(["1", "2", "10"], data.ClassNames);
+        Assert.True(data.NumberedClasses);
+        Assert.Equal(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"], data.ClassNames);
         Assert.Equal([4L, 1, 28, 28], data.Images.shape);
-        Assert.Equal([0L, 1, 1, 2], data.Labels!.data<long>().ToArray());
+        Assert.Equal([1L, 2, 2, 10], data.Labels!.data<long>().ToArray());
         Assert.Equal(1f, data.Images[0, 0, 0, 0].item<float>());
         Assert.Equal(-1f, data.Images[0, 0, 0, 1].item<float>());
         // Pixel (x=3, y=5) of 10/a.png is 10 + 3 + 5 = 18 -> 18 / 127.5 - 1.
@@ -126,7 +127,7 @@ public sealed class ImageFolderTests
         byte[] bytes = File.ReadAllBytes(file);
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(16, 4), 5000);
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(20, 4), 5000);
-        File.WriteAllBytes(file, bytes);
+        File.WriteAllBytes(file, Imaging.PngBuilder.WithCrc(bytes, chunkOffset: 8));
 
         var error = Assert.Throws<ImageDataException>(() => ImageFolder.Load(temp.Path, Gray28));
         Assert.Contains(file, error.Message);
