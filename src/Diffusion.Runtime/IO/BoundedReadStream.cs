@@ -64,7 +64,8 @@ internal sealed class BoundedReadStream : Stream
     /// <summary>How much of a read of <paramref name="requested"/> bytes to pass on: up to one byte past the limit, so that reaching it is seen.</summary>
     private int Allowed(int requested)
     {
-        long room = maxBytes - inner.Position + 1;
+        long left = maxBytes - inner.Position;
+        long room = left == long.MaxValue ? left : left + 1; // long.MaxValue means no limit: + 1 would wrap
         return room <= 0 ? 0 : (int)Math.Min(requested, room);
     }
 

@@ -49,8 +49,7 @@ public static class PngMarker
         int read;
         try
         {
-            // Reading only the head: the size limit of RegularFile is not what is checked here.
-            using var stream = RegularFile.OpenRead(path, long.MaxValue);
+            using var stream = RegularFile.OpenRead(path, long.MaxValue); // only the head is read
             read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -288,8 +288,9 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
         if (line is null)
         {
             process.WaitForExit();
+            int code = process.ExitCode;
             process.Dispose();
-            throw new Xunit.Sdk.XunitException($"the command ended (exit code {process.ExitCode}) without reaching {point}");
+            throw new Xunit.Sdk.XunitException($"the command ended (exit code {code}) without reaching {point}");
         }
         return process;
     }

@@ -54,6 +54,18 @@ public sealed class RegularFileTests
     }
 
     [Fact]
+    public void Long_MaxValue_means_no_limit()
+    {
+        using var temp = new TempFolder();
+        string file = temp.Combine("a.bin");
+        File.WriteAllBytes(file, [4, 5, 6]);
+        using var stream = RegularFile.OpenRead(file, long.MaxValue);
+        var read = new byte[8];
+        Assert.Equal(3, stream.ReadAtLeast(read, read.Length, throwOnEndOfStream: false));
+        Assert.Equal([4, 5, 6], read[..3]);
+    }
+
+    [Fact]
     public void A_link_to_dev_zero_is_refused_as_a_character_device_without_reading_it()
     {
         using var temp = new TempFolder();

@@ -138,25 +138,25 @@ public class UNetShapeTests
                 var three = new ThreeLevelUNet();
                 network = three;
                 Randomize(network);
-                output = three.call(randn(2, 1, 16, 16), t, tensor(new long[] { 1, 2 }));
+                output = three.call(randn(2, 1, 16, 16, dtype: ScalarType.Float64), t, tensor(new long[] { 1, 2 }));
                 break;
             case "two":
                 var two = new TwoLevelUNet();
                 network = two;
                 Randomize(network);
-                output = two.call(randn(2, 3, 8, 8), t, null);
+                output = two.call(randn(2, 3, 8, 8, dtype: ScalarType.Float64), t, null);
                 break;
             case "one":
                 var one = new OneLevelUNet();
                 network = one;
                 Randomize(network);
-                output = one.call(randn(2, 2, 6, 6), t, null);
+                output = one.call(randn(2, 2, 6, 6, dtype: ScalarType.Float64), t, null);
                 break;
             default:
                 var encoder = new SmallEncoder();
                 network = encoder;
                 Randomize(network);
-                output = encoder.call(randn(2, 1, 16, 16), t);
+                output = encoder.call(randn(2, 1, 16, 16, dtype: ScalarType.Float64), t);
                 break;
         }
         (output * randn_like(output)).sum().backward();
@@ -167,7 +167,7 @@ public class UNetShapeTests
                 Assert.True(parameter.grad!.abs().sum([1L]).count_nonzero().item<long>() == 2, "only the rows of the two labels used");
                 continue;
             }
-            Assert.True(parameter.grad is not null && parameter.grad.abs().max().item<float>() > 0, $"{which}: {name} has no gradient");
+            Assert.True(parameter.grad is not null && parameter.grad.abs().max().item<double>() > 0, $"{which}: {name} has no gradient");
             // Each input channel of a convolution (a skip's channels included) must receive gradient.
             if (parameter.dim() == 4)
                 Assert.True(parameter.grad!.abs().sum([0L, 2L, 3L]).gt(0).all().item<bool>(), $"{which}: some input channels of {name} are unused");
@@ -179,5 +179,9 @@ public class UNetShapeTests
     {
         using var noGrad = no_grad();
         foreach (var parameter in network.parameters()) nn.init.normal_(parameter, 0.0, 0.2);
+        // Float64: on an AVX-512 AMD EPYC (2026-12-01) libtorch 2.10's float32 convolution backward now and then returns
+        // NaN in the input gradient (anomaly mode names ConvolutionBackward0), which this structural check would
+        // misread as a missing connection. Which parameters receive gradient does not depend on the dtype.
+        network.to(ScalarType.Float64);
     }
 }
