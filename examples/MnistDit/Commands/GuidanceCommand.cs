@@ -39,9 +39,10 @@ internal static class GuidanceCommand
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..1000).");
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var noVerify = CliOptions.NoVerify();
         var command = new Command("compare-guidance", "Compare unguided, classifier-guided and classifier-free-guided samples of one model, scored by the evaluation CNN.")
         {
-            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device,
+            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device, noVerify,
         };
         CommandAction.Set(command, parse =>
         {
@@ -50,14 +51,17 @@ internal static class GuidanceCommand
             if (!File.Exists(evaluatorPath)) throw new CommandLineException($"--evaluator: {evaluatorPath} does not exist; run train-classifier first.");
             int n = parse.GetValue(perClass), k = parse.GetValue(shown);
             if (k > n) throw new CommandLineException($"--shown {k} must be at most --per-class {n}.");
-            using var judge = MnistClassifier.Load(evaluatorPath);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluator)!);
+            using var judge = MnistClassifier.Load(evaluatorPath, verify);
             judge.eval();
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(diffusion, resolved);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
-            var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target)!;
+            var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target, verify)!;
 
             var modes = new List<Mode> { new("unguided (null label)", 0.0, null) };
             modes.AddRange(parse.GetValue(classifierScales)!.Select(s => new Mode($"classifier guidance s = {Number(s)}", 0.0, s)));

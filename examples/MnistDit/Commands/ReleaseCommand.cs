@@ -12,10 +12,13 @@ internal static class ReleaseCommand
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A training checkpoint or run folder (its latest checkpoint).");
         var output = CliOptions.RequiredPath("--out", "The release folder to write (replaced if it exists).");
         var float32 = new Option<bool>("--float32") { Description = "Keep float32 weights (default: float16, half the size)." };
-        var command = new Command("release", "Export a checkpoint's EMA weights for sampling.") { checkpoint, output, float32 };
+        var model = ExampleModels.TrainableOption("Which model the checkpoint is of; its EMA weights are checked against it");
+        var command = new Command("release", "Export a checkpoint's EMA weights for sampling.") { model, checkpoint, output, float32 };
         CommandAction.Set(command, parse =>
         {
-            string written = CheckpointStore.ExportForRelease(parse.GetValue(checkpoint)!, parse.GetValue(output)!, float16: !parse.GetValue(float32));
+            // The model is what the EMA file is checked against (keys and shapes) before a release with fresh checksums is written.
+            var trainable = ExampleModels.CreateTrainable(parse.GetValue(model)!);
+            string written = CheckpointStore.ExportForRelease(parse.GetValue(checkpoint)!, parse.GetValue(output)!, trainable, float16: !parse.GetValue(float32));
             Console.WriteLine($"[release] wrote {written}");
             return 0;
         });

@@ -28,18 +28,21 @@ internal static class SampleCommand
         var model = ExampleModels.DiffusionOption();
         var classifier = new Option<string?>("--classifier") { Description = "A noisy-classifier checkpoint (train --model noisy-classifier): guide each row toward its digit (Dhariwal and Nichol 2021). Use --guidance 0 to guide the unconditional model." };
         var classifierScale = CliOptions.NonNegative("--classifier-scale", 1.0, "Classifier guidance scale s (with --classifier).");
-        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale };
+        var noVerify = CliOptions.NoVerify();
+        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale, noVerify };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             if (parse.GetValue(count) % ClassGrid.Digits != 0) throw new CommandLineException($"--count {parse.GetValue(count)} must be a multiple of {ClassGrid.Digits}: one row per digit.");
             if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(diffusion, resolved);
+            bool verify = !parse.GetValue(noVerify);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
-            var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target);
+            var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target, verify);
             Console.WriteLine($"[sample] {resolved}: {parse.GetValue(sampler)} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {parse.GetValue(guidance)}, {parse.GetValue(threshold)} thresholding{(guide is null ? "" : $", classifier guidance s = {guide.Scale}")}");
 
             var snapshots = parse.GetValue(strip) is null ? null : new List<Tensor>();
