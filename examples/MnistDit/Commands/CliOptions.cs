@@ -121,6 +121,19 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>
+    /// --no-verify: load weights whose checksums are not checked (a checkpoint without SHA256SUMS, or one you changed on
+    /// purpose). The files are still read strictly; <see cref="WarnUnverified"/> says so on standard error.
+    /// </summary>
+    public static Option<bool> NoVerify() =>
+        new("--no-verify") { Description = "Load weights without checking their SHA256SUMS checksums (prints a warning); use only for files you trust." };
+
+    /// <summary>Prints the --no-verify warning for <paramref name="directory"/> when <paramref name="noVerify"/> is set.</summary>
+    public static void WarnUnverified(bool noVerify, string directory)
+    {
+        if (noVerify) Console.Error.WriteLine($"warning: --no-verify: checksums of '{directory}' are not checked");
+    }
+
     /// <summary>The TorchSharp device for a --device value, with a clear error when CUDA is asked for but absent.</summary>
     public static torch.Device ToDevice(string name)
     {

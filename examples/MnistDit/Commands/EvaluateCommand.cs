@@ -25,9 +25,10 @@ internal static class EvaluateCommand
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var model = ExampleModels.DiffusionOption();
+        var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint: the share of its digits classified as the intended digit.")
         {
-            model, checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, threshold, percentile, seed, device,
+            model, checkpoint, classifierDir, perClass, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
         };
         CommandAction.Set(command, parse =>
         {
@@ -35,10 +36,13 @@ internal static class EvaluateCommand
             CliOptions.WarnAboutSampling(parse.GetValue(eta), parse.GetValue(guidance));
             string classifierPath = Path.Combine(parse.GetValue(classifierDir)!, TrainClassifierCommand.FileName);
             if (!File.Exists(classifierPath)) throw new CommandLineException($"--classifier: {classifierPath} does not exist; run train-classifier first.");
-            using var classifier = MnistClassifier.Load(classifierPath);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(classifierDir)!);
+            using var classifier = MnistClassifier.Load(classifierPath, verify);
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(diffusion, resolved);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
 

@@ -10,10 +10,10 @@ internal static class ExampleModels
     public const string UNet = "unet";
     public const string NoisyClassifier = "noisy-classifier";
 
-    /// <summary>--model for commands that train: any of the three.</summary>
-    public static Option<string> TrainableOption()
+    /// <summary>--model for commands that train (or export what was trained): any of the three.</summary>
+    public static Option<string> TrainableOption(string what = "What to train")
     {
-        var option = new Option<string>("--model") { Description = "What to train: dit (MnistDiffusion), unet (MnistUNetDiffusion) or noisy-classifier (MnistNoisyClassifier, for classifier guidance).", DefaultValueFactory = _ => Dit };
+        var option = new Option<string>("--model") { Description = $"{what}: dit (MnistDiffusion), unet (MnistUNetDiffusion) or noisy-classifier (MnistNoisyClassifier, for classifier guidance).", DefaultValueFactory = _ => Dit };
         option.AcceptOnlyFromAmong(Dit, UNet, NoisyClassifier);
         return option;
     }

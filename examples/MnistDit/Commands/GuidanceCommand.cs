@@ -41,9 +41,10 @@ internal static class GuidanceCommand
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var force = CliOptions.Force();
+        var noVerify = CliOptions.NoVerify();
         var command = new Command("compare-guidance", "Compare unguided, classifier-guided and classifier-free-guided samples of one model, scored by the evaluation CNN.")
         {
-            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device, force,
+            model, checkpoint, classifier, evaluator, output, classifierScales, guidanceScales, perClass, shown, sampler, steps, seed, device, force, noVerify,
         };
         CommandAction.Set(command, parse =>
         {
@@ -52,14 +53,17 @@ internal static class GuidanceCommand
             if (!File.Exists(evaluatorPath)) throw new CommandLineException($"--evaluator: {evaluatorPath} does not exist; run train-classifier first.");
             int n = parse.GetValue(perClass), k = parse.GetValue(shown);
             if (k > n) throw new CommandLineException($"--shown {k} must be at most --per-class {n}.");
-            using var judge = MnistClassifier.Load(evaluatorPath);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluator)!);
+            using var judge = MnistClassifier.Load(evaluatorPath, verify);
             judge.eval();
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(diffusion, resolved);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
-            var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target)!;
+            var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target, verify)!;
             foreach (var scale in parse.GetValue(classifierScales)!.Concat(parse.GetValue(guidanceScales)!)) CliOptions.WarnAboutSampling(0, scale);
 
             // Both outputs are checked before the minutes of sampling.

@@ -30,9 +30,10 @@ internal static class LikelihoodCommand
         var batchSize = CliOptions.Positive("--batch-size", 128, "Images per network call.");
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var noVerify = CliOptions.NoVerify();
         var command = new Command("eval", "Negative ELBO of held-out digits in bits per dimension, with its parts.")
         {
-            checkpoint, data, count, timesteps, conditional, batchSize, seed, device,
+            checkpoint, data, count, timesteps, conditional, batchSize, seed, device, noVerify,
         };
         CommandAction.Set(command, parse =>
         {
@@ -42,8 +43,10 @@ internal static class LikelihoodCommand
             using var folder = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes });
             int n = Math.Min(parse.GetValue(count), folder.Count);
             var model = new MnistDiffusion();
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(model, resolved);
+            bool verify = !parse.GetValue(noVerify);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(model, resolved, verify: verify);
             model.Network.to(target);
             model.Network.eval();
 

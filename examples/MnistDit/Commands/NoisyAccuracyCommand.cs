@@ -17,7 +17,8 @@ internal static class NoisyAccuracyCommand
         var data = CliOptions.RequiredPath("--data", "Held-out digits: one subfolder per digit (data/mnist/test after setup).");
         var timesteps = new Option<int[]>("--timesteps") { Description = "Training timesteps t at which to noise the digits.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { 0, 250, 500, 750, 900 } };
         var seed = CliOptions.Seed();
-        var command = new Command("noisy-accuracy", "Accuracy of the noisy classifier on held-out digits noised to x_t.") { classifier, data, timesteps, seed };
+        var noVerify = CliOptions.NoVerify();
+        var command = new Command("noisy-accuracy", "Accuracy of the noisy classifier on held-out digits noised to x_t.") { classifier, data, timesteps, seed, noVerify };
         CommandAction.Set(command, parse =>
         {
             var steps = parse.GetValue(timesteps)!;
@@ -25,7 +26,7 @@ internal static class NoisyAccuracyCommand
             string dataDir = parse.GetValue(data)!;
             CliOptions.RequireDirectory(dataDir, "--data");
             using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(28, 28, 1, ImageFolderLayout.ClassConditional) { Classes = MnistDit.Classes });
-            var guidance = NoisyClassifierFile.Load(parse.GetValue(classifier), 1.0, CPU)!;
+            var guidance = NoisyClassifierFile.Load(parse.GetValue(classifier), 1.0, CPU, verify: !parse.GetValue(noVerify))!;
             var model = guidance.Classifier;
             using var generator = new Generator((ulong)parse.GetValue(seed));
             foreach (int t in steps)

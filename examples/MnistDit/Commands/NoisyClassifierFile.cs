@@ -8,13 +8,17 @@ namespace Examples.Mnist.Commands;
 /// <summary>Loads the noisy classifier named by --classifier for classifier guidance.</summary>
 internal static class NoisyClassifierFile
 {
-    /// <summary>Null without a path; else the checkpoint's EMA weights on <paramref name="device"/>, in eval mode (no dropout).</summary>
-    public static ClassifierGuidance? Load(string? path, double scale, Device device)
+    /// <summary>
+    /// Null without a path; else the checkpoint's EMA weights on <paramref name="device"/>, in eval mode (no dropout),
+    /// their checksums verified unless <paramref name="verify"/> is false (--no-verify, which warns).
+    /// </summary>
+    public static ClassifierGuidance? Load(string? path, double scale, Device device, bool verify = true)
     {
         if (path is null) return null;
         var classifier = new MnistNoisyClassifier();
-        string resolved = CheckpointStore.Resolve(path);
-        CheckpointStore.LoadForSampling(classifier, resolved);
+        string resolved = CheckpointStore.Resolve(path, verify: verify);
+        CliOptions.WarnUnverified(!verify, resolved);
+        CheckpointStore.LoadForSampling(classifier, resolved, verify: verify);
         classifier.Network.to(device);
         classifier.Network.eval();
         System.Console.WriteLine($"[classifier] {resolved}: {classifier.Description.Name}, scale s = {scale}");

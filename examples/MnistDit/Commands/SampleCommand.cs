@@ -29,7 +29,8 @@ internal static class SampleCommand
         var classifier = new Option<string?>("--classifier") { Description = "A noisy-classifier checkpoint (train --model noisy-classifier): guide each row toward its digit (Dhariwal and Nichol 2021). Use --guidance 0 to guide the unconditional model." };
         var classifierScale = CliOptions.NonNegative("--classifier-scale", 1.0, "Classifier guidance scale s (with --classifier).");
         var force = CliOptions.Force();
-        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale, force };
+        var noVerify = CliOptions.NoVerify();
+        var command = new Command("sample", "Sample digits from a checkpoint.") { model, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, classifier, classifierScale, force, noVerify };
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
@@ -37,11 +38,13 @@ internal static class SampleCommand
             if (parse.GetValue(steps) > MnistSchedule.Timesteps) throw new CommandLineException($"--steps must be at most {MnistSchedule.Timesteps} (the training timesteps).");
             CliOptions.WarnAboutSampling(parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(classifier) is null ? null : parse.GetValue(classifierScale));
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!);
-            CheckpointStore.LoadForSampling(diffusion, resolved);
+            bool verify = !parse.GetValue(noVerify);
+            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            CliOptions.WarnUnverified(!verify, resolved);
+            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
-            var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target);
+            var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target, verify);
             // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
             string[] inputs = CliOptions.Inputs(parse.GetValue(checkpoint), resolved, parse.GetValue(classifier));
             string gridPath = CliOptions.PngOutput(parse.GetValue(output)!, "--out", parse.GetValue(force), inputs);

@@ -29,11 +29,46 @@ public static class CheckpointManifest
     /// </summary>
     public static void Write(string directory, IEnumerable<string> files)
     {
-        var text = new StringBuilder();
-        foreach (var name in files) text.Append(Hash(Path.Combine(directory, name))).Append("  ").Append(name).Append('\n');
+        var entries = files.Select(name => (name, Hash(Path.Combine(directory, name))));
         using var stream = new FileStream(Path.Combine(directory, FileName), FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        stream.Write(Encoding.ASCII.GetBytes(text.ToString()));
+        stream.Write(Format(entries));
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Adds or updates the line of <paramref name="name"/> (a file inside <paramref name="directory"/>) in the directory's
+    /// manifest, creating it if there is none and keeping the other lines: for a single weights file saved into a folder
+    /// of its own (the evaluation CNN's classifier.safetensors). The manifest is replaced with one rename.
+    /// </summary>
+    /// <exception cref="CheckpointException">An existing manifest is corrupted, or the file cannot be hashed.</exception>
+    public static void Stamp(string directory, string name)
+    {
+        var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (Exists(directory))
+            foreach (var (listed, hash) in Read(directory)) entries[listed] = hash;
+        entries[name] = Hash(Path.Combine(directory, name));
+        string manifest = Path.Combine(directory, FileName);
+        string temporary = Path.Combine(directory, $".{FileName}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(Format(entries.Select(kv => (kv.Key, kv.Value))));
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, manifest, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private static byte[] Format(IEnumerable<(string Name, string Hash)> entries)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, hash) in entries) text.Append(hash).Append("  ").Append(name).Append('\n');
+        return Encoding.ASCII.GetBytes(text.ToString());
     }
 
     /// <summary>Whether <paramref name="directory"/> has a manifest.</summary>
@@ -74,7 +109,8 @@ public static class CheckpointManifest
         if (!File.Exists(path)) throw new CheckpointException(path, $"Checkpoint manifest '{path}' is missing; the checkpoint cannot be verified.");
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
         int number = 0;
-        foreach (var line in File.ReadAllLines(path, Encoding.ASCII))
+        string text = Encoding.ASCII.GetString(CheckpointInput.ReadAllBytes(path, CheckpointInput.MaxManifestBytes));
+        foreach (var line in text.Split('\n'))
         {
             number++;
             if (line.Length == 0) continue;
@@ -84,15 +120,31 @@ public static class CheckpointManifest
             string name = space < 0 ? "" : line[(space + 1)..].TrimStart(' ', '*');
             if (hash.Length != 64 || !hash.All(Uri.IsHexDigit) || name.Length == 0 || name.Contains('/') || name.Contains('\\') || name == "..")
                 throw new CheckpointException(path, $"Checkpoint manifest '{path}' is corrupted: line {number.ToString(CultureInfo.InvariantCulture)} is not '<sha-256>  <file name>'.");
-            entries[name] = hash.ToLowerInvariant();
+            if (!entries.TryAdd(name, hash.ToLowerInvariant()))
+                throw new CheckpointException(path, $"Checkpoint manifest '{path}' is corrupted: '{name}' is listed twice.");
         }
         return entries;
     }
 
-    /// <summary>The SHA-256 of a file, as lower-case hex.</summary>
+    /// <summary>
+    /// The SHA-256 of a file, as lower-case hex: of exactly the bytes it had when it was opened, through
+    /// <see cref="CheckpointInput"/> (a regular file only, JSON files at most <see cref="CheckpointInput.MaxJsonBytes"/>),
+    /// so a FIFO or a link to a device is refused instead of read forever.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, not a regular file, too large, or shrank while hashed.</exception>
     public static string Hash(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        long bound = path.EndsWith(".json", StringComparison.Ordinal) ? CheckpointInput.MaxJsonBytes : CheckpointInput.MaxWeightsBytes;
+        using var stream = CheckpointInput.Open(path, bound);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[(int)Math.Clamp(stream.Length, 1, 1 << 20)];
+        for (long left = stream.Length; left > 0;)
+        {
+            int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0) throw new CheckpointException(path, $"Checkpoint file '{path}' shrank while it was hashed.");
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -24,8 +24,9 @@ namespace Diffusion.Runtime.Checkpoints;
 /// A checkpoint is written into a <c>.tmp-*</c> directory beside the final one, every file flushed to disk, the
 /// checksum manifest last, then moved into place with one rename, so a crash leaves either the whole checkpoint or
 /// none; <see cref="Latest"/> considers only complete <c>step-*</c> directories whose checksums verify, falling back to
-/// the previous one (and saying so) when the newest does not. Every load verifies the checksums first. Weights that
-/// contain NaN or infinity are never written.
+/// the previous one (and saying so) when the newest does not. Every load verifies the checksums first, whatever the
+/// layout version, unless the caller explicitly passes <c>verify: false</c>; every weights file is then read through
+/// <see cref="SafetensorsFile"/>'s strict reader. Weights that contain NaN or infinity are never written or loaded.
 /// </remarks>
 public sealed class CheckpointStore
 {
@@ -43,11 +44,6 @@ public sealed class CheckpointStore
     public const string FormatName = "diffusion-dsl-checkpoint";
     /// <summary><see cref="CheckpointConfig.Version"/>.</summary>
     public const int FormatVersion = 2;
-    /// <summary>
-    /// The first <see cref="CheckpointConfig.Version"/> whose checkpoints carry a <see cref="CheckpointManifest"/>; older
-    /// ones (such as a version-1 release) load unverified, newer ones without a manifest are refused.
-    /// </summary>
-    public const int ManifestVersion = 2;
     /// <summary><see cref="CheckpointConfig.Kind"/> of a resumable training checkpoint.</summary>
     public const string TrainingKind = "training";
     /// <summary><see cref="CheckpointConfig.Kind"/> of an exported release.</summary>
@@ -96,7 +92,7 @@ public sealed class CheckpointStore
         RequireFinite(network, "network", finalDirectory, state.Step);
         RequireFinite(ema.StateDict(), "EMA", finalDirectory, state.Step);
 
-        var config = new CheckpointConfig(FormatName, FormatVersion, TrainingKind, state.Step, "F32", model.Description, options);
+        var config = new CheckpointConfig(FormatName, FormatVersion, TrainingKind, state.Step, FloatingTag(network), model.Description, options);
         RemoveLeftovers();
         AtomicDirectory.Write(finalDirectory, directory =>
         {
@@ -154,14 +150,17 @@ public sealed class CheckpointStore
     /// none. A newer checkpoint that fails verification is skipped, and <paramref name="onRefused"/> (by default standard
     /// error) is told which one and why, so a corrupted checkpoint never silently costs the steps since the previous one.
     /// </summary>
-    public string? Latest(Action<string>? onRefused = null)
+    /// <param name="onRefused">Told about each skipped checkpoint; standard error by default.</param>
+    /// <param name="verify">False skips the checksums (the CLI's --no-verify): the newest checkpoint whose config reads is
+    /// returned.</param>
+    public string? Latest(Action<string>? onRefused = null, bool verify = true)
     {
         var all = List();
         for (int i = all.Count - 1; i >= 0; i--)
         {
             try
             {
-                Verify(all[i].Directory);
+                Verify(all[i].Directory, verify);
                 return all[i].Directory;
             }
             catch (CheckpointException e)
@@ -174,21 +173,21 @@ public sealed class CheckpointStore
     }
 
     /// <summary>
-    /// Verifies a checkpoint or release directory before anything reads its weights, and returns its config: with a
-    /// <see cref="CheckpointManifest"/>, every listed file's SHA-256 matches and the manifest lists every file of the
-    /// checkpoint's kind; without one, only a checkpoint older than <see cref="ManifestVersion"/> is accepted.
+    /// Verifies a checkpoint or release directory before anything reads its weights, and returns its config: its
+    /// <see cref="CheckpointManifest"/> lists every file of the checkpoint's kind and every listed file's SHA-256 matches.
+    /// A directory without a manifest is refused whatever its config's layout version says (deleting SHA256SUMS must not
+    /// turn verification off); only <paramref name="verify"/> = false, an explicit choice of the caller (the CLI's
+    /// --no-verify), skips the checksums, and then only the config is read.
     /// </summary>
-    /// <exception cref="CheckpointException">A file is missing or fails its checksum, or the manifest is missing or
-    /// incomplete; the message names the file.</exception>
-    public static CheckpointConfig Verify(string checkpointDirectory)
+    /// <exception cref="CheckpointException">A file is missing, not a regular file or fails its checksum, or the manifest
+    /// is missing or incomplete; the message names the file.</exception>
+    public static CheckpointConfig Verify(string checkpointDirectory, bool verify = true)
     {
+        if (!verify) return ReadConfig(checkpointDirectory);
         if (!CheckpointManifest.Exists(checkpointDirectory))
         {
-            var legacy = ReadConfig(checkpointDirectory);
             string manifest = Path.Combine(checkpointDirectory, CheckpointManifest.FileName);
-            if (legacy.Version >= ManifestVersion)
-                throw new CheckpointException(manifest, $"Checkpoint manifest '{manifest}' is missing (required from layout version {ManifestVersion}, this checkpoint has {legacy.Version}); the checkpoint cannot be verified.");
-            return legacy;
+            throw new CheckpointException(manifest, $"Checkpoint manifest '{manifest}' is missing; the checkpoint cannot be verified. Re-export it with a manifest, or load it unverified (--no-verify) if you trust its files.");
         }
         // Hash first, so a damaged config.json is reported as damaged rather than parsed.
         CheckpointManifest.Verify(checkpointDirectory, ReleaseFiles);
@@ -206,14 +205,15 @@ public sealed class CheckpointStore
     /// <param name="path">The checkpoint, release or run directory.</param>
     /// <param name="onRefused">Told about checkpoints of a run directory skipped for failing verification (see
     /// <see cref="Latest"/>); standard error by default.</param>
+    /// <param name="verify">False skips the checksums when picking a run's latest checkpoint (the CLI's --no-verify).</param>
     /// <exception cref="CheckpointException">Nothing loadable was found; the message names the path.</exception>
-    public static string Resolve(string path, Action<string>? onRefused = null)
+    public static string Resolve(string path, Action<string>? onRefused = null, bool verify = true)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(Path.Combine(full, ConfigFile))) return full;
         if (!Directory.Exists(full)) throw new CheckpointException(full, $"Checkpoint path '{full}' does not exist.");
         string runDirectory = Path.GetFileName(full) == "checkpoints" ? Path.GetDirectoryName(full)! : full;
-        return new CheckpointStore(runDirectory).Latest(onRefused)
+        return new CheckpointStore(runDirectory).Latest(onRefused, verify)
             ?? throw new CheckpointException(full, $"'{full}' holds no complete, verified checkpoint (no {ConfigFile}, no checkpoints/step-NNNNNNN/ with all of {string.Join(", ", TrainingFiles)} and matching {CheckpointManifest.FileName}).");
     }
 
@@ -237,8 +237,18 @@ public sealed class CheckpointStore
             (Path.Combine(checkpointDirectory, EmaFile), ema.StateDict(), "EMA weights"),
             (Path.Combine(checkpointDirectory, OptimizerFile), optimizer.StateDict(), "optimizer state"),
         };
-        foreach (var (file, tensors, what) in targets) SafetensorsFile.Check(file, tensors, what);
-        foreach (var (file, tensors, what) in targets) SafetensorsFile.LoadInto(file, tensors, what);
+        foreach (var (file, tensors, what) in targets) SafetensorsFile.Check(file, tensors, what, config.WeightsDType);
+        // Every file is read and checked before the first weight changes, so a bad file leaves the model as it was.
+        var loaded = new List<Dictionary<string, Tensor>>();
+        try
+        {
+            foreach (var (file, tensors, what) in targets) loaded.Add(SafetensorsFile.Read(file, tensors, what, config.WeightsDType));
+            for (int i = 0; i < targets.Length; i++) SafetensorsFile.CopyInto(loaded[i], targets[i].Tensors);
+        }
+        finally
+        {
+            foreach (var tensor in loaded.SelectMany(d => d.Values)) tensor.Dispose();
+        }
         optimizer.SyncStepFromTensor();
         ema.UpdateCount = state.EmaUpdates;
         if (optimizer.StepCount != state.Step - state.SkippedSteps.Count)
@@ -250,13 +260,19 @@ public sealed class CheckpointStore
     /// Puts a checkpoint's weights into <paramref name="model"/>'s network for sampling (and sets it to eval mode): the
     /// EMA weights when <paramref name="useEma"/>, else the raw network weights. A release directory holds only the EMA
     /// weights (possibly float16, converted to the network's dtype), so <paramref name="useEma"/> = false is refused there.
-    /// <paramref name="checkpointDirectory"/> may also be a run directory (its latest checkpoint is used).
+    /// <paramref name="checkpointDirectory"/> may also be a run directory (its latest checkpoint is used). The weights'
+    /// floating-point dtype must be the config's <see cref="CheckpointConfig.WeightsDType"/>.
     /// </summary>
+    /// <param name="model">The model whose network receives the weights.</param>
+    /// <param name="checkpointDirectory">A checkpoint, release or run directory.</param>
+    /// <param name="useEma">The EMA weights (default) or the raw network weights of a training checkpoint.</param>
+    /// <param name="verify">False skips the checksums (the CLI's --no-verify, which warns); the files are still read
+    /// strictly.</param>
     /// <exception cref="CheckpointException">As <see cref="Load"/>.</exception>
-    public static void LoadForSampling(ITrainableModel model, string checkpointDirectory, bool useEma = true)
+    public static void LoadForSampling(ITrainableModel model, string checkpointDirectory, bool useEma = true, bool verify = true)
     {
-        string directory = Resolve(checkpointDirectory);
-        var config = Verify(directory);
+        string directory = Resolve(checkpointDirectory, verify: verify);
+        var config = Verify(directory, verify);
         VerifyDescription(config.Description, model.Description, Path.Combine(directory, ConfigFile));
         string file;
         if (config.Kind == ReleaseKind)
@@ -265,7 +281,7 @@ public sealed class CheckpointStore
             file = ModelFile;
         }
         else file = useEma ? EmaFile : ModelFile;
-        SafetensorsFile.LoadInto(Path.Combine(directory, file), model.Network.state_dict(), useEma ? "EMA weights" : "network weights");
+        SafetensorsFile.LoadInto(Path.Combine(directory, file), model.Network.state_dict(), useEma ? "EMA weights" : "network weights", config.WeightsDType);
         model.Network.eval();
     }
 
@@ -275,23 +291,35 @@ public sealed class CheckpointStore
     /// written atomically to <paramref name="releaseDirectory"/> (<see cref="AtomicDirectory"/>). Returns the directory.
     /// </summary>
     /// <remarks>
-    /// What is at <paramref name="releaseDirectory"/> is replaced only when it is an earlier release (<see cref="IsRelease"/>)
-    /// or an empty folder, or with <paramref name="force"/>; never when it is, contains or lies inside the source
-    /// checkpoint or its run folder, or contains the current folder (<see cref="OutputPath.CheckDirectory"/>). The
-    /// check runs before anything is read.
+    /// The release gets fresh checksums, so whatever it holds must be checked here, before anything is written: the
+    /// checkpoint verifies, was written for <paramref name="model"/>'s description, and its EMA file has exactly the
+    /// network's keys, shapes and dtype. Otherwise a release would carry valid checksums over weights that fail only
+    /// when someone samples from them. What is at <paramref name="releaseDirectory"/> is replaced only when it is an
+    /// earlier release (<see cref="IsRelease"/>) or an empty folder, or with <paramref name="force"/>; never when it is,
+    /// contains or lies inside the source checkpoint or its run folder, or contains the current folder
+    /// (<see cref="OutputPath.CheckDirectory"/>). That check runs before anything is read.
     /// </remarks>
+    /// <param name="checkpointDirectory">A training checkpoint or run directory (its latest checkpoint).</param>
+    /// <param name="releaseDirectory">The release directory to write.</param>
+    /// <param name="model">The model the checkpoint is of (its weights are not used, only its description and state dict's
+    /// names and shapes).</param>
+    /// <param name="float16">Store the weights as float16.</param>
+    /// <param name="force">Replace what is at <paramref name="releaseDirectory"/> even when it is not an earlier release.</param>
     /// <exception cref="OutputPathException">The release folder is refused (nothing was written).</exception>
-    /// <exception cref="CheckpointException">The checkpoint is unreadable, or a weight overflows float16.</exception>
-    public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, bool float16 = true, bool force = false)
+    /// <exception cref="CheckpointException">The checkpoint is unreadable, of another model, its EMA file does not match
+    /// the model (the message names the file and the differing keys), or a weight overflows float16.</exception>
+    public static string ExportForRelease(string checkpointDirectory, string releaseDirectory, ITrainableModel model, bool float16 = true, bool force = false)
     {
+        ArgumentNullException.ThrowIfNull(model);
         string source = Resolve(checkpointDirectory);
         string[] inputs = [checkpointDirectory, source, .. RunFolderOf(source) is { } run ? [run] : Array.Empty<string>()];
         string target = OutputPath.CheckDirectory(releaseDirectory, "release folder", force, IsRelease, inputs);
         var config = Verify(source);
         if (config.Kind != TrainingKind)
             throw new CheckpointException(source, $"'{source}' is already a {config.Kind}; export from a training checkpoint.");
+        VerifyDescription(config.Description, model.Description, Path.Combine(source, ConfigFile));
         string emaPath = Path.Combine(source, EmaFile);
-        var weights = SafetensorsFile.Read(emaPath);
+        var weights = SafetensorsFile.Read(emaPath, model.Network.state_dict(), "EMA weights", config.WeightsDType);
         try
         {
             using var scope = NewDisposeScope();
@@ -356,6 +384,8 @@ public sealed class CheckpointStore
             throw new CheckpointException(path, $"'{path}' is not a {FormatName} config (format '{config.Format}').");
         if (config.Version > FormatVersion)
             throw new CheckpointException(path, $"'{path}' has layout version {config.Version}; this runtime reads up to {FormatVersion}.");
+        if (config.WeightsDType is not ("F32" or "F16" or "BF16" or "F64"))
+            throw new CheckpointException(path, $"'{path}' has weightsDType '{config.WeightsDType}'; expected F32, F16, BF16 or F64.");
         return config;
     }
 
@@ -424,13 +454,17 @@ public sealed class CheckpointStore
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>The tag of the network's floating-point weights (they share one dtype); F32 when it has none.</summary>
+    private static string FloatingTag(IReadOnlyDictionary<string, Tensor> network) =>
+        network.Values.FirstOrDefault(t => t.is_floating_point()) is { } first ? SafetensorsFile.DTypeTag(first.dtype) : "F32";
+
     private static T ReadJson<T>(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointException(path, $"Checkpoint file '{path}' is missing.");
+        // Through the guarded open: a regular file of bounded size, so a FIFO or device cannot hang or exhaust the reader.
+        byte[] bytes = CheckpointInput.ReadAllBytes(path, CheckpointInput.MaxJsonBytes);
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<T>(stream, JsonOptions)
+            return JsonSerializer.Deserialize<T>(bytes, JsonOptions)
                 ?? throw new CheckpointException(path, $"Checkpoint file '{path}' is empty (null).");
         }
         catch (JsonException e)

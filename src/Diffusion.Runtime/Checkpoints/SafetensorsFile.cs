@@ -1,8 +1,8 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -21,17 +21,20 @@ public sealed record SafetensorsEntry(string DType, long[] Shape)
 /// <summary>
 /// Reads and writes name-to-tensor dictionaries in the safetensors format (an 8-byte little-endian header length, a
 /// JSON header of dtype, shape and data offsets per tensor, then the raw bytes), which PyTorch's <c>safetensors</c>
-/// package loads. Writing and reading the tensor bytes is TorchSharp.PyBridge's <see cref="Safetensors"/>; this class
-/// adds durable writes (the file is flushed to disk before it is closed) and a header check that turns a truncated or
-/// corrupted file into a <see cref="CheckpointException"/> naming the file, instead of a stream error.
+/// package loads. Every weights file of every command is read here: the network, EMA and optimizer state of a
+/// checkpoint, a release, the noisy classifier, the evaluation CNN.
 /// </summary>
+/// <remarks>
+/// Writing is TorchSharp.PyBridge's <see cref="Safetensors"/> plus a flush to disk. Reading is this class's own: the file
+/// is opened by <see cref="CheckpointInput"/> (a regular file only, so a FIFO or <c>/dev/zero</c> cannot hang a load), its
+/// header is parsed strictly by <see cref="SafetensorsHeader"/>, the names, shapes and dtypes are compared with what the
+/// caller expects, and only then are the bytes read, from the same open file, into buffers no larger than the file
+/// itself. A header can therefore neither make the reader allocate what the file does not hold, nor make two tensors
+/// share bytes, nor relabel float16 data as bfloat16 where the caller knows the dtype. Every problem is a
+/// <see cref="CheckpointException"/> that names the file.
+/// </remarks>
 public static class SafetensorsFile
 {
-    private static readonly Dictionary<string, int> ElementSizes = new()
-    {
-        ["F64"] = 8, ["F32"] = 4, ["F16"] = 2, ["BF16"] = 2, ["I64"] = 8, ["I32"] = 4, ["I16"] = 2, ["I8"] = 1, ["U8"] = 1, ["BOOL"] = 1,
-    };
-
     /// <summary>
     /// Writes <paramref name="tensors"/> to a new file at <paramref name="path"/> (which must not exist) in dictionary
     /// order, then flushes it through to the disk (<see cref="FileStream.Flush(bool)"/>). Tensors may live on any device.
@@ -48,130 +51,215 @@ public static class SafetensorsFile
     }
 
     /// <summary>
-    /// Reads and checks the header of <paramref name="path"/> without reading the tensor data: the file exists, the
-    /// header is JSON, every tensor's byte range lies inside the file and matches its dtype and shape.
+    /// Reads and checks the header of <paramref name="path"/> without reading the tensor data: the file is a regular
+    /// file, the header is strict JSON, and the tensors' byte ranges tile the data section exactly and match their
+    /// dtypes and shapes (see <see cref="SafetensorsHeader"/>).
     /// </summary>
-    /// <exception cref="CheckpointException">The file is missing, truncated or corrupted; the message names it.</exception>
+    /// <exception cref="CheckpointException">The file is missing, not a regular file, truncated or corrupted; the
+    /// message names it.</exception>
     public static IReadOnlyDictionary<string, SafetensorsEntry> ReadHeader(string path)
     {
-        if (!File.Exists(path))
-            throw new CheckpointException(path, $"Checkpoint file '{path}' is missing.");
-
-        using var stream = File.OpenRead(path);
-        long fileLength = stream.Length;
-        if (fileLength < 8)
-            throw new CheckpointException(path, $"Checkpoint file '{path}' is truncated: {fileLength} bytes, shorter than the 8-byte safetensors header length.");
-
-        Span<byte> lengthBytes = stackalloc byte[8];
-        stream.ReadExactly(lengthBytes);
-        ulong headerLength = BitConverter.ToUInt64(lengthBytes);
-        if (headerLength > (ulong)(fileLength - 8) || headerLength > int.MaxValue)
-            throw new CheckpointException(path, $"Checkpoint file '{path}' is truncated or not a safetensors file: its header claims {headerLength} bytes but the file has {fileLength - 8} after the length field.");
-
-        var headerBytes = new byte[(int)headerLength];
-        stream.ReadExactly(headerBytes);
-        long dataLength = fileLength - 8 - (long)headerLength;
-
-        var entries = new Dictionary<string, SafetensorsEntry>();
-        try
-        {
-            using var document = JsonDocument.Parse(headerBytes);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name == "__metadata__") continue;
-                string dtype = property.Value.GetProperty("dtype").GetString() ?? "";
-                long[] shape = property.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                long[] offsets = property.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                if (!ElementSizes.TryGetValue(dtype, out int elementSize))
-                    throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: tensor '{property.Name}' has unknown dtype '{dtype}'.");
-                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
-                    throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: tensor '{property.Name}' has invalid data offsets.");
-                if (offsets[1] > dataLength)
-                    throw new CheckpointException(path, $"Checkpoint file '{path}' is truncated: tensor '{property.Name}' needs bytes {offsets[0]}..{offsets[1]} of the data section, which has {dataLength}.");
-                long expected = shape.Aggregate(1L, (a, b) => a * b) * elementSize;
-                if (offsets[1] - offsets[0] != expected)
-                    throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: tensor '{property.Name}' {dtype}{FormatShape(shape)} needs {expected} bytes but spans {offsets[1] - offsets[0]}.");
-                entries[property.Name] = new SafetensorsEntry(dtype, shape);
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
-        {
-            throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: its safetensors header is not valid ({e.Message}).", e);
-        }
-        return entries;
+        using var stream = CheckpointInput.Open(path, CheckpointInput.MaxWeightsBytes);
+        return SafetensorsHeader.Read(stream, path).Entries;
     }
 
     /// <summary>
-    /// Reads every tensor of <paramref name="path"/> onto the CPU after <see cref="ReadHeader"/> has checked the file.
-    /// The caller owns (and disposes) the returned tensors.
+    /// Reads every tensor of <paramref name="path"/> onto the CPU after its header has been checked (as
+    /// <see cref="ReadHeader"/>), whatever its names. For weights that must fit a model use
+    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/>. The caller owns (and disposes)
+    /// the returned tensors.
     /// </summary>
-    public static Dictionary<string, Tensor> Read(string path)
+    /// <exception cref="CheckpointException">As <see cref="ReadHeader"/>.</exception>
+    public static Dictionary<string, Tensor> Read(string path) => ReadTensors(path, check: null, out _);
+
+    /// <summary>
+    /// Reads the tensors of <paramref name="path"/> onto the CPU once the header matches <paramref name="expected"/>
+    /// (see <see cref="Check"/>), and refuses floating-point weights that are NaN or infinite. Nothing is read from the
+    /// data section before the header has passed. The caller owns (and disposes) the returned tensors.
+    /// </summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="expected">The tensors the file must hold, by name (a module's state dict, optimizer or EMA state).</param>
+    /// <param name="what">What the file holds, for messages ("network weights", "optimizer state").</param>
+    /// <param name="floatingDType">The dtype tag every floating-point tensor must carry when the caller knows it (a
+    /// config.json's <see cref="CheckpointConfig.WeightsDType"/>); null accepts any floating-point tag.</param>
+    /// <exception cref="CheckpointException">As <see cref="Check"/>, or a weight is not finite.</exception>
+    public static Dictionary<string, Tensor> Read(string path, IReadOnlyDictionary<string, Tensor> expected, string what, string? floatingDType = null)
     {
-        ReadHeader(path);
-        try
-        {
-            var loaded = Safetensors.LoadStateDict(path);
-            foreach (var tensor in loaded.Values) tensor.DetachFromDisposeScope();
-            return loaded;
-        }
-        catch (Exception e) when (e is not CheckpointException)
-        {
-            throw new CheckpointException(path, $"Checkpoint file '{path}' could not be read: {e.Message}", e);
-        }
+        var loaded = ReadTensors(path, entries => RequireMatch(path, entries, expected, what, floatingDType), out var nonFinite);
+        if (nonFinite.Count == 0) return loaded;
+        foreach (var tensor in loaded.Values) tensor.Dispose();
+        throw new CheckpointException(path, $"Checkpoint file '{path}' ({what}) holds NaN or infinite weights in [{string.Join(", ", nonFinite)}].");
     }
 
     /// <summary>
-    /// Checks <paramref name="path"/> against <paramref name="target"/> without reading tensor data: the file is intact,
-    /// the names match exactly, every shape agrees and dtypes agree (any floating-point dtype may stand for another).
+    /// Checks <paramref name="path"/> against <paramref name="target"/> without reading tensor data: the header is intact
+    /// (as <see cref="ReadHeader"/>), the names match exactly, every shape agrees, and dtypes agree: an integer tensor's
+    /// exactly, a floating-point tensor's with <paramref name="floatingDType"/> when given (else any floating-point dtype
+    /// may stand for another).
     /// </summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="target">The destination tensors by name (a module's state dict, optimizer or EMA state).</param>
     /// <param name="what">What the file holds, for messages ("network weights", "optimizer state").</param>
+    /// <param name="floatingDType">The dtype tag of every floating-point tensor, when the caller knows it.</param>
     /// <exception cref="CheckpointException">The file is missing, unreadable, or its keys, shapes or dtypes do not match;
-    /// the message names the file and lists every missing key, unexpected key and mismatched shape.</exception>
-    public static void Check(string path, IReadOnlyDictionary<string, Tensor> target, string what)
-    {
-        var header = ReadHeader(path);
-        var problems = new List<string>();
-        var missing = target.Keys.Where(k => !header.ContainsKey(k)).ToList();
-        var unexpected = header.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        if (missing.Count > 0) problems.Add($"missing keys [{string.Join(", ", missing)}]");
-        if (unexpected.Count > 0) problems.Add($"unexpected keys [{string.Join(", ", unexpected)}]");
-        var mismatched = new List<string>();
-        foreach (var (name, tensor) in target)
-        {
-            if (!header.TryGetValue(name, out var entry)) continue;
-            if (!entry.Shape.SequenceEqual(tensor.shape))
-                mismatched.Add($"{name}: file {entry.ShapeText} vs model {FormatShape(tensor.shape)}");
-            else if (!DTypeCompatible(entry.DType, tensor.dtype))
-                mismatched.Add($"{name}: file dtype {entry.DType} vs model {tensor.dtype}");
-        }
-        if (mismatched.Count > 0) problems.Add($"mismatched shapes [{string.Join("; ", mismatched)}]");
-        if (problems.Count > 0)
-            throw new CheckpointException(path, $"Checkpoint file '{path}' ({what}) does not match the model: {string.Join("; ", problems)}.");
-    }
+    /// the message names the file and lists every missing key, unexpected key and mismatched shape or dtype.</exception>
+    public static void Check(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null) =>
+        RequireMatch(path, ReadHeader(path), target, what, floatingDType);
 
     /// <summary>
     /// Copies the tensors of <paramref name="path"/> into <paramref name="target"/> (in place, under no_grad) after
-    /// <see cref="Check"/>; floating-point data is converted to the target's dtype (so float16 release weights load
-    /// into float32 networks) and device.
+    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/> has read and checked all of them,
+    /// so a refused file changes nothing; floating-point data is converted to the target's dtype (so float16 release
+    /// weights load into float32 networks) and device.
     /// </summary>
-    /// <exception cref="CheckpointException">As <see cref="Check"/>.</exception>
-    public static void LoadInto(string path, IReadOnlyDictionary<string, Tensor> target, string what)
+    /// <exception cref="CheckpointException">As <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/>.</exception>
+    public static void LoadInto(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null)
     {
-        Check(path, target, what);
-        var loaded = Read(path);
+        var loaded = Read(path, target, what, floatingDType);
         try
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            foreach (var (name, tensor) in target) tensor.copy_(loaded[name]);
+            CopyInto(loaded, target);
         }
         finally
         {
             foreach (var tensor in loaded.Values) tensor.Dispose();
         }
     }
+
+    /// <summary>Copies tensors read by <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/> into <paramref name="target"/> under no_grad.</summary>
+    internal static void CopyInto(IReadOnlyDictionary<string, Tensor> loaded, IReadOnlyDictionary<string, Tensor> target)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in target) tensor.copy_(loaded[name]);
+    }
+
+    /// <summary>
+    /// Opens the file once, checks its header (and <paramref name="check"/>), then reads the data section in file order
+    /// from the same handle into one buffer the size of the largest tensor, which the header check has bounded by the
+    /// file's length. <paramref name="nonFinite"/> names the floating-point tensors holding NaN or infinity, found on the
+    /// raw bits (libtorch's isfinite on CPU float16 costs more than the whole read).
+    /// </summary>
+    private static Dictionary<string, Tensor> ReadTensors(string path, Action<IReadOnlyDictionary<string, SafetensorsEntry>>? check, out List<string> nonFinite)
+    {
+        nonFinite = [];
+        using var stream = CheckpointInput.Open(path, CheckpointInput.MaxWeightsBytes);
+        var header = SafetensorsHeader.Read(stream, path);
+        check?.Invoke(header.Entries);
+
+        long largest = header.Slots.Count == 0 ? 0 : header.Slots.Max(s => s.Length);
+        if (largest > Array.MaxLength)
+            throw new CheckpointException(path, $"Checkpoint file '{path}' has a tensor of {largest} bytes, more than this reader loads at once ({Array.MaxLength}).");
+        var loaded = new Dictionary<string, Tensor>(header.Slots.Count, StringComparer.Ordinal);
+        try
+        {
+            var buffer = new byte[largest];
+            foreach (var slot in header.Slots)
+            {
+                var bytes = buffer.AsSpan(0, (int)slot.Length);
+                try
+                {
+                    stream.ReadExactly(bytes);
+                }
+                catch (EndOfStreamException e)
+                {
+                    throw new CheckpointException(path, $"Checkpoint file '{path}' shrank while it was read.", e);
+                }
+                if (!AllFinite(slot.Entry.DType, bytes)) nonFinite.Add(slot.Name);
+                loaded[slot.Name] = ToTensor(path, slot, bytes);
+            }
+            return loaded;
+        }
+        catch (OutOfMemoryException e)
+        {
+            foreach (var tensor in loaded.Values) tensor.Dispose();
+            throw new CheckpointException(path, $"Checkpoint file '{path}' ({stream.Length} bytes) does not fit in memory.", e);
+        }
+        catch
+        {
+            foreach (var tensor in loaded.Values) tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether no element of little-endian <paramref name="bytes"/> of dtype <paramref name="tag"/> is NaN or infinite:
+    /// an IEEE 754 value is not finite exactly when its exponent bits are all ones. Integer dtypes are always finite.
+    /// </summary>
+    private static bool AllFinite(string tag, ReadOnlySpan<byte> bytes)
+    {
+        switch (tag)
+        {
+            case "F16":
+            case "BF16":
+                ushort mask16 = tag == "F16" ? (ushort)0x7C00 : (ushort)0x7F80;
+                for (int i = 0; i + 1 < bytes.Length; i += 2)
+                    if ((BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i, 2)) & mask16) == mask16) return false;
+                return true;
+            case "F32":
+                for (int i = 0; i + 3 < bytes.Length; i += 4)
+                    if ((BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(i, 4)) & 0x7F800000u) == 0x7F800000u) return false;
+                return true;
+            case "F64":
+                for (int i = 0; i + 7 < bytes.Length; i += 8)
+                    if ((BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i, 8)) & 0x7FF0000000000000ul) == 0x7FF0000000000000ul) return false;
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>A CPU tensor of the slot's dtype and shape holding <paramref name="bytes"/> (little-endian in the file).</summary>
+    private static Tensor ToTensor(string path, SafetensorsHeader.Slot slot, Span<byte> bytes)
+    {
+        var entry = slot.Entry;
+        if (entry.DType == "BOOL" && bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
+            throw new CheckpointException(path, $"Checkpoint file '{path}' is corrupted: BOOL tensor '{slot.Name}' holds bytes other than 0 and 1.");
+        int size = SafetensorsHeader.ElementSizes[entry.DType];
+        if (!BitConverter.IsLittleEndian && size > 1)
+            for (int i = 0; i < bytes.Length; i += size) bytes.Slice(i, size).Reverse();
+        var tensor = empty(entry.Shape, ScalarTypeOf(entry.DType));
+        try
+        {
+            tensor.bytes = bytes;
+            tensor.DetachFromDisposeScope();
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireMatch(string path, IReadOnlyDictionary<string, SafetensorsEntry> header, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType)
+    {
+        var problems = new List<string>();
+        var missing = target.Keys.Where(k => !header.ContainsKey(k)).ToList();
+        var unexpected = header.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        if (missing.Count > 0) problems.Add($"missing keys [{string.Join(", ", missing)}]");
+        if (unexpected.Count > 0) problems.Add($"unexpected keys [{string.Join(", ", unexpected)}]");
+        var shapes = new List<string>();
+        var dtypes = new List<string>();
+        foreach (var (name, tensor) in target)
+        {
+            if (!header.TryGetValue(name, out var entry)) continue;
+            if (!entry.Shape.SequenceEqual(tensor.shape))
+                shapes.Add($"{name}: file {entry.ShapeText} vs model {FormatShape(tensor.shape)}");
+            else if (ExpectedTag(tensor.dtype, floatingDType) is { } tag && entry.DType != tag)
+                dtypes.Add($"{name}: file {entry.DType}, expected {tag}");
+            else if (!DTypeCompatible(entry.DType, tensor.dtype))
+                dtypes.Add($"{name}: file dtype {entry.DType} vs model {tensor.dtype}");
+        }
+        if (shapes.Count > 0) problems.Add($"mismatched shapes [{string.Join("; ", shapes)}]");
+        if (dtypes.Count > 0) problems.Add($"mismatched dtypes [{string.Join("; ", dtypes)}]");
+        if (problems.Count > 0)
+            throw new CheckpointException(path, $"Checkpoint file '{path}' ({what}) does not match the model: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>The tag a tensor of <paramref name="target"/> dtype must have, when it is fixed: the given floating tag for floating targets.</summary>
+    private static string? ExpectedTag(ScalarType target, string? floatingDType) =>
+        floatingDType is not null && IsFloating(DTypeTag(target)) ? floatingDType : null;
 
     /// <summary>The shape as PyTorch prints it, e.g. (64, 17).</summary>
     public static string FormatShape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
@@ -192,10 +280,27 @@ public static class SafetensorsFile
         _ => dtype.ToString(),
     };
 
+    /// <summary>The TorchSharp dtype of a safetensors dtype tag that <see cref="SafetensorsHeader"/> accepted.</summary>
+    private static ScalarType ScalarTypeOf(string tag) => tag switch
+    {
+        "F64" => ScalarType.Float64,
+        "F32" => ScalarType.Float32,
+        "F16" => ScalarType.Float16,
+        "BF16" => ScalarType.BFloat16,
+        "I64" => ScalarType.Int64,
+        "I32" => ScalarType.Int32,
+        "I16" => ScalarType.Int16,
+        "I8" => ScalarType.Int8,
+        "U8" => ScalarType.Byte,
+        "BOOL" => ScalarType.Bool,
+        _ => throw new ArgumentOutOfRangeException(nameof(tag), tag, "not a safetensors dtype tag"),
+    };
+
+    private static bool IsFloating(string tag) => tag is "F64" or "F32" or "F16" or "BF16";
+
     private static bool DTypeCompatible(string fileTag, ScalarType target)
     {
-        static bool Floating(string tag) => tag is "F64" or "F32" or "F16" or "BF16";
         string targetTag = DTypeTag(target);
-        return fileTag == targetTag || (Floating(fileTag) && Floating(targetTag));
+        return fileTag == targetTag || (IsFloating(fileTag) && IsFloating(targetTag));
     }
 }

@@ -1,7 +1,7 @@
 using System;
+using Diffusion.Runtime.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
@@ -104,23 +104,54 @@ public sealed class MnistClassifier : Module<Tensor, Tensor>, IImageClassifier
         return predicted.eq(labels.cpu().to(ScalarType.Int64)).to(ScalarType.Float64).mean().item<double>();
     }
 
-    /// <summary>Saves the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>).</summary>
+    /// <summary>
+    /// Saves the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>), replacing the file if it
+    /// exists, and records its SHA-256 in the <c>SHA256SUMS</c> beside it (<see cref="CheckpointManifest.Stamp"/>), which
+    /// <see cref="Load"/> verifies.
+    /// </summary>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory)) System.IO.Directory.CreateDirectory(directory);
-        this.save_safetensors(path);
+        string full = System.IO.Path.GetFullPath(path);
+        string directory = System.IO.Path.GetDirectoryName(full)!;
+        System.IO.Directory.CreateDirectory(directory);
+        string temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            SafetensorsFile.Write(temporary, state_dict());
+            System.IO.File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (System.IO.File.Exists(temporary)) System.IO.File.Delete(temporary);
+        }
+        CheckpointManifest.Stamp(directory, System.IO.Path.GetFileName(full));
     }
 
-    /// <summary>Loads a classifier saved by <see cref="Save"/> (strict: every key must match), in eval mode.</summary>
-    public static MnistClassifier Load(string path)
+    /// <summary>
+    /// Loads a classifier saved by <see cref="Save"/>, in eval mode: the file's SHA-256 is checked against the
+    /// <c>SHA256SUMS</c> beside it (unless <paramref name="verify"/> is false), then it is read by
+    /// <see cref="SafetensorsFile"/>'s strict reader with this network's keys, shapes and float32 dtype.
+    /// </summary>
+    /// <param name="path">The classifier's safetensors file.</param>
+    /// <param name="verify">False skips the checksum (the CLI's --no-verify); the file is still read strictly.</param>
+    /// <exception cref="CheckpointException">The file or its manifest is missing, it fails its checksum, is not a regular
+    /// file, is corrupted, or does not hold this network's weights; the message names the file.</exception>
+    public static MnistClassifier Load(string path, bool verify = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!System.IO.File.Exists(path))
-            throw new System.IO.FileNotFoundException($"Classifier weights '{path}' do not exist.", path);
+        string full = System.IO.Path.GetFullPath(path);
+        if (verify) CheckpointManifest.Verify(System.IO.Path.GetDirectoryName(full)!, [System.IO.Path.GetFileName(full)]);
         var classifier = new MnistClassifier();
-        classifier.load_safetensors(path, strict: true);
+        try
+        {
+            SafetensorsFile.LoadInto(full, classifier.state_dict(), "classifier weights", "F32");
+        }
+        catch
+        {
+            classifier.Dispose();
+            throw;
+        }
         classifier.eval();
         return classifier;
     }

@@ -111,7 +111,7 @@ public class CheckpointStoreTests
     {
         using var saved = new Saved("release");
         string releaseDir = saved.Store.OutputDirectory + "-release"; // beside the run: outputs never go inside an input
-        CheckpointStore.ExportForRelease(saved.Store.OutputDirectory, releaseDir);
+        CheckpointStore.ExportForRelease(saved.Store.OutputDirectory, releaseDir, saved.Model);
 
         var header = SafetensorsFile.ReadHeader(Path.Combine(releaseDir, CheckpointStore.ModelFile));
         Assert.All(header.Values, e => Assert.Equal("F16", e.DType));

@@ -145,20 +145,31 @@ public class CheckpointVerificationTests
     }
 
     [Fact]
-    public void AMissingManifestIsRefusedExceptOnALegacyVersion1Checkpoint()
+    public void AMissingManifestIsRefusedWhateverTheVersionUnlessTheCallerSkipsVerification()
     {
         Train("legacy", 2, out var result);
         string dir = result.LastCheckpoint!;
-        File.Delete(Path.Combine(dir, CheckpointManifest.FileName));
+        string manifest = Path.Combine(dir, CheckpointManifest.FileName);
+        File.Delete(manifest);
         var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Verify(dir));
-        Assert.Equal(Path.Combine(dir, CheckpointManifest.FileName), error.Path);
-        Assert.Contains("missing", error.Message);
+        Assert.Equal(manifest, error.Path);
+        Assert.Contains($"'{manifest}' is missing", error.Message);
 
-        // Version 1 predates the manifest (the committed reference release is one): it loads unverified.
+        // Setting the layout version back to 1 (before manifests existed) does not turn verification off.
         string config = Path.Combine(dir, CheckpointStore.ConfigFile);
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"version\": 2", "\"version\": 1"));
         var (model, ema, optimizer) = Fresh();
-        Assert.Equal(2, CheckpointStore.Load(dir, model, ema, optimizer).Step);
+        var before = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        error = Assert.Throws<CheckpointException>(() => CheckpointStore.Load(dir, model, ema, optimizer));
+        Assert.Contains($"'{manifest}' is missing", error.Message);
+        error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), dir));
+        Assert.Contains($"'{manifest}' is missing", error.Message);
+        foreach (var (name, tensor) in before) Assert.True(tensor.equal(model.Network.state_dict()[name]).all().item<bool>(), name);
+
+        // Only an explicit verify: false (the CLI's --no-verify) loads it.
+        var sampling = new TinyDenoiser(initSeed: 9);
+        CheckpointStore.LoadForSampling(sampling, dir, verify: false);
+        Assert.Equal(1, CheckpointStore.Verify(dir, verify: false).Version);
     }
 
     [Fact]
@@ -180,7 +191,7 @@ public class CheckpointVerificationTests
     {
         var store = Train("release-manifest", 2, out _);
         string release = store.OutputDirectory + "-release"; // beside the run: outputs never go inside an input
-        CheckpointStore.ExportForRelease(store.OutputDirectory, release);
+        CheckpointStore.ExportForRelease(store.OutputDirectory, release, new TinyDenoiser());
         Assert.Equal(new[] { CheckpointStore.ConfigFile, CheckpointStore.ModelFile }, CheckpointManifest.Read(release).Keys.OrderBy(k => k, StringComparer.Ordinal));
         CheckpointStore.LoadForSampling(new TinyDenoiser(), release);
 

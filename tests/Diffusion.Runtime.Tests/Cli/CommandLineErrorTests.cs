@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
@@ -29,6 +30,9 @@ public class CommandLineErrorTests : IClassFixture<CommandLineErrorTests.Inputs>
             OtherArchitecture = Copy(reference, "other-architecture");
             string config = Path.Combine(OtherArchitecture, "config.json");
             File.WriteAllText(config, File.ReadAllText(config).Replace("\"depth\": 6", "\"depth\": 8"));
+            // Re-stamped, so the checksums pass and the description check is what refuses it.
+            File.Delete(Path.Combine(OtherArchitecture, CheckpointManifest.FileName));
+            CheckpointManifest.Write(OtherArchitecture, ["model.safetensors", "config.json"]);
             Out = folder.Combine("out");
             Bad = ExampleCli.WriteDigits(folder.Combine("bad"), perClass: 1);
             BadFile = Path.Combine(Bad, "3", "cut.png");
