@@ -47,7 +47,7 @@ public class SpecialFileTests
 
         var error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release));
         Assert.Equal(path, error.Path);
-        Assert.Contains($"'{path}' is a character device (a symbolic link to '/dev/zero'), not a regular file", error.Message);
+        Assert.Contains($"'{path}' (a symbolic link to '/dev/zero') is a character device, not a regular file", error.Message);
 
         // Unverified, the reader meets it first, and refuses it the same way.
         error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release, verify: false));
@@ -63,7 +63,7 @@ public class SpecialFileTests
 
         var error = RefusedQuickly(() => CheckpointStore.Verify(release));
         Assert.Equal(path, error.Path);
-        Assert.Contains($"'{path}' is a FIFO, not a regular file", error.Message);
+        Assert.Contains($"'{path}' is a FIFO (named pipe), not a regular file", error.Message);
         error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release, verify: false));
         Assert.Contains("is a FIFO", error.Message);
     }
@@ -82,6 +82,6 @@ public class SpecialFileTests
         string manifest = Path.Combine(release, CheckpointManifest.FileName);
         File.Delete(manifest);
         File.CreateSymbolicLink(manifest, "/dev/zero");
-        Assert.Contains($"'{manifest}' is a character device", RefusedQuickly(() => CheckpointStore.Verify(release)).Message);
+        Assert.Contains($"'{manifest}' (a symbolic link to '/dev/zero') is a character device", RefusedQuickly(() => CheckpointStore.Verify(release)).Message);
     }
 }
