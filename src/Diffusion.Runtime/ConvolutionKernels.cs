@@ -1,0 +1,51 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Diffusion.Runtime;
+
+/// <summary>
+/// Keeps libtorch's convolutions correct on AMD processors with AVX-512. On a 2-core AMD EPYC with AVX-512 (Zen 4,
+/// 2026-12-01) oneDNN 3.7.1, which libtorch 2.10 uses for float32 convolutions, now and then returned non-finite values
+/// for every output of a convolution the first time it ran with a new shape (finite input, finite weights; the same call
+/// repeated was finite), and NaN input gradients in backward: a U-Net's first forward pass could come out all NaN. With
+/// oneDNN limited to AVX2 kernels it did not happen in any run. So on AMD processors with AVX-512 this sets
+/// <c>ONEDNN_MAX_CPU_ISA=AVX2</c> in the native environment before any convolution runs (oneDNN reads it once, when it
+/// first dispatches); a value the user set, under this name or the older <c>DNNL_MAX_CPU_ISA</c>, wins.
+/// </summary>
+internal static class ConvolutionKernels
+{
+    private const string IsaVariable = "ONEDNN_MAX_CPU_ISA";
+    private const string LegacyIsaVariable = "DNNL_MAX_CPU_ISA";
+
+#pragma warning disable CA2255 // a module initializer, so no model or trainer can run a convolution first (see NativeHeap)
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Configure()
+    {
+        if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported || !IsAmd()) return;
+        if (Environment.GetEnvironmentVariable(IsaVariable) is not null || Environment.GetEnvironmentVariable(LegacyIsaVariable) is not null) return;
+        try
+        {
+            // Environment.SetEnvironmentVariable changes only .NET's copy on Unix; oneDNN reads the C environment.
+            setenv(IsaVariable, "AVX2", overwrite: 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No C library to tell: nothing to do.
+        }
+    }
+
+    /// <summary>Whether CPUID's vendor string is "AuthenticAMD".</summary>
+    private static bool IsAmd()
+    {
+        if (!X86Base.IsSupported) return false;
+        var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
+        Span<int> vendor = [ebx, edx, ecx];
+        return System.Text.Encoding.ASCII.GetString(MemoryMarshal.AsBytes(vendor)) == "AuthenticAMD";
+    }
+
+    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
+    private static extern int setenv(string name, string value, int overwrite);
+}
