@@ -14,6 +14,8 @@ namespace Diffusion.Generators.Model;
 /// <param name="LabelDropRate">Classifier-free label drop rate (0 when unconditional).</param>
 /// <param name="Preset">The reference name such as "DiT-S/2" when declared by [DiTPreset], else null.</param>
 /// <param name="LearnSigma">Whether the output also carries the variance values (2C channels).</param>
+/// <param name="Shadowed">Names of <see cref="DiTAliases"/> taken in the declaration's namespace or class, written in
+/// full by the generated file (sorted; usually empty).</param>
 internal sealed record TransformerSpec(
     TypeName Type,
     int InputSize,
@@ -27,7 +29,8 @@ internal sealed record TransformerSpec(
     int Classes,
     double LabelDropRate,
     string? Preset,
-    bool LearnSigma)
+    bool LearnSigma,
+    EquatableArray<string> Shadowed = default)
     : NetworkSpec(Type, InputSize, InChannels, Classes, LabelDropRate, LearnSigma)
 {
     public int Grid => InputSize / PatchSize;

@@ -3,18 +3,32 @@
 
 namespace Examples.Latent;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+using Tensor = global::TorchSharp.torch.Tensor;
+using Parameter = global::TorchSharp.Modules.Parameter;
+using Linear = global::TorchSharp.Modules.Linear;
+using PatchEmbed = global::Diffusion.Runtime.Networks.PatchEmbed;
+using PositionEmbedding = global::Diffusion.Runtime.Networks.PositionEmbedding;
+using TimestepEmbedder = global::Diffusion.Runtime.Networks.TimestepEmbedder;
+using LabelEmbedder = global::Diffusion.Runtime.Networks.LabelEmbedder;
+using DiTBlock = global::Diffusion.Runtime.Networks.DiTBlock;
+using FinalLayer = global::Diffusion.Runtime.Networks.FinalLayer;
+using Patches = global::Diffusion.Runtime.Networks.Patches;
+#pragma warning restore CS8981
+
 /// <summary>
-/// The Diffusion Transformer (Peebles and Xie 2023, "Scalable Diffusion Models with Transformers") declared on
-/// 32 x 32 x 4 inputs as DiT-S/2:
+/// The Diffusion Transformer (Peebles and Xie 2023, "Scalable Diffusion Models with Transformers") on
+/// 32 x 32 x 4 inputs as DiT-S/2, 32,572,816 parameters:
 /// <code>
 /// Patchify p=2 -> 12 x adaLN-Zero(width 384, 6 heads) -> FinalLayer -> Unpatchify
 /// </code>
-/// 256 tokens of width 384; timestep embedding of 256 frequencies; unconditional (no label embedding).
-/// Field names are the reference implementation's state-dict keys (facebookresearch/DiT, models.py), so its
-/// checkpoints load. Input x (N, C, H, W) float, t (N) int64 training timesteps, y (N) int64 labels (must be null).
+/// 256 tokens of width 384; timestep embedding of 256 frequencies;
+/// unconditional (no label embedding).
+/// Field names are the reference state-dict keys (facebookresearch/DiT, models.py), so its checkpoints load.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor?, global::TorchSharp.torch.Tensor>
+partial class LatentDit : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     /// <summary>Height and width of the input.</summary>
     public const int InputSize = 32;
@@ -22,7 +36,7 @@ partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 4;
 
-    /// <summary>Channels of the output: the prediction has the input's shape.</summary>
+    /// <summary>Output channels: the prediction has the input's shape.</summary>
     public const int OutChannels = InChannels;
 
     /// <summary>p, the side of a patch.</summary>
@@ -40,7 +54,7 @@ partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Width of one attention head, D / heads.</summary>
     public const int HeadDim = Width / Heads;
 
-    /// <summary>Hidden width of each block's MLP, (int)(D * 4.0) (MLP ratio 4.0).</summary>
+    /// <summary>Hidden width of each block's MLP, (int)(D * 4.0), MLP ratio 4.0.</summary>
     public const int MlpHidden = 1536;
 
     /// <summary>Sinusoidal features of the timestep embedding (half cosines, half sines).</summary>
@@ -52,272 +66,79 @@ partial class LatentDit : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>T, the number of tokens, (InputSize / p)^2.</summary>
     public const int Tokens = GridSize * GridSize;
 
+    /// <summary>Scalar parameters, pos_embed included, as the reference counts them.</summary>
+    public const long ParameterCount = 32572816;
+
+    /// <summary>Patchify: a p x p, stride p convolution to D features per patch.</summary>
     private readonly PatchEmbed x_embedder;
-    private readonly global::TorchSharp.Modules.Parameter pos_embed;
+
+    /// <summary>The fixed 2-D sine-cosine position embedding (1, T, D), not trained.</summary>
+    private readonly Parameter pos_embed;
+
+    /// <summary>Sinusoidal timestep features, then Linear, SiLU, Linear.</summary>
     private readonly TimestepEmbedder t_embedder;
-    private readonly global::TorchSharp.Modules.ModuleList<Block> blocks;
+
+    /// <summary>The adaLN-Zero blocks: attention and MLP modulated by c.</summary>
+    private readonly global::TorchSharp.Modules.ModuleList<DiTBlock> blocks;
+
+    /// <summary>adaLN, then a Linear to p * p * OutChannels values per token.</summary>
     private readonly FinalLayer final_layer;
 
-    /// <summary>Builds the network with the reference initialization (adaLN-Zero: every block starts as the identity, the output at zero).</summary>
+    /// <summary>Builds the network with the reference initialisation (adaLN-Zero: the output starts at zero).</summary>
     public LatentDit() : base(nameof(LatentDit))
     {
-        x_embedder = new PatchEmbed();
-        pos_embed = global::TorchSharp.torch.nn.Parameter(SinCosPositionEmbedding(), requires_grad: false);
-        t_embedder = new TimestepEmbedder();
-        var stack = new Block[Depth];
-        for (int i = 0; i < Depth; i++) stack[i] = new Block();
-        blocks = global::TorchSharp.torch.nn.ModuleList(stack);
-        final_layer = new FinalLayer();
+        x_embedder = new PatchEmbed(InChannels, Width, PatchSize);
+        pos_embed = torch.nn.Parameter(PositionEmbedding.SinCos2d(GridSize, Width), requires_grad: false);
+        t_embedder = new TimestepEmbedder(FrequencyDim, Width);
+        blocks = DiTBlock.Stack(Depth, Width, Heads, MlpHidden);
+        final_layer = new FinalLayer(Width, PatchSize, OutChannels);
         RegisterComponents();
         InitializeWeights();
     }
 
     /// <summary>The adaLN-Zero blocks in call order.</summary>
-    public global::TorchSharp.Modules.ModuleList<Block> Blocks => blocks;
+    public global::TorchSharp.Modules.ModuleList<DiTBlock> Blocks => blocks;
 
     /// <summary>
-    /// The model output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64); y must be null.
+    /// The output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64)
+    /// without labels (y must be null).
     /// </summary>
-    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? y)
+    public override Tensor forward(Tensor x, Tensor t, Tensor? y)
     {
-        if (y is not null) throw new global::System.ArgumentException("LatentDit is unconditional: pass null labels.", nameof(y));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var h = x_embedder.call(x) + pos_embed;                   // (N, T, D): patch tokens plus the fixed position embedding
-        var c = t_embedder.call(t);                              // (N, D): the conditioning c = t_emb (Sec. 3.2)
-        foreach (var block in blocks) h = block.call(h, c);      // (N, T, D)
-        h = final_layer.call(h, c);                              // (N, T, p * p * C)
-        var output = Unpatchify(h);                              // (N, C, H, W)
+        if (y is not null)
+            throw new global::System.ArgumentException("LatentDit is unconditional: pass null labels.", nameof(y));
+        using var scope = torch.NewDisposeScope();
+        var h = x_embedder.call(x) + pos_embed;                     // (N, T, D): patch tokens plus their positions
+        // (N, D): c = t_emb (Peebles and Xie 2023, Sec. 3.2)
+        var c = t_embedder.call(t);
+        foreach (var block in blocks) h = block.call(h, c);         // (N, T, D)
+        h = final_layer.call(h, c);                                 // (N, T, p * p * C)
+        var output = Patches.Unpatchify(h, GridSize, PatchSize, OutChannels);    // (N, C, H, W)
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>(N, T, p * p * C) to (N, C, H, W): token m = i * GridSize + j fills the patch at row i, column j.</summary>
-    private static global::TorchSharp.torch.Tensor Unpatchify(global::TorchSharp.torch.Tensor h)
-    {
-        long n = h.shape[0];
-        var patches = h.reshape(n, GridSize, GridSize, PatchSize, PatchSize, OutChannels);    // (N, h, w, p, q, C)
-        var ordered = patches.permute(0, 5, 1, 3, 2, 4);                                        // (N, C, h, p, w, q): einsum nhwpqc->nchpwq
-        return ordered.reshape(n, OutChannels, GridSize * PatchSize, GridSize * PatchSize);     // (N, C, H, W)
-    }
-
-    /// <summary>
-    /// The fixed 2-D sine-cosine position embedding (1, T, D) of the reference get_2d_sincos_pos_embed (from MAE): for
-    /// token m = i * GridSize + j (row i, column j) the first D / 2 features embed the column j and the last D / 2 the
-    /// row i, each as the 1-D embedding [sin(pos omega_k), cos(pos omega_k)] with omega_k = 1 / 10000^(k / (D / 4)).
-    /// Computed in float64.
-    /// </summary>
-    private static global::TorchSharp.torch.Tensor SinCosPositionEmbedding()
-    {
-        const int half = Width / 2;       // features per axis
-        const int quarter = Width / 4;    // frequencies per axis
-        var table = new float[Tokens * Width];
-        for (int i = 0; i < GridSize; i++)
-        {
-            for (int j = 0; j < GridSize; j++)
-            {
-                int offset = (i * GridSize + j) * Width;
-                for (int k = 0; k < quarter; k++)
-                {
-                    double omega = 1.0 / global::System.Math.Pow(10000.0, (double)k / quarter);      // omega_k = 1 / 10000^(k / (D / 4)) (Vaswani et al. 2017, Sec. 3.5)
-                    table[offset + k] = (float)global::System.Math.Sin(j * omega);                   // column j: sin(j omega_k)
-                    table[offset + quarter + k] = (float)global::System.Math.Cos(j * omega);         // column j: cos(j omega_k)
-                    table[offset + half + k] = (float)global::System.Math.Sin(i * omega);            // row i: sin(i omega_k)
-                    table[offset + half + quarter + k] = (float)global::System.Math.Cos(i * omega);  // row i: cos(i omega_k)
-                }
-            }
-        }
-        return global::TorchSharp.torch.tensor(table, new long[] { 1, Tokens, Width });
-    }
-
-    /// <summary>modulate(x, shift, scale) = x (1 + scale) + shift, per sample over all tokens (Peebles and Xie 2023, Sec. 3.2, adaLN).</summary>
-    private static global::TorchSharp.torch.Tensor Modulate(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor shift, global::TorchSharp.torch.Tensor scale) =>
-        x * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1);    // (N, T, D)
-
-    /// <summary>The reference initialize_weights (facebookresearch/DiT, models.py), one step per comment.</summary>
+    /// <summary>The reference initialize_weights (facebookresearch/DiT, models.py), in its order.</summary>
     private void InitializeWeights()
     {
-        using var noGrad = global::TorchSharp.torch.no_grad();
+        using var noGrad = torch.no_grad();
         // 1. Every Linear: xavier_uniform weight, zero bias (the reference _basic_init).
         foreach (var module in modules())
         {
-            if (module is global::TorchSharp.Modules.Linear linear)
-            {
-                global::TorchSharp.torch.nn.init.xavier_uniform_(linear.weight);
-                if (linear.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-            }
+            if (module is not Linear linear) continue;
+            torch.nn.init.xavier_uniform_(linear.weight);
+            if (linear.bias is { } bias) torch.nn.init.zeros_(bias);
         }
 
         // 2. Patch embedding: xavier_uniform on the weight viewed as a Linear (D, C p p), zero bias.
-        using (var flat = x_embedder.proj.weight.view(x_embedder.proj.weight.shape[0], -1)) global::TorchSharp.torch.nn.init.xavier_uniform_(flat);
-        if (x_embedder.proj.bias is { } patchBias) global::TorchSharp.torch.nn.init.zeros_(patchBias);
+        x_embedder.InitializeAsLinear();
 
         // 3. Timestep MLP (mlp.0 and mlp.2): weights normal, std 0.02.
-        foreach (var (key, parameter) in t_embedder.mlp.named_parameters())
-        {
-            if (key.EndsWith(".weight", global::System.StringComparison.Ordinal)) global::TorchSharp.torch.nn.init.normal_(parameter, 0.0, 0.02);
-        }
+        t_embedder.InitializeWeights();
 
-        // 4. adaLN-Zero: every block's modulation Linear (adaLN_modulation[-1]) weight and bias zero, so each block starts as the identity.
-        foreach (var block in blocks)
-        {
-            foreach (var parameter in block.adaLN_modulation.parameters()) global::TorchSharp.torch.nn.init.zeros_(parameter);
-        }
+        // 4. adaLN-Zero: each block's modulation Linear is zero, so each block starts as the identity.
+        foreach (var block in blocks) block.ZeroModulation();
 
         // 5. Final layer: modulation and output Linear zero, so the network starts by predicting zero.
-        foreach (var parameter in final_layer.adaLN_modulation.parameters()) global::TorchSharp.torch.nn.init.zeros_(parameter);
-        global::TorchSharp.torch.nn.init.zeros_(final_layer.linear.weight);
-        if (final_layer.linear.bias is { } finalBias) global::TorchSharp.torch.nn.init.zeros_(finalBias);
-    }
-
-    /// <summary>Patchify (Sec. 3.2): a p x p, stride p convolution projects each patch to D features (timm PatchEmbed).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class PatchEmbed : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d proj;
-
-        public PatchEmbed() : base(nameof(PatchEmbed))
-        {
-            proj = global::TorchSharp.torch.nn.Conv2d(InChannels, Width, kernel_size: PatchSize, stride: PatchSize, bias: true);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var patches = proj.call(x);                         // (N, D, H / p, W / p)
-            var tokens = patches.flatten(2).transpose(1, 2);    // (N, T, D)
-            return tokens.MoveToOuterDisposeScope();
-        }
-    }
-
-    /// <summary>Timestep embedding (Sec. 3.2): FrequencyDim sinusoidal features of t, then Linear, SiLU, Linear.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class TimestepEmbedder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Sequential mlp;
-
-        public TimestepEmbedder() : base(nameof(TimestepEmbedder))
-        {
-            mlp = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.Linear(FrequencyDim, Width), global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(Width, Width));
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor t)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            const int half = FrequencyDim / 2;
-            // freqs_k = exp(-ln(10000) k / half), k = 0..half-1 (Vaswani et al. 2017, Sec. 3.5; reference timestep_embedding)
-            var freqs = global::TorchSharp.torch.exp(global::TorchSharp.torch.arange(0, half, dtype: global::TorchSharp.torch.ScalarType.Float32, device: t.device) * (-global::System.Math.Log(10000.0) / half));    // (half)
-            var args = t.to(global::TorchSharp.torch.ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);    // (N, half)
-            var features = global::TorchSharp.torch.cat(new[] { global::TorchSharp.torch.cos(args), global::TorchSharp.torch.sin(args) }, 1);    // (N, FrequencyDim): cos first, as the reference
-            var embedding = mlp.call(features);    // (N, D)
-            return embedding.MoveToOuterDisposeScope();
-        }
-    }
-
-    /// <summary>Multi-head self-attention (Vaswani et al. 2017; timm Attention): qkv projection, scaled dot-product attention, output projection.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Attention : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Linear qkv;
-        internal readonly global::TorchSharp.Modules.Linear proj;
-
-        public Attention() : base(nameof(Attention))
-        {
-            qkv = global::TorchSharp.torch.nn.Linear(Width, 3 * Width);
-            proj = global::TorchSharp.torch.nn.Linear(Width, Width);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            long n = x.shape[0], tokens = x.shape[1];
-            var heads = qkv.call(x).reshape(n, tokens, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4);    // (3, N, heads, T, D / heads)
-            // softmax(q k^T / sqrt(D / heads)) v (Vaswani et al. 2017, Eq. 1)
-            var attended = global::TorchSharp.torch.nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);    // (N, heads, T, D / heads)
-            var merged = attended.transpose(1, 2).reshape(n, tokens, Width);    // (N, T, D)
-            return proj.call(merged).MoveToOuterDisposeScope();    // (N, T, D)
-        }
-    }
-
-    /// <summary>The block's MLP (timm Mlp): Linear, GELU (tanh approximation), Linear.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Linear fc1;
-        internal readonly global::TorchSharp.Modules.Linear fc2;
-
-        public Mlp() : base(nameof(Mlp))
-        {
-            fc1 = global::TorchSharp.torch.nn.Linear(Width, MlpHidden);
-            fc2 = global::TorchSharp.torch.nn.Linear(MlpHidden, Width);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var hidden = global::TorchSharp.torch.nn.functional.gelu(fc1.call(x), global::TorchSharp.Modules.GELU.Approximate.tanh);    // (N, T, MlpHidden)
-            return fc2.call(hidden).MoveToOuterDisposeScope();    // (N, T, D)
-        }
-    }
-
-    /// <summary>An adaLN-Zero block (Sec. 3.2): LayerNorm without affine weights, modulated by shift, scale and a residual gate regressed from c.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public sealed class Block : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.LayerNorm norm1;
-        internal readonly Attention attn;
-        internal readonly global::TorchSharp.Modules.LayerNorm norm2;
-        internal readonly Mlp mlp;
-        internal readonly global::TorchSharp.Modules.Sequential adaLN_modulation;
-
-        /// <summary>Builds a block; the network's initialization zeroes its modulation, making it the identity.</summary>
-        public Block() : base(nameof(Block))
-        {
-            norm1 = global::TorchSharp.torch.nn.LayerNorm(Width, eps: 1e-6, elementwise_affine: false);
-            attn = new Attention();
-            norm2 = global::TorchSharp.torch.nn.LayerNorm(Width, eps: 1e-6, elementwise_affine: false);
-            mlp = new Mlp();
-            adaLN_modulation = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(Width, 6 * Width));
-            RegisterComponents();
-        }
-
-        /// <summary>x (N, T, D) conditioned on c (N, D).</summary>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor c)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var m = adaLN_modulation.call(c).chunk(6, 1);    // 6 x (N, D): shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
-            // x = x + gate_msa Attention(modulate(LN(x), shift_msa, scale_msa))
-            x = x + m[2].unsqueeze(1) * attn.call(Modulate(norm1.call(x), m[0], m[1]));    // (N, T, D)
-            // x = x + gate_mlp MLP(modulate(LN(x), shift_mlp, scale_mlp))
-            x = x + m[5].unsqueeze(1) * mlp.call(Modulate(norm2.call(x), m[3], m[4]));    // (N, T, D)
-            return x.MoveToOuterDisposeScope();
-        }
-    }
-
-    /// <summary>The final layer (Sec. 3.2): adaLN (shift, scale) then a Linear to p * p * C values per token.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class FinalLayer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.LayerNorm norm_final;
-        internal readonly global::TorchSharp.Modules.Linear linear;
-        internal readonly global::TorchSharp.Modules.Sequential adaLN_modulation;
-
-        public FinalLayer() : base(nameof(FinalLayer))
-        {
-            norm_final = global::TorchSharp.torch.nn.LayerNorm(Width, eps: 1e-6, elementwise_affine: false);
-            linear = global::TorchSharp.torch.nn.Linear(Width, PatchSize * PatchSize * OutChannels);
-            adaLN_modulation = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(Width, 2 * Width));
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor c)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var m = adaLN_modulation.call(c).chunk(2, 1);    // 2 x (N, D): shift, scale
-            var modulated = Modulate(norm_final.call(x), m[0], m[1]);    // (N, T, D)
-            return linear.call(modulated).MoveToOuterDisposeScope();    // (N, T, p * p * C)
-        }
+        final_layer.ZeroOutput();
     }
 }

@@ -37,7 +37,7 @@ public class AdaLnZeroTests
         var condition = randn(3, TinyDit.Width);
         foreach (var (_, module) in namedBlocks)
         {
-            var block = (TinyDit.Block)module;
+            var block = (Diffusion.Runtime.Networks.DiTBlock)module;
             var output = block.call(tokens, condition);
             Assert.True(output.equal(tokens).all().item<bool>());
         }

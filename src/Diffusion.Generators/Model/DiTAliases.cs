@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+
+namespace Diffusion.Generators.Model;
+
+/// <summary>
+/// The short names of a generated DiT file. They are declared inside the user's namespace, where they win over
+/// types of outer namespaces and usings; a type of the same name in that namespace, or a member of the declared
+/// class, would clash (CS0576) or win, so the parser lists those names (<see cref="TransformerSpec.Shadowed"/>) and the
+/// emitter writes them in full instead.
+/// </summary>
+internal static class DiTAliases
+{
+    public const string Networks = "global::Diffusion.Runtime.Networks.";
+
+    public static readonly IReadOnlyList<TypeAlias> All = new[]
+    {
+        new TypeAlias("torch", "global::TorchSharp.torch"),
+        new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
+        new TypeAlias("Parameter", "global::TorchSharp.Modules.Parameter"),
+        new TypeAlias("Linear", "global::TorchSharp.Modules.Linear"),
+        new TypeAlias("PatchEmbed", Networks + "PatchEmbed"),
+        new TypeAlias("PositionEmbedding", Networks + "PositionEmbedding"),
+        new TypeAlias("TimestepEmbedder", Networks + "TimestepEmbedder"),
+        new TypeAlias("LabelEmbedder", Networks + "LabelEmbedder"),
+        new TypeAlias("DiTBlock", Networks + "DiTBlock"),
+        new TypeAlias("FinalLayer", Networks + "FinalLayer"),
+        new TypeAlias("Patches", Networks + "Patches"),
+    };
+}

@@ -1,0 +1,65 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Networks;
+
+/// <summary>
+/// The adaLN-Zero block of the reference DiT (Peebles and Xie 2023, Sec. 3.2, Fig. 3): layer norms without affine
+/// weights, modulated by a shift, a scale and a residual gate per branch that a SiLU + Linear regresses from the
+/// conditioning c. The network zeroes that Linear (<see cref="ZeroModulation"/>), so the block starts as the identity.
+/// Field names are the reference keys: norm1, attn.qkv, attn.proj, norm2, mlp.fc1, mlp.fc2, adaLN_modulation.1.
+/// </summary>
+public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
+{
+    // Declared (and so registered and initialised) in the reference's order.
+    private readonly TorchSharp.Modules.LayerNorm norm1;
+    private readonly Attention attn;
+    private readonly TorchSharp.Modules.LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly TorchSharp.Modules.Sequential adaLN_modulation;
+
+    /// <summary>A block of <paramref name="width"/> features.</summary>
+    /// <param name="width">Hidden width D.</param>
+    /// <param name="heads">Attention heads; divides D.</param>
+    /// <param name="mlpHidden">Hidden width of the MLP, (int)(D * mlp_ratio) in the reference.</param>
+    public DiTBlock(int width, int heads, int mlpHidden) : base(nameof(DiTBlock))
+    {
+        norm1 = nn.LayerNorm(width, eps: 1e-6, elementwise_affine: false);
+        attn = new Attention(width, heads);
+        norm2 = nn.LayerNorm(width, eps: 1e-6, elementwise_affine: false);
+        mlp = new Mlp(width, mlpHidden);
+        adaLN_modulation = nn.Sequential(nn.SiLU(), nn.Linear(width, 6 * width));
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// <paramref name="depth"/> blocks built in order (the order of their random draws), as the reference's
+    /// <c>nn.ModuleList([DiTBlock(...) for _ in range(depth)])</c>.
+    /// </summary>
+    public static TorchSharp.Modules.ModuleList<DiTBlock> Stack(int depth, int width, int heads, int mlpHidden)
+    {
+        var blocks = new DiTBlock[depth];
+        for (int i = 0; i < depth; i++) blocks[i] = new DiTBlock(width, heads, mlpHidden);
+        return nn.ModuleList(blocks);
+    }
+
+    /// <summary>x (N, T, D) conditioned on c (N, D).</summary>
+    public override Tensor forward(Tensor x, Tensor c)
+    {
+        using var scope = NewDisposeScope();
+        // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp, each (N, D)
+        var m = adaLN_modulation.call(c).chunk(6, 1);
+        // x = x + gate_msa Attention(modulate(LN(x), shift_msa, scale_msa))
+        x = x + m[2].unsqueeze(1) * attn.call(Modulation.Modulate(norm1.call(x), m[0], m[1]));    // (N, T, D)
+        // x = x + gate_mlp MLP(modulate(LN(x), shift_mlp, scale_mlp))
+        x = x + m[5].unsqueeze(1) * mlp.call(Modulation.Modulate(norm2.call(x), m[3], m[4]));     // (N, T, D)
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>adaLN-Zero: the modulation Linear's weight and bias to zero, so the block is the identity.</summary>
+    public void ZeroModulation()
+    {
+        using var noGrad = no_grad();
+        foreach (var parameter in adaLN_modulation.parameters()) nn.init.zeros_(parameter);
+    }
+}

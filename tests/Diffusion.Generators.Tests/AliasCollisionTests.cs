@@ -1,0 +1,72 @@
+using System.Linq;
+using Xunit;
+
+namespace Diffusion.Generators.Tests;
+
+/// <summary>
+/// The generated DiT names TorchSharp and runtime types through aliases declared inside the user's namespace. A user
+/// type of the same name there would clash with an alias (CS0576), and a member of the declared class would win over
+/// it, so those names are written in full; the others stay short.
+/// </summary>
+public class AliasCollisionTests
+{
+    [Fact]
+    public void User_types_named_like_the_aliases_still_compile_and_are_not_aliased()
+    {
+        const string source = """
+            using Diffusion.Dsl;
+
+            namespace Lab.Models
+            {
+                public sealed class Tensor { }
+                public sealed class Linear { }
+                public sealed class DiTBlock { }
+                public static class torch { }
+                public enum PatchEmbed { A }
+
+                [NoiseSchedule(ScheduleKind.Linear, Timesteps = 50)]
+                public partial class Schedule;
+
+                [DiffusionTransformer(InputSize = 8, InChannels = 3)]
+                [Patchify(PatchSize = 2, Width = 32)]
+                [LabelEmbedding(Classes = 3, DropRate = 0.2)]
+                [AdaLnZeroBlocks(Depth = 2, Heads = 4)]
+                public partial class Net
+                {
+                    /// <summary>A member named like an alias: inside the class it would win over the alias.</summary>
+                    public int Patches => 3;
+                }
+
+                [DiffusionModel(typeof(Schedule), typeof(Net))]
+                [Sampler(SamplerKind.Ddim)]
+                public partial class Model;
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+        Assert.Empty(result.Diagnostics);
+        var problems = GeneratorHarness.CompilerProblems(output);
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+
+        var network = result.Results.Single().GeneratedSources.Single(s => s.HintName == "Lab.Models.Net.Network.g.cs").SourceText.ToString();
+        foreach (var taken in new[] { "Tensor", "Linear", "DiTBlock", "torch", "PatchEmbed", "Patches" })
+        {
+            Assert.DoesNotContain("using " + taken + " = ", network);
+        }
+        Assert.Contains("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x,", network);
+        Assert.Contains("global::Diffusion.Runtime.Networks.Patches.Unpatchify(", network);
+        Assert.Contains("using FinalLayer = global::Diffusion.Runtime.Networks.FinalLayer;", network);
+        Assert.Contains("private readonly FinalLayer final_layer;", network);
+    }
+
+    [Fact]
+    public void Without_collisions_every_alias_is_declared_and_no_line_passes_120_columns()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Mnist);
+        var network = result.Results.Single().GeneratedSources.Single(s => s.HintName == "Examples.Mnist.MnistDit.Network.g.cs").SourceText.ToString();
+        Assert.Contains("using Tensor = global::TorchSharp.torch.Tensor;", network);
+        Assert.Contains("using DiTBlock = global::Diffusion.Runtime.Networks.DiTBlock;", network);
+        var lines = network.Split('\n');
+        Assert.All(lines, line => Assert.True(line.Length <= 120, line));
+        Assert.True(lines.Count(line => line.Contains("global::")) <= 16, "global:: is for the alias targets");
+    }
+}
