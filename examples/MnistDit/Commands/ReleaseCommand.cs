@@ -19,7 +19,7 @@ internal static class ReleaseCommand
         {
             // The model is what the EMA file is checked against (keys and shapes) before a release with fresh checksums is written.
             var trainable = ExampleModels.CreateTrainable(parse.GetValue(model)!);
-            string written = CheckpointStore.ExportForRelease(parse.GetValue(checkpoint)!, parse.GetValue(output)!, trainable, float16: !parse.GetValue(float32), force: parse.GetValue(force));
+            string written = ReleaseExport.Export(parse.GetValue(checkpoint)!, parse.GetValue(output)!, trainable, float16: !parse.GetValue(float32), force: parse.GetValue(force));
             Console.WriteLine($"[release] wrote {written}");
             return 0;
         });
