@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Evaluation;
+using Examples.Mnist.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 

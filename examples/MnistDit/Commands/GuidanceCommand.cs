@@ -11,6 +11,7 @@ using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
+using Examples.Mnist.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
