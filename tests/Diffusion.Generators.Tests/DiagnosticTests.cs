@@ -45,14 +45,26 @@ public class DiagnosticTests
             """).GeneratedTrees);
     }
 
+    /// <summary>
+    /// A preset's default patch size (2) was never written, so the diagnostic spans the whole preset attribute; a patch
+    /// size written on the preset is pointed at itself.
+    /// </summary>
     [Fact]
     public void DDSL001_PresetDefaultPatchSizePointsAtThePreset()
     {
-        Markup.Verify(Wrap("""
+        var diagnostics = Markup.Verify(Wrap("""
             [DiffusionTransformer(InputSize = 9, InChannels = 1)]
-            {|DDSL001:DiTPreset(DiTSize.S)|}]
+            [{|DDSL001:DiTPreset(DiTSize.S)|}]
             public partial class N;
-            """).Replace("{|DDSL001:DiTPreset", "[{|DDSL001:DiTPreset").Replace("S)|}]", "S)|}]"));
+            """));
+        Assert.Contains("PatchSize = 2 does not divide InputSize = 9", diagnostics.Single().GetMessage());
+
+        diagnostics = Markup.Verify(Wrap("""
+            [DiffusionTransformer(InputSize = 9, InChannels = 1)]
+            [DiTPreset(DiTSize.S, {|DDSL001:PatchSize = 4|})]
+            public partial class N;
+            """));
+        Assert.Contains("PatchSize = 4 does not divide InputSize = 9", diagnostics.Single().GetMessage());
     }
 
     [Fact]

@@ -85,7 +85,7 @@ internal static class CliOptions
         {
             if (path is null) continue;
             inputs.Add(path);
-            if (CheckpointStore.RunFolderOf(path) is { } run) inputs.Add(run);
+            if (RunFolder.Of(path) is { } run) inputs.Add(run);
             string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
             if (Path.GetFileName(full) == "checkpoints") inputs.Add(Path.GetDirectoryName(full)!);
         }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Evaluation;
+using Examples.Mnist.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,9 +41,9 @@ internal static class EvaluateCommand
             CliOptions.WarnUnverified(!verify, parse.GetValue(classifierDir)!);
             using var classifier = MnistClassifier.Load(classifierPath, verify);
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            string resolved = RunFolder.Resolve(parse.GetValue(checkpoint)!, verify: verify);
             CliOptions.WarnUnverified(!verify, resolved);
-            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
+            CheckpointLoader.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
 

@@ -11,6 +11,7 @@ using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
+using Examples.Mnist.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -58,9 +59,9 @@ internal static class GuidanceCommand
             using var judge = MnistClassifier.Load(evaluatorPath, verify);
             judge.eval();
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            string resolved = RunFolder.Resolve(parse.GetValue(checkpoint)!, verify: verify);
             CliOptions.WarnUnverified(!verify, resolved);
-            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
+            CheckpointLoader.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
             var noisy = NoisyClassifierFile.Load(parse.GetValue(classifier)!, 1.0, target, verify)!;

@@ -44,9 +44,9 @@ internal static class LikelihoodCommand
             int n = Math.Min(parse.GetValue(count), folder.Count);
             var model = new MnistDiffusion();
             bool verify = !parse.GetValue(noVerify);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            string resolved = RunFolder.Resolve(parse.GetValue(checkpoint)!, verify: verify);
             CliOptions.WarnUnverified(!verify, resolved);
-            CheckpointStore.LoadForSampling(model, resolved, verify: verify);
+            CheckpointLoader.LoadForSampling(model, resolved, verify: verify);
             model.Network.to(target);
             model.Network.eval();
 

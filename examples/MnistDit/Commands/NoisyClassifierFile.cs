@@ -16,9 +16,9 @@ internal static class NoisyClassifierFile
     {
         if (path is null) return null;
         var classifier = new MnistNoisyClassifier();
-        string resolved = CheckpointStore.Resolve(path, verify: verify);
+        string resolved = RunFolder.Resolve(path, verify: verify);
         CliOptions.WarnUnverified(!verify, resolved);
-        CheckpointStore.LoadForSampling(classifier, resolved, verify: verify);
+        CheckpointLoader.LoadForSampling(classifier, resolved, verify: verify);
         classifier.Network.to(device);
         classifier.Network.eval();
         System.Console.WriteLine($"[classifier] {resolved}: {classifier.Description.Name}, scale s = {scale}");

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using Diffusion.Runtime.Data;
+using Examples.Mnist.Data;
 using Diffusion.Runtime.IO;
 
 namespace Examples.Mnist.Commands;

@@ -39,9 +39,9 @@ internal static class SampleCommand
             CliOptions.WarnAboutSampling(parse.GetValue(eta), parse.GetValue(guidance), parse.GetValue(classifier) is null ? null : parse.GetValue(classifierScale));
             var diffusion = ExampleModels.CreateDiffusion(parse.GetValue(model)!);
             bool verify = !parse.GetValue(noVerify);
-            string resolved = CheckpointStore.Resolve(parse.GetValue(checkpoint)!, verify: verify);
+            string resolved = RunFolder.Resolve(parse.GetValue(checkpoint)!, verify: verify);
             CliOptions.WarnUnverified(!verify, resolved);
-            CheckpointStore.LoadForSampling(diffusion, resolved, verify: verify);
+            CheckpointLoader.LoadForSampling(diffusion, resolved, verify: verify);
             diffusion.Network.to(target);
             diffusion.Network.eval();
             var guide = NoisyClassifierFile.Load(parse.GetValue(classifier), parse.GetValue(classifierScale), target, verify);

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Evaluation;
+using Examples.Mnist.Evaluation;
 using Diffusion.Runtime.IO;
 
 namespace Examples.Mnist.Commands;

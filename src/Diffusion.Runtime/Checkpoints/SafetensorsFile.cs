@@ -66,7 +66,7 @@ public static class SafetensorsFile
     /// <summary>
     /// Reads every tensor of <paramref name="path"/> onto the CPU after its header has been checked (as
     /// <see cref="ReadHeader"/>), whatever its names. For weights that must fit a model use
-    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/>. The caller owns (and disposes)
+    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?, IReadOnlyDictionary{string, string}?)"/>. The caller owns (and disposes)
     /// the returned tensors.
     /// </summary>
     /// <exception cref="CheckpointException">As <see cref="ReadHeader"/>.</exception>
@@ -82,10 +82,12 @@ public static class SafetensorsFile
     /// <param name="what">What the file holds, for messages ("network weights", "optimizer state").</param>
     /// <param name="floatingDType">The dtype tag every floating-point tensor must carry when the caller knows it (a
     /// config.json's <see cref="CheckpointConfig.WeightsDType"/>); null accepts any floating-point tag.</param>
+    /// <param name="exactTensors">Floating-point tensors that carry another tag than <paramref name="floatingDType"/>,
+    /// by name (a config.json's <see cref="CheckpointConfig.ExactTensors"/>).</param>
     /// <exception cref="CheckpointException">As <see cref="Check"/>, or a weight is not finite.</exception>
-    public static Dictionary<string, Tensor> Read(string path, IReadOnlyDictionary<string, Tensor> expected, string what, string? floatingDType = null)
+    public static Dictionary<string, Tensor> Read(string path, IReadOnlyDictionary<string, Tensor> expected, string what, string? floatingDType = null, IReadOnlyDictionary<string, string>? exactTensors = null)
     {
-        var loaded = ReadTensors(path, entries => RequireMatch(path, entries, expected, what, floatingDType), out var nonFinite);
+        var loaded = ReadTensors(path, entries => RequireMatch(path, entries, expected, what, floatingDType, exactTensors), out var nonFinite);
         if (nonFinite.Count == 0) return loaded;
         foreach (var tensor in loaded.Values) tensor.Dispose();
         throw new CheckpointException(path, $"Checkpoint file '{path}' ({what}) holds NaN or infinite weights in [{string.Join(", ", nonFinite)}].");
@@ -101,21 +103,22 @@ public static class SafetensorsFile
     /// <param name="target">The destination tensors by name (a module's state dict, optimizer or EMA state).</param>
     /// <param name="what">What the file holds, for messages ("network weights", "optimizer state").</param>
     /// <param name="floatingDType">The dtype tag of every floating-point tensor, when the caller knows it.</param>
+    /// <param name="exactTensors">Floating-point tensors that carry another tag than <paramref name="floatingDType"/>, by name.</param>
     /// <exception cref="CheckpointException">The file is missing, unreadable, or its keys, shapes or dtypes do not match;
     /// the message names the file and lists every missing key, unexpected key and mismatched shape or dtype.</exception>
-    public static void Check(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null) =>
-        RequireMatch(path, ReadHeader(path), target, what, floatingDType);
+    public static void Check(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null, IReadOnlyDictionary<string, string>? exactTensors = null) =>
+        RequireMatch(path, ReadHeader(path), target, what, floatingDType, exactTensors);
 
     /// <summary>
     /// Copies the tensors of <paramref name="path"/> into <paramref name="target"/> (in place, under no_grad) after
-    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/> has read and checked all of them,
+    /// <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?, IReadOnlyDictionary{string, string}?)"/> has read and checked all of them,
     /// so a refused file changes nothing; floating-point data is converted to the target's dtype (so float16 release
     /// weights load into float32 networks) and device.
     /// </summary>
-    /// <exception cref="CheckpointException">As <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/>.</exception>
-    public static void LoadInto(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null)
+    /// <exception cref="CheckpointException">As <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?, IReadOnlyDictionary{string, string}?)"/>.</exception>
+    public static void LoadInto(string path, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType = null, IReadOnlyDictionary<string, string>? exactTensors = null)
     {
-        var loaded = Read(path, target, what, floatingDType);
+        var loaded = Read(path, target, what, floatingDType, exactTensors);
         try
         {
             CopyInto(loaded, target);
@@ -126,7 +129,7 @@ public static class SafetensorsFile
         }
     }
 
-    /// <summary>Copies tensors read by <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?)"/> into <paramref name="target"/> under no_grad.</summary>
+    /// <summary>Copies tensors read by <see cref="Read(string, IReadOnlyDictionary{string, Tensor}, string, string?, IReadOnlyDictionary{string, string}?)"/> into <paramref name="target"/> under no_grad.</summary>
     internal static void CopyInto(IReadOnlyDictionary<string, Tensor> loaded, IReadOnlyDictionary<string, Tensor> target)
     {
         using var scope = NewDisposeScope();
@@ -232,7 +235,7 @@ public static class SafetensorsFile
         }
     }
 
-    private static void RequireMatch(string path, IReadOnlyDictionary<string, SafetensorsEntry> header, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType)
+    private static void RequireMatch(string path, IReadOnlyDictionary<string, SafetensorsEntry> header, IReadOnlyDictionary<string, Tensor> target, string what, string? floatingDType, IReadOnlyDictionary<string, string>? exactTensors)
     {
         var problems = new List<string>();
         var missing = target.Keys.Where(k => !header.ContainsKey(k)).ToList();
@@ -246,7 +249,7 @@ public static class SafetensorsFile
             if (!header.TryGetValue(name, out var entry)) continue;
             if (!entry.Shape.SequenceEqual(tensor.shape))
                 shapes.Add($"{name}: file {entry.ShapeText} vs model {FormatShape(tensor.shape)}");
-            else if (ExpectedTag(tensor.dtype, floatingDType) is { } tag && entry.DType != tag)
+            else if (ExpectedTag(tensor.dtype, exactTensors is not null && exactTensors.TryGetValue(name, out var exact) ? exact : floatingDType) is { } tag && entry.DType != tag)
                 dtypes.Add($"{name}: file {entry.DType}, expected {tag}");
             else if (!DTypeCompatible(entry.DType, tensor.dtype))
                 dtypes.Add($"{name}: file dtype {entry.DType} vs model {tensor.dtype}");

@@ -12,7 +12,7 @@ public static class SampleQuality
     /// generated for: 1.0 means every generated digit is recognisable as the digit asked for; about 0.1 (chance for
     /// ten classes) means the conditioning is ignored or the samples are noise.
     /// </summary>
-    /// <param name="classifier">A classifier trained on real images, e.g. <see cref="MnistClassifier"/>.</param>
+    /// <param name="classifier">A classifier trained on real images, e.g. the MNIST example's CNN.</param>
     /// <param name="samples">(N, C, H, W) generated images in [-1, 1].</param>
     /// <param name="intendedLabels">(N) integer labels the samples were conditioned on.</param>
     public static double ShareMatchingLabel(IImageClassifier classifier, Tensor samples, Tensor intendedLabels)

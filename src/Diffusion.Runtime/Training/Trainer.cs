@@ -13,7 +13,7 @@ namespace Diffusion.Runtime.Training;
 
 /// <summary>
 /// Trains any <see cref="ITrainableModel"/> (a diffusion model or a noisy classifier) on an in-memory <see cref="TrainingData"/> with <see cref="AdamW"/>, global-norm
-/// gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing through <see cref="CheckpointStore"/>.
+/// gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing into a <see cref="RunFolder"/> (<see cref="TrainingCheckpoint"/>).
 /// </summary>
 /// <remarks>
 /// Reproducibility without saved RNG state: step k (from 1) of an epoch of B = floor(N / batch) steps takes the
@@ -62,7 +62,7 @@ public sealed class Trainer
         var network = model.Network;
         network.to(device);
 
-        var store = new CheckpointStore(options.OutputDir);
+        var store = new RunFolder(options.OutputDir);
         using var runLock = RunLock.Acquire(store.OutputDirectory);
         using var optimizer = new AdamW(
             network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)),
@@ -84,7 +84,7 @@ public sealed class Trainer
         long lastSavedStep = 0;
         if (lastCheckpoint is not null)
         {
-            var state = CheckpointStore.Load(lastCheckpoint, model, ema, optimizer);
+            var state = TrainingCheckpoint.Load(lastCheckpoint, model, ema, optimizer);
             if (state.Seed != options.Seed)
                 throw new TrainingRunException(lastCheckpoint, $"'{lastCheckpoint}' was trained with seed {state.Seed}, not {options.Seed}; resume with the same seed (--seed {state.Seed}): the data order and noise derive from it.");
             if (state.Step > options.Steps)

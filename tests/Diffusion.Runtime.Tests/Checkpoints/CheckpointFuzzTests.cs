@@ -83,7 +83,7 @@ public class CheckpointFuzzTests
             foreach (var (_, tensor) in model.Network.state_dict())
                 if (tensor.is_floating_point()) tensor.copy_(randn(tensor.shape, generator: generator) * 0.3);
         var (_, release) = TestReleases.Export(model, "fuzz");
-        string modelPath = Path.Combine(release, CheckpointStore.ModelFile);
+        string modelPath = Path.Combine(release, CheckpointLayout.ModelFile);
         originalFile = File.ReadAllBytes(modelPath);
         var (header, data) = TestReleases.Split(originalFile);
         var fields = Entry.Matches(header).Select(m => new Field(m.Groups["name"].Value, m.Groups["dtype"].Value, m.Groups["shape"].Value, m.Groups["a"].Value, m.Groups["b"].Value)).ToList();
@@ -92,15 +92,15 @@ public class CheckpointFuzzTests
 
         // The case directory: the release's config.json, the damaged model.safetensors and a manifest.
         string work = TestTorch.TempDirectory("fuzz-case");
-        File.Copy(Path.Combine(release, CheckpointStore.ConfigFile), Path.Combine(work, CheckpointStore.ConfigFile));
+        File.Copy(Path.Combine(release, CheckpointLayout.ConfigFile), Path.Combine(work, CheckpointLayout.ConfigFile));
         byte[] originalManifest = File.ReadAllBytes(Path.Combine(release, CheckpointManifest.FileName));
-        string configHash = CheckpointManifest.Hash(Path.Combine(work, CheckpointStore.ConfigFile));
-        string casePath = Path.Combine(work, CheckpointStore.ModelFile);
+        string configHash = CheckpointManifest.Hash(Path.Combine(work, CheckpointLayout.ConfigFile));
+        string casePath = Path.Combine(work, CheckpointLayout.ModelFile);
 
         using var probeGenerator = new Generator(11);
         using var x = randn(new long[] { 3, 1, 4, 4 }, generator: probeGenerator);
         using var t = tensor(new long[] { 0, 500, 999 });
-        CheckpointStore.LoadForSampling(model, release);
+        CheckpointLoader.LoadForSampling(model, release);
         var loadedState = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         using var expected = Output(model, x, t);
 
@@ -117,7 +117,7 @@ public class CheckpointFuzzTests
             File.WriteAllBytes(casePath, damaged);
             if (restamp)
                 File.WriteAllText(Path.Combine(work, CheckpointManifest.FileName),
-                    $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(damaged))}  {CheckpointStore.ModelFile}\n{configHash}  {CheckpointStore.ConfigFile}\n");
+                    $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(damaged))}  {CheckpointLayout.ModelFile}\n{configHash}  {CheckpointLayout.ConfigFile}\n");
             else File.WriteAllBytes(Path.Combine(work, CheckpointManifest.FileName), originalManifest);
 
             string label = $"case {i} ({kind}, {(restamp ? "re-stamped" : "original checksums")})";
@@ -126,7 +126,7 @@ public class CheckpointFuzzTests
             var started = Stopwatch.GetTimestamp();
             try
             {
-                CheckpointStore.LoadForSampling(model, work);
+                CheckpointLoader.LoadForSampling(model, work);
                 using var actual = Output(model, x, t);
                 // Identical: every weight bit for bit, hence the output too.
                 bool same = actual.equal(expected).all().item<bool>()

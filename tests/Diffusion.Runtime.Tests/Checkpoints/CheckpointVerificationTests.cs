@@ -30,12 +30,12 @@ public class CheckpointVerificationTests
     };
 
     /// <summary>A run of <paramref name="steps"/> steps with a checkpoint every 2; returns its store.</summary>
-    private static CheckpointStore Train(string name, int steps, out TrainingResult result)
+    private static RunFolder Train(string name, int steps, out TrainingResult result)
     {
         using var images = TinyDenoiser.SyntheticImages(48);
         string dir = TestTorch.TempDirectory(name);
         result = new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, steps)).Run();
-        return new CheckpointStore(dir);
+        return new RunFolder(dir);
     }
 
     private static (TinyDenoiser Model, ExponentialMovingAverage Ema, Diffusion.Runtime.Training.AdamW Optimizer) Fresh()
@@ -59,7 +59,7 @@ public class CheckpointVerificationTests
         var store = Train("manifest", 2, out var result);
         var listed = CheckpointManifest.Read(result.LastCheckpoint!);
         Assert.Equal(
-            new[] { CheckpointStore.ConfigFile, CheckpointStore.EmaFile, CheckpointStore.ModelFile, CheckpointStore.OptimizerFile, CheckpointStore.TrainerFile },
+            new[] { CheckpointLayout.ConfigFile, CheckpointLayout.EmaFile, CheckpointLayout.ModelFile, CheckpointLayout.OptimizerFile, CheckpointLayout.TrainerFile },
             listed.Keys.OrderBy(k => k, StringComparer.Ordinal));
         foreach (var (file, hash) in listed)
         {
@@ -69,7 +69,7 @@ public class CheckpointVerificationTests
         // sha256sum's own layout: "<64 hex>  <name>" per line.
         var lines = File.ReadAllLines(Path.Combine(result.LastCheckpoint!, CheckpointManifest.FileName));
         Assert.All(lines, line => Assert.Matches("^[0-9a-f]{64}  [a-z]+\\.(safetensors|json)$", line));
-        Assert.Equal(CheckpointStore.FormatVersion, CheckpointStore.Verify(result.LastCheckpoint!).Version);
+        Assert.Equal(CheckpointLayout.FormatVersion, CheckpointVerification.Verify(result.LastCheckpoint!).Version);
         Assert.Equal(result.LastCheckpoint, store.Latest());
     }
 
@@ -77,19 +77,19 @@ public class CheckpointVerificationTests
     public void AFlippedDataByteFailsTheChecksumNamingTheFileAndLoadsNothing()
     {
         Train("flipped", 2, out var result);
-        string path = Path.Combine(result.LastCheckpoint!, CheckpointStore.EmaFile);
+        string path = Path.Combine(result.LastCheckpoint!, CheckpointLayout.EmaFile);
         FlipLastByte(path);
         SafetensorsFile.ReadHeader(path); // the header alone cannot tell
 
         var (model, ema, optimizer) = Fresh();
         var before = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Load(result.LastCheckpoint!, model, ema, optimizer));
+        var error = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(result.LastCheckpoint!, model, ema, optimizer));
         Assert.Equal(path, error.Path);
         Assert.Contains($"'{path}' fails its checksum", error.Message);
         foreach (var (name, tensor) in before) Assert.True(tensor.equal(model.Network.state_dict()[name]).all().item<bool>(), name);
 
         var sampling = new TinyDenoiser();
-        error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(sampling, result.LastCheckpoint!));
+        error = Assert.Throws<CheckpointException>(() => CheckpointLoader.LoadForSampling(sampling, result.LastCheckpoint!));
         Assert.Equal(path, error.Path);
     }
 
@@ -97,9 +97,9 @@ public class CheckpointVerificationTests
     public void AnEditedConfigFailsTheChecksumBeforeItIsParsed()
     {
         Train("config-edit", 2, out var result);
-        string path = Path.Combine(result.LastCheckpoint!, CheckpointStore.ConfigFile);
+        string path = Path.Combine(result.LastCheckpoint!, CheckpointLayout.ConfigFile);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"hidden\": 64", "\"hidden\": 65"));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Verify(result.LastCheckpoint!));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointVerification.Verify(result.LastCheckpoint!));
         Assert.Equal(path, error.Path);
         Assert.Contains("checksum", error.Message);
     }
@@ -111,8 +111,8 @@ public class CheckpointVerificationTests
         var straight = new Trainer(new TinyDenoiser(), new TrainingData(images), Options(TestTorch.TempDirectory("fallback-straight"), 6)).Run();
 
         var store = Train("fallback", 4, out var first);
-        string newest = first.LastCheckpoint!, previous = Path.Combine(store.CheckpointsDirectory, CheckpointStore.DirectoryName(2));
-        string damaged = Path.Combine(newest, CheckpointStore.ModelFile);
+        string newest = first.LastCheckpoint!, previous = Path.Combine(store.CheckpointsDirectory, CheckpointLayout.DirectoryName(2));
+        string damaged = Path.Combine(newest, CheckpointLayout.ModelFile);
         FlipLastByte(damaged);
 
         var warnings = new List<string>();
@@ -126,7 +126,7 @@ public class CheckpointVerificationTests
             Options(store.OutputDirectory, 6) with { Resume = true, OnWarning = warnings.Add }).Run();
         Assert.Contains(warnings, w => w.Contains(damaged, StringComparison.Ordinal));
         Assert.Equal(straight.Losses, resumed.Losses); // steps 3 and 4 were trained again, identically
-        CheckpointStore.Verify(newest); // rewritten, intact
+        CheckpointVerification.Verify(newest); // rewritten, intact
         Assert.Equal(new long[] { 2, 4, 6 }, store.List().Select(c => c.Step).ToArray());
     }
 
@@ -134,7 +134,7 @@ public class CheckpointVerificationTests
     public void ResumeRefusesWhenNoCheckpointVerifies()
     {
         var store = Train("none-valid", 2, out var result);
-        FlipLastByte(Path.Combine(result.LastCheckpoint!, CheckpointStore.OptimizerFile));
+        FlipLastByte(Path.Combine(result.LastCheckpoint!, CheckpointLayout.OptimizerFile));
         using var images = TinyDenoiser.SyntheticImages(48);
         var warnings = new List<string>();
         var error = Assert.Throws<CheckpointException>(() => new Trainer(new TinyDenoiser(), new TrainingData(images),
@@ -151,25 +151,25 @@ public class CheckpointVerificationTests
         string dir = result.LastCheckpoint!;
         string manifest = Path.Combine(dir, CheckpointManifest.FileName);
         File.Delete(manifest);
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Verify(dir));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointVerification.Verify(dir));
         Assert.Equal(manifest, error.Path);
         Assert.Contains($"'{manifest}' is missing", error.Message);
 
         // Setting the layout version back to 1 (before manifests existed) does not turn verification off.
-        string config = Path.Combine(dir, CheckpointStore.ConfigFile);
-        File.WriteAllText(config, File.ReadAllText(config).Replace("\"version\": 2", "\"version\": 1"));
+        string config = Path.Combine(dir, CheckpointLayout.ConfigFile);
+        File.WriteAllText(config, File.ReadAllText(config).Replace($"\"version\": {CheckpointLayout.FormatVersion}", "\"version\": 1"));
         var (model, ema, optimizer) = Fresh();
         var before = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        error = Assert.Throws<CheckpointException>(() => CheckpointStore.Load(dir, model, ema, optimizer));
+        error = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(dir, model, ema, optimizer));
         Assert.Contains($"'{manifest}' is missing", error.Message);
-        error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), dir));
+        error = Assert.Throws<CheckpointException>(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), dir));
         Assert.Contains($"'{manifest}' is missing", error.Message);
         foreach (var (name, tensor) in before) Assert.True(tensor.equal(model.Network.state_dict()[name]).all().item<bool>(), name);
 
         // Only an explicit verify: false (the CLI's --no-verify) loads it.
         var sampling = new TinyDenoiser(initSeed: 9);
-        CheckpointStore.LoadForSampling(sampling, dir, verify: false);
-        Assert.Equal(1, CheckpointStore.Verify(dir, verify: false).Version);
+        CheckpointLoader.LoadForSampling(sampling, dir, verify: false);
+        Assert.Equal(1, CheckpointVerification.Verify(dir, verify: false).Version);
     }
 
     [Fact]
@@ -177,12 +177,12 @@ public class CheckpointVerificationTests
     {
         Train("incomplete-manifest", 2, out var result);
         string manifest = Path.Combine(result.LastCheckpoint!, CheckpointManifest.FileName);
-        File.WriteAllLines(manifest, File.ReadAllLines(manifest).Where(l => !l.EndsWith(CheckpointStore.OptimizerFile, StringComparison.Ordinal)));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.Verify(result.LastCheckpoint!));
-        Assert.Contains(CheckpointStore.OptimizerFile, error.Message);
+        File.WriteAllLines(manifest, File.ReadAllLines(manifest).Where(l => !l.EndsWith(CheckpointLayout.OptimizerFile, StringComparison.Ordinal)));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointVerification.Verify(result.LastCheckpoint!));
+        Assert.Contains(CheckpointLayout.OptimizerFile, error.Message);
 
         File.WriteAllText(manifest, "not a manifest\n");
-        error = Assert.Throws<CheckpointException>(() => CheckpointStore.Verify(result.LastCheckpoint!));
+        error = Assert.Throws<CheckpointException>(() => CheckpointVerification.Verify(result.LastCheckpoint!));
         Assert.Contains("line 1", error.Message);
     }
 
@@ -191,13 +191,13 @@ public class CheckpointVerificationTests
     {
         var store = Train("release-manifest", 2, out _);
         string release = store.OutputDirectory + "-release"; // beside the run: outputs never go inside an input
-        CheckpointStore.ExportForRelease(store.OutputDirectory, release, new TinyDenoiser());
-        Assert.Equal(new[] { CheckpointStore.ConfigFile, CheckpointStore.ModelFile }, CheckpointManifest.Read(release).Keys.OrderBy(k => k, StringComparer.Ordinal));
-        CheckpointStore.LoadForSampling(new TinyDenoiser(), release);
+        ReleaseExport.Export(store.OutputDirectory, release, new TinyDenoiser());
+        Assert.Equal(new[] { CheckpointLayout.ConfigFile, CheckpointLayout.ModelFile }, CheckpointManifest.Read(release).Keys.OrderBy(k => k, StringComparer.Ordinal));
+        CheckpointLoader.LoadForSampling(new TinyDenoiser(), release);
 
-        FlipLastByte(Path.Combine(release, CheckpointStore.ModelFile));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release));
-        Assert.Contains(Path.Combine(release, CheckpointStore.ModelFile), error.Message);
+        FlipLastByte(Path.Combine(release, CheckpointLayout.ModelFile));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), release));
+        Assert.Contains(Path.Combine(release, CheckpointLayout.ModelFile), error.Message);
     }
 
     [Fact]
@@ -207,13 +207,13 @@ public class CheckpointVerificationTests
         string root = store.CheckpointsDirectory;
         // A write killed before its rename, and a same-step rewrite killed between its two renames.
         Directory.CreateDirectory(Path.Combine(root, ".tmp-step-0000006-" + Guid.NewGuid().ToString("N")));
-        string old = Path.Combine(root, ".old-" + CheckpointStore.DirectoryName(4) + "-" + Guid.NewGuid().ToString("N"));
-        Directory.Move(Path.Combine(root, CheckpointStore.DirectoryName(4)), old);
+        string old = Path.Combine(root, ".old-" + CheckpointLayout.DirectoryName(4) + "-" + Guid.NewGuid().ToString("N"));
+        Directory.Move(Path.Combine(root, CheckpointLayout.DirectoryName(4)), old);
         Assert.Equal(new long[] { 2 }, store.List().Select(c => c.Step).ToArray());
 
         store.RemoveLeftovers();
         Assert.Empty(Directory.GetDirectories(root, ".*"));
         Assert.Equal(new long[] { 2, 4 }, store.List().Select(c => c.Step).ToArray());
-        CheckpointStore.Verify(Path.Combine(root, CheckpointStore.DirectoryName(4)));
+        CheckpointVerification.Verify(Path.Combine(root, CheckpointLayout.DirectoryName(4)));
     }
 }

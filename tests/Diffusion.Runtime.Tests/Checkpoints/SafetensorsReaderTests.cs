@@ -156,7 +156,7 @@ public class SafetensorsReaderTests
     public void Float16WeightsRelabelledBFloat16AreRefusedByTheReleasesDeclaredDType()
     {
         var (_, release) = TestReleases.Export(new TinyDenoiser(), "bf16");
-        string path = Path.Combine(release, CheckpointStore.ModelFile);
+        string path = Path.Combine(release, CheckpointLayout.ModelFile);
         TestReleases.EditHeader(path, header => header.Replace("\"F16\"", "\"BF16\""));
         TestReleases.Restamp(release); // the checksums pass: the reader must see it
         SafetensorsFile.ReadHeader(path); // a well-formed file on its own
@@ -165,7 +165,7 @@ public class SafetensorsReaderTests
         var before = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         foreach (bool verify in new[] { true, false })
         {
-            var error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(model, release, verify: verify));
+            var error = Assert.Throws<CheckpointException>(() => CheckpointLoader.LoadForSampling(model, release, verify: verify));
             Assert.Equal(path, error.Path);
             Assert.Contains("mismatched dtypes [", error.Message);
             Assert.Contains("fc1.weight: file BF16, expected F16", error.Message);
@@ -177,7 +177,7 @@ public class SafetensorsReaderTests
     public void NonFiniteWeightsAreRefusedOnLoadNamingTheTensor()
     {
         var (_, release) = TestReleases.Export(new TinyDenoiser(), "nonfinite");
-        string path = Path.Combine(release, CheckpointStore.ModelFile);
+        string path = Path.Combine(release, CheckpointLayout.ModelFile);
         var bytes = File.ReadAllBytes(path);
         var (header, _) = TestReleases.Split(bytes);
         var fc2 = SafetensorsFile.ReadHeader(path)["fc2.bias"];
@@ -187,7 +187,7 @@ public class SafetensorsReaderTests
         bytes[start + 1] = 0x7C; // float16 +infinity
         File.WriteAllBytes(path, bytes);
         TestReleases.Restamp(release);
-        var error = Assert.Throws<CheckpointException>(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), release));
         Assert.Contains("NaN or infinite weights in [fc2.bias]", error.Message);
         Assert.Contains($"'{path}'", error.Message);
     }

@@ -32,7 +32,7 @@ public class SpecialFileTests
     private static string ReleaseWith(string name, Action<string> replaceModel)
     {
         var (_, release) = TestReleases.Export(new TinyDenoiser(), name);
-        string model = Path.Combine(release, CheckpointStore.ModelFile);
+        string model = Path.Combine(release, CheckpointLayout.ModelFile);
         File.Delete(model);
         replaceModel(model); // SHA256SUMS still lists model.safetensors
         return release;
@@ -43,14 +43,14 @@ public class SpecialFileTests
     {
         if (!OperatingSystem.IsLinux()) return;
         string release = ReleaseWith("devzero", model => File.CreateSymbolicLink(model, "/dev/zero"));
-        string path = Path.Combine(release, CheckpointStore.ModelFile);
+        string path = Path.Combine(release, CheckpointLayout.ModelFile);
 
-        var error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release));
+        var error = RefusedQuickly(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), release));
         Assert.Equal(path, error.Path);
         Assert.Contains($"'{path}' (a symbolic link to '/dev/zero') is a character device, not a regular file", error.Message);
 
         // Unverified, the reader meets it first, and refuses it the same way.
-        error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release, verify: false));
+        error = RefusedQuickly(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), release, verify: false));
         Assert.Contains("is a character device", error.Message);
     }
 
@@ -59,12 +59,12 @@ public class SpecialFileTests
     {
         if (!OperatingSystem.IsLinux()) return;
         string release = ReleaseWith("fifo", model => Assert.Equal(0, MakeFifo(model, Convert.ToUInt32("600", 8))));
-        string path = Path.Combine(release, CheckpointStore.ModelFile);
+        string path = Path.Combine(release, CheckpointLayout.ModelFile);
 
-        var error = RefusedQuickly(() => CheckpointStore.Verify(release));
+        var error = RefusedQuickly(() => CheckpointVerification.Verify(release));
         Assert.Equal(path, error.Path);
         Assert.Contains($"'{path}' is a FIFO (named pipe), not a regular file", error.Message);
-        error = RefusedQuickly(() => CheckpointStore.LoadForSampling(new TinyDenoiser(), release, verify: false));
+        error = RefusedQuickly(() => CheckpointLoader.LoadForSampling(new TinyDenoiser(), release, verify: false));
         Assert.Contains("is a FIFO", error.Message);
     }
 
@@ -73,15 +73,15 @@ public class SpecialFileTests
     {
         if (!OperatingSystem.IsLinux()) return;
         var (_, release) = TestReleases.Export(new TinyDenoiser(), "fifo-config");
-        string config = Path.Combine(release, CheckpointStore.ConfigFile);
+        string config = Path.Combine(release, CheckpointLayout.ConfigFile);
         File.Delete(config);
         Assert.Equal(0, MakeFifo(config, Convert.ToUInt32("600", 8)));
-        Assert.Contains("is a FIFO", RefusedQuickly(() => CheckpointStore.Verify(release)).Message);
-        Assert.Contains("is a FIFO", RefusedQuickly(() => CheckpointStore.Verify(release, verify: false)).Message);
+        Assert.Contains("is a FIFO", RefusedQuickly(() => CheckpointVerification.Verify(release)).Message);
+        Assert.Contains("is a FIFO", RefusedQuickly(() => CheckpointVerification.Verify(release, verify: false)).Message);
 
         string manifest = Path.Combine(release, CheckpointManifest.FileName);
         File.Delete(manifest);
         File.CreateSymbolicLink(manifest, "/dev/zero");
-        Assert.Contains($"'{manifest}' (a symbolic link to '/dev/zero') is a character device", RefusedQuickly(() => CheckpointStore.Verify(release)).Message);
+        Assert.Contains($"'{manifest}' (a symbolic link to '/dev/zero') is a character device", RefusedQuickly(() => CheckpointVerification.Verify(release)).Message);
     }
 }

@@ -18,11 +18,11 @@ internal static class TestReleases
     /// </summary>
     public static (string Checkpoint, string Release) Export(ITrainableModel model, string name, bool float16 = true)
     {
-        var store = new CheckpointStore(TestTorch.TempDirectory(name));
+        var store = new RunFolder(TestTorch.TempDirectory(name));
         using var ema = new ExponentialMovingAverage(model.Network, 0.9);
         using var optimizer = new Diffusion.Runtime.Training.AdamW(model.Network.named_parameters().Select(p => (p.name, p.parameter)), 1e-2);
         string checkpoint = store.Save(model, ema, optimizer, new TrainerState(1, 0, [0.5], [], 0, 0));
-        string release = CheckpointStore.ExportForRelease(checkpoint, store.OutputDirectory + "-release", model, float16); // beside the run
+        string release = ReleaseExport.Export(checkpoint, store.OutputDirectory + "-release", model, float16); // beside the run
         return (checkpoint, release);
     }
 

@@ -114,7 +114,7 @@ public class KillAndResumeTests
             stepTime = (straight.Watch.Elapsed - startup) / Steps;
         }
 
-        var store = new CheckpointStore(killedDir);
+        var store = new RunFolder(killedDir);
         var random = new Random(20251126);
         int interruptedWrites = 0;
         var kinds = new List<string>();
@@ -179,15 +179,15 @@ public class KillAndResumeTests
         string straightLosses = File.ReadAllText(Path.Combine(straightDir, "loss.csv"));
         Assert.Equal(Steps + 1, straightLosses.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(straightLosses, File.ReadAllText(Path.Combine(killedDir, "loss.csv"))); // every loss, bit for bit
-        string last = CheckpointStore.DirectoryName(Steps);
+        string last = CheckpointLayout.DirectoryName(Steps);
         Assert.Equal(
-            File.ReadAllBytes(Path.Combine(straightDir, "checkpoints", last, CheckpointStore.EmaFile)),
-            File.ReadAllBytes(Path.Combine(killedDir, "checkpoints", last, CheckpointStore.EmaFile)));
+            File.ReadAllBytes(Path.Combine(straightDir, "checkpoints", last, CheckpointLayout.EmaFile)),
+            File.ReadAllBytes(Path.Combine(killedDir, "checkpoints", last, CheckpointLayout.EmaFile)));
         output.WriteLine($"{Kills} kills ({interruptedWrites} mid-write), resumed last from step {resumedFrom}; {total.Elapsed.TotalSeconds:F0} s in all, startup {startup.TotalSeconds:F1} s");
     }
 
-    private static long LatestStep(CheckpointStore store) => store.List() is { Count: > 0 } all ? all[^1].Step : 0;
+    private static long LatestStep(RunFolder store) => store.List() is { Count: > 0 } all ? all[^1].Step : 0;
 
-    private static List<string> TempDirectories(CheckpointStore store) =>
+    private static List<string> TempDirectories(RunFolder store) =>
         Directory.Exists(store.CheckpointsDirectory) ? Directory.GetDirectories(store.CheckpointsDirectory, ".tmp-*").ToList() : [];
 }

@@ -36,7 +36,7 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
 
         public string Data { get; }
         public string Folder { get; }
-        public string Checkpoint(int step) => Path.Combine(Folder, "checkpoints", CheckpointStore.DirectoryName(step));
+        public string Checkpoint(int step) => Path.Combine(Folder, "checkpoints", CheckpointLayout.DirectoryName(step));
         public string NewFolder(string name) => Directory.CreateDirectory(folder.Combine(name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         public void Dispose() => folder.Dispose();
     }
@@ -106,7 +106,7 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
 
         // Asked for, the user's folder is replaced.
         Assert.Equal(0, Cli(null, "release", "--checkpoint", run.Folder, "--out", user, "--force").Code);
-        Assert.True(CheckpointStore.IsRelease(user));
+        Assert.True(ReleaseExport.IsRelease(user));
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
     {
         string release = Path.Combine(run.NewFolder("releases"), "r");
         Assert.Equal(0, Cli(null, "release", "--checkpoint", run.Checkpoint(1), "--out", release).Code);
-        Assert.Equal(1, CheckpointStore.Verify(release).Step);
+        Assert.Equal(1, CheckpointVerification.Verify(release).Step);
         Assert.Equal(0, Cli(null, "release", "--checkpoint", run.Checkpoint(2), "--out", release).Code);
-        Assert.Equal(2, CheckpointStore.Verify(release).Step);
+        Assert.Equal(2, CheckpointVerification.Verify(release).Step);
 
         // A user's file dropped into a release makes it theirs again.
         File.WriteAllText(Path.Combine(release, "notes.txt"), "mine");
@@ -132,7 +132,7 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
     [Fact]
     public void SampleNeverReplacesAnInputOrAFileItDidNotWrite()
     {
-        string model = Path.Combine(run.Checkpoint(2), CheckpointStore.ModelFile);
+        string model = Path.Combine(run.Checkpoint(2), CheckpointLayout.ModelFile);
         var runBefore = Fingerprint(Path.Combine(run.Folder, "checkpoints"));
         AssertRefused(Cli(null, Sample(run.Folder, model)), "inside the input");
         AssertRefused(Cli(null, Sample(run.Folder, model, "--force")), "inside the input");
@@ -241,12 +241,12 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
         Assert.Equal(0, Cli(null, "release", "--checkpoint", run.Checkpoint(1), "--out", release).Code);
 
         KillAt(point, "release", "--checkpoint", run.Checkpoint(2), "--out", release);
-        Assert.True(CheckpointStore.IsRelease(release), "no whole release under the final name after the kill");
-        Assert.Equal(expectedStep, CheckpointStore.Verify(release).Step);
+        Assert.True(ReleaseExport.IsRelease(release), "no whole release under the final name after the kill");
+        Assert.Equal(expectedStep, CheckpointVerification.Verify(release).Step);
         Assert.NotEmpty(Directory.GetDirectories(parent, ".tmp-*"));
 
         Assert.Equal(0, Cli(null, "release", "--checkpoint", run.Checkpoint(2), "--out", release).Code);
-        Assert.Equal(2, CheckpointStore.Verify(release).Step);
+        Assert.Equal(2, CheckpointVerification.Verify(release).Step);
         Assert.Equal([release], Directory.GetFileSystemEntries(parent));
     }
 

@@ -31,9 +31,15 @@ public class ShippedCheckpointTests
         Assert.True(exitCode == 0, output + error);
         Assert.Contains("t =    0", output);
 
-        // A checkpoint of another model is refused with a message naming what differs, not loaded.
+        // A checkpoint of another model is refused with a message naming its config and what differs, not loaded: the
+        // DiT reference's name and transformer hyperparameters against the U-Net's.
         var refused = ExampleCli.Run(TimeSpan.FromMinutes(3), "sample", "--model", "unet", "--checkpoint", Example("reference"), "--count", "10", "--steps", "2", "--out", folder.Combine("x.png"));
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("error:", refused.Error);
+        Assert.Contains($"error: '{Path.Combine(Example("reference"), "config.json")}' was written for another model: ", refused.Error);
+        Assert.Contains("Name: checkpoint 'MnistDiffusion', model 'MnistUNetDiffusion'", refused.Error);
+        Assert.Contains("Network.patch_size: checkpoint 4, model none", refused.Error);
+        Assert.Contains("Network.base_channels: checkpoint none, model 32", refused.Error);
+        Assert.DoesNotContain("   at ", refused.Error); // a message, not a stack trace
+        Assert.False(File.Exists(folder.Combine("x.png")));
     }
 }

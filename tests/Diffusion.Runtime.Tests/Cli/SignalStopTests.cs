@@ -51,7 +51,7 @@ public class SignalStopTests
         Assert.True(process.ExitCode == 0, log.ToString());
 
         // No periodic checkpoint was due (every 100,000 steps): the one there is the stop's, at the last step trained.
-        var checkpoints = new CheckpointStore(run).List();
+        var checkpoints = new RunFolder(run).List();
         Assert.Single(checkpoints);
         Assert.True(checkpoints[0].Step >= 3, log.ToString());
         Assert.Equal(checkpoints[0].Step, File.ReadAllLines(Path.Combine(run, "loss.csv")).Length - 1);

@@ -42,7 +42,7 @@ public class WeightsCliTests
         using var folder = new TempFolder();
         string release = Copy(Example("reference"), folder.Combine("unverified"));
         File.Delete(Path.Combine(release, CheckpointManifest.FileName));
-        string config = Path.Combine(release, CheckpointStore.ConfigFile);
+        string config = Path.Combine(release, CheckpointLayout.ConfigFile);
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"version\": 2", "\"version\": 1"));
 
         var refused = Run("sample", "--checkpoint", release, "--count", "10", "--steps", "1", "--out", folder.Combine("refused.png"));

@@ -47,10 +47,28 @@ public class ScheduleVariantTests
         Assert.All(rescaled.Betas, b => Assert.InRange(b, 0.0, 1.0));
     }
 
+    /// <summary>
+    /// log beta_t against values fixed outside the code: Ho et al. 2020's linear ends, beta_1 = 1e-4 and beta_T = 0.02
+    /// (log 1e-4 = -9.210340371976182, log 0.02 = -3.912023005428146), and the cosine schedule's closed form (Nichol and
+    /// Dhariwal 2021, Eq. 17): the log(1 - beta_t) telescope to log abar_t = log(f(t) / f(0)) with
+    /// f(t) = cos^2((t / T + 0.008) / 1.008 * pi / 2) up to the last step, whose beta is clipped to 0.999.
+    /// </summary>
     [Fact]
-    public void Log_betas_are_the_logs_of_the_betas()
+    public void Log_betas_match_the_published_ends_and_the_cosine_closed_form()
     {
-        var schedule = NoiseSchedule.Cosine(100);
-        Assert.All(Enumerable.Range(0, 100), t => Assert.Equal(Math.Log(schedule.Betas[t]), schedule.LogBetas[t], 12));
+        var linear = NoiseSchedule.Linear(1000);
+        Assert.Equal(-9.210340371976182, linear.LogBetas[0], 12);
+        Assert.Equal(-3.912023005428146, linear.LogBetas[999], 12);
+
+        const int T = 100;
+        var cosine = NoiseSchedule.Cosine(T);
+        static double F(double t) => Math.Pow(Math.Cos((t / T + 0.008) / 1.008 * Math.PI / 2), 2);
+        double logAlphaBar = 0;
+        foreach (int t in Enumerable.Range(0, T - 1))
+        {
+            logAlphaBar += Math.Log(1 - Math.Exp(cosine.LogBetas[t]));
+            Assert.Equal(Math.Log(F(t + 1) / F(0)), logAlphaBar, 9);
+        }
+        Assert.Equal(Math.Log(0.999), cosine.LogBetas[T - 1], 12);
     }
 }

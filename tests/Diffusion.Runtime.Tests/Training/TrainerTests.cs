@@ -65,14 +65,14 @@ public class TrainerTests
 
         Assert.Equal(40, resumed.Losses.Count);
         Assert.Equal(straight.Losses, resumed.Losses); // exact equality of doubles
-        foreach (var file in new[] { CheckpointStore.ModelFile, CheckpointStore.EmaFile, CheckpointStore.OptimizerFile })
+        foreach (var file in new[] { CheckpointLayout.ModelFile, CheckpointLayout.EmaFile, CheckpointLayout.OptimizerFile })
         {
             var a = File.ReadAllBytes(Path.Combine(straight.LastCheckpoint!, file));
             var b = File.ReadAllBytes(Path.Combine(resumed.LastCheckpoint!, file));
             Assert.True(a.AsSpan().SequenceEqual(b), $"{file} differs between the straight and the resumed run");
         }
         Assert.EndsWith("step-0000040", resumed.LastCheckpoint!);
-        var steps = new CheckpointStore(splitDir).List().Select(c => c.Step).ToArray();
+        var steps = new RunFolder(splitDir).List().Select(c => c.Step).ToArray();
         Assert.Equal(new long[] { 10, 18, 20, 30, 40 }, steps);
     }
 
@@ -103,7 +103,7 @@ public class TrainerTests
         Assert.Equal(15, error.Step);
         Assert.Contains("step 15", error.Message);
         Assert.Contains("step-0000010", error.Message);
-        var store = new CheckpointStore(dir);
+        var store = new RunFolder(dir);
         Assert.Equal(new long[] { 10 }, store.List().Select(c => c.Step).ToArray());
     }
 
@@ -116,7 +116,7 @@ public class TrainerTests
         Assert.Equal(new long[] { 5 }, result.SkippedSteps);
         Assert.True(double.IsNaN(result.Losses[4]));
         Assert.Equal(10, result.FinalStep);
-        var state = CheckpointStore.ReadTrainerState(result.LastCheckpoint!);
+        var state = CheckpointJson.ReadTrainerState(result.LastCheckpoint!);
         Assert.Equal(new long[] { 5 }, state.SkippedSteps);
         Assert.True(double.IsNaN(state.Losses[4]));
     }
@@ -127,7 +127,7 @@ public class TrainerTests
         using var images = TinyDenoiser.SyntheticImages(32);
         string dir = TestTorch.TempDirectory("keep");
         new Trainer(new TinyDenoiser(), new TrainingData(images), Options(dir, 9) with { CheckpointEvery = 2, KeepCheckpoints = 2 }).Run();
-        var store = new CheckpointStore(dir);
+        var store = new RunFolder(dir);
         Assert.Equal(new long[] { 8, 9 }, store.List().Select(c => c.Step).ToArray());
         Assert.Empty(Directory.GetDirectories(store.CheckpointsDirectory, ".*"));
         Assert.Throws<ArgumentOutOfRangeException>(() => (Options(dir, 9) with { KeepCheckpoints = -1 }).Validate());

@@ -14,8 +14,8 @@ public sealed class TrainingOptionsClassNamesTests
     {
         var options = new TrainingOptions { Steps = 3, ClassNames = ["cats", "dogs"] };
 
-        string json = JsonSerializer.Serialize(options, CheckpointStore.JsonOptions);
-        var read = JsonSerializer.Deserialize<TrainingOptions>(json, CheckpointStore.JsonOptions)!;
+        string json = JsonSerializer.Serialize(options, CheckpointJson.Options);
+        var read = JsonSerializer.Deserialize<TrainingOptions>(json, CheckpointJson.Options)!;
 
         Assert.Contains("\"classNames\": [", json);
         Assert.Equal(["cats", "dogs"], read.ClassNames);
@@ -28,10 +28,12 @@ public sealed class TrainingOptionsClassNamesTests
         string config = Path.Combine(Cli.ExampleCli.RepositoryRoot, "examples", "MnistDit", "reference", "config.json");
         Assert.DoesNotContain("classNames", File.ReadAllText(config));
 
-        var read = JsonSerializer.Deserialize<CheckpointConfig>(File.ReadAllText(config), CheckpointStore.JsonOptions)!;
+        var read = JsonSerializer.Deserialize<CheckpointConfig>(File.ReadAllText(config), CheckpointJson.Options)!;
 
-        Assert.NotNull(read.Training);
-        Assert.Null(read.Training!.ClassNames);
+        var options = TrainingCheckpoint.OptionsOf(read);
+        Assert.NotNull(options);
+        Assert.Null(options!.ClassNames);
+        Assert.Equal(30000, options.Steps);
         Assert.Equal(8500, read.Step);
     }
 }

@@ -7,10 +7,11 @@ using Diffusion.Runtime.Tests.Checkpoints;
 using Diffusion.Runtime.Tests.Cli;
 using Diffusion.Runtime.Tests.Data;
 using Diffusion.Runtime.Tests.Training;
+using Examples.Mnist.Evaluation;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Diffusion.Runtime.Tests.Evaluation;
+namespace Diffusion.Runtime.Tests.MnistExample;
 
 /// <summary>
 /// The evaluation CNN's weights (evaluate --classifier, compare-guidance --evaluator) go through the same verified,

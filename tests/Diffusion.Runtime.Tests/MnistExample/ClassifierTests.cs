@@ -2,10 +2,11 @@ using System;
 using System.Linq;
 using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Tests.Data;
+using Examples.Mnist.Evaluation;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Diffusion.Runtime.Tests.Evaluation;
+namespace Diffusion.Runtime.Tests.MnistExample;
 
 // Seeds and draws from libtorch's process-wide generator: it must not share the process with tests that build modules.
 [Collection(Diffusion.Runtime.Tests.Training.TorchGlobalStateCollection.Name)]

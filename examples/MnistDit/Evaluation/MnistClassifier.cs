@@ -6,15 +6,9 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Diffusion.Runtime.Evaluation;
+using Diffusion.Runtime.Evaluation;
 
-/// <summary>Anything that assigns a class index to each image of a batch.</summary>
-public interface IImageClassifier
-{
-    /// <summary>Predicted class index of each image: (N) int64 on the CPU.</summary>
-    /// <param name="images">(N, C, H, W) in [-1, 1].</param>
-    Tensor Predict(Tensor images);
-}
+namespace Examples.Mnist.Evaluation;
 
 /// <summary>
 /// A small CNN that tells MNIST digits apart, used to judge whether generated digits are recognisable

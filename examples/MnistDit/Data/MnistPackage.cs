@@ -7,12 +7,13 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.Data;
 using Diffusion.Runtime.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Diffusion.Runtime.Data;
+namespace Examples.Mnist.Data;
 
 /// <summary>Counts written (or found, when the conversion was already complete) by <see cref="MnistPackage.Convert"/>.</summary>
 /// <param name="TrainPerDigit">Training images per digit 0..9.</param>

@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Diffusion.Runtime.Evaluation;
+namespace Examples.Mnist.Evaluation;
 
 /// <summary>Trains an <see cref="MnistClassifier"/>: Adam, cross-entropy, shuffled mini-batches.</summary>
 public static class ClassifierTraining

@@ -8,9 +8,11 @@ using System.Text;
 using Diffusion.Runtime.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Diffusion.Runtime.Tests.Data;
+using Examples.Mnist.Data;
 using Xunit;
 
-namespace Diffusion.Runtime.Tests.Data;
+namespace Diffusion.Runtime.Tests.MnistExample;
 
 public sealed class MnistPackageTests
 {
