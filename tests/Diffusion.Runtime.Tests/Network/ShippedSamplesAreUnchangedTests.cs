@@ -6,7 +6,7 @@ using Diffusion.Dsl;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Tests.Cli;
-using Diffusion.Runtime.Tests.Network.Shipped;
+using Examples.Mnist;
 using Diffusion.Runtime.Tests.Training;
 using TorchSharp;
 using Xunit;
@@ -48,7 +48,7 @@ public sealed class ShippedSamplesAreUnchangedTests : IDisposable
         using var scope = NewDisposeScope();
         var diffusion = new MnistDiffusion();
         string reference = Path.Combine(ExampleCli.RepositoryRoot, "examples", "MnistDit", "reference");
-        CheckpointStore.LoadForSampling(diffusion, reference);
+        CheckpointLoader.LoadForSampling(diffusion, reference);
         using var generator = new Generator(2024);
         var request = new SampleRequest(4, tensor(new long[] { 0, 1, 2, 3 }), Steps: 10, Eta: 0.0,
             GuidanceScale: MnistDiffusion.DefaultGuidanceScale);

@@ -145,8 +145,8 @@ public class DiTBlocksTests
     [Fact]
     public void The_generated_network_counts_its_parameters_as_the_plan_does()
     {
-        using var network = new Diffusion.Runtime.Tests.Network.Shipped.MnistDit();
+        using var network = new Examples.Mnist.MnistDit();
         long counted = network.parameters().Sum(p => p.numel());
-        Assert.Equal(Diffusion.Runtime.Tests.Network.Shipped.MnistDit.ParameterCount, counted);
+        Assert.Equal(Examples.Mnist.MnistDit.ParameterCount, counted);
     }
 }
