@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
@@ -54,8 +55,16 @@ internal static class TrainCommand
             if (!(parse.GetValue(learningRate) > 0)) throw new CommandLineException("--lr must be above 0.");
             // The run folder's own files are checked before minutes of training: a loss curve or table this command did not write is not replaced.
             if (PathKinds.Of(outDir) is PathKind.Regular or PathKind.Special) throw new CommandLineException($"--out {outDir}: is a file, not a folder.");
-            string curve = CliOptions.PngOutput(Path.Combine(outDir, "loss.png"), "--out", parse.GetValue(force), [dataDir]);
-            string table = OutputPath.CheckFile(Path.Combine(outDir, "loss.csv"), "--out", parse.GetValue(force), IsOwnLossTable, [dataDir]);
+            // A run folder that already holds this runtime's checkpoints is the command's own (runs from before the PNG
+            // marker included), so resuming one replaces its loss curve and table.
+            var checkpoints = new RunFolder(outDir).List();
+            if (checkpoints.Count > 0 && !parse.GetValue(resume))
+                throw new CommandLineException($"--out {outDir}: already holds a run (latest checkpoint at step {checkpoints[^1].Step}); continue it with --resume, or choose another folder.");
+            bool ownRun = checkpoints.Count > 0;
+            string curve = OutputPath.CheckFile(Path.Combine(outDir, "loss.png"), "--out", parse.GetValue(force),
+                path => ownRun || PngMarker.IsStamped(path), [dataDir]);
+            string table = OutputPath.CheckFile(Path.Combine(outDir, "loss.csv"), "--out", parse.GetValue(force),
+                path => ownRun || IsOwnLossTable(path), [dataDir]);
 
             Console.WriteLine($"[train] loading {dataDir}");
             using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)

@@ -216,6 +216,19 @@ public class OutputSafetyTests : IClassFixture<OutputSafetyTests.Run>
     }
 
     [Fact]
+    public void ResumingAnOwnRunReplacesItsLossFilesEvenWithoutTheMarker()
+    {
+        string folder = Path.Combine(run.NewFolder("resume"), "run");
+        string[] train = ["train", "--data", run.Data, "--out", folder, "--batch-size", "4", "--seed", "3"];
+        Assert.Equal(0, Cli(null, [.. train, "--steps", "1"]).Code);
+        // A loss curve from before the runtime marked its PNGs.
+        TempFolder.WriteGray(Path.Combine(folder, "loss.png"), 4, 4, (_, _) => 3);
+        AssertRefused(Cli(null, [.. train, "--steps", "2"]), "--resume");
+        Assert.Equal(0, Cli(null, [.. train, "--steps", "2", "--resume"]).Code);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "loss.csv")).Length); // the header and two steps
+    }
+
+    [Fact]
     public void CountsAreBoundedBeforeAllocatingAndOddSettingsAreWarnedAbout()
     {
         string grid = Path.Combine(run.NewFolder("bounds"), "grid.png");
