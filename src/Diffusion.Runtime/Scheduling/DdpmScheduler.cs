@@ -159,10 +159,7 @@ public sealed class DdpmScheduler : IDisposable
             previous = previous + spread;
         }
 
-        var result = new SchedulerStepOutput(previous.to(sample.dtype), cleanSample.to(sample.dtype));
-        result.PrevSample.MoveToOuterDisposeScope();
-        result.PredOriginalSample.MoveToOuterDisposeScope();
-        return result;
+        return SchedulerStepOutput.Escaping(previous, cleanSample, sample.dtype);
     }
 
     /// <summary>x_t from x_0 and eps (Ho et al. 2020, Eq. 4); see <see cref="DiffusionScheduleTables.AddNoise"/>.</summary>

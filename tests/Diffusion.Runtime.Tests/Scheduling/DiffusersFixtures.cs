@@ -1,4 +1,6 @@
+using System;
 using System.Linq;
+using Xunit;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Scheduling;
@@ -38,6 +40,17 @@ internal static class DiffusersFixtures
         using var scope = NewDisposeScope();
         var magnitude = x.abs();
         return (magnitude.sum().item<float>(), magnitude.mean().item<float>());
+    }
+
+    /// <summary>
+    /// diffusers' closing assertions of its full-loop tests: sum and mean of |x| within 1e-2 and 1e-3 of its published
+    /// values.
+    /// </summary>
+    public static void AssertSumAndMean(Tensor x, double expectedSum, double expectedMean)
+    {
+        var (sum, mean) = SumAndMean(x);
+        Assert.True(Math.Abs(sum - expectedSum) < 1e-2, $"sum {sum}, diffusers {expectedSum}");
+        Assert.True(Math.Abs(mean - expectedMean) < 1e-3, $"mean {mean}, diffusers {expectedMean}");
     }
 
     /// <summary>Same shape and the same bits everywhere.</summary>
