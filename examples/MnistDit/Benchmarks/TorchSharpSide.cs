@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using Diffusion.Dsl;
+using Diffusion.Runtime.Diagnostics;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Training;
 using TorchSharp;

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using TorchSharp;
@@ -148,6 +149,21 @@ internal static class CliOptions
         if (File.Exists(path)) throw new CommandLineException($"{option} {path}: is a file, not a folder.");
         if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such directory.");
     }
+
+    /// <summary>--fit: what train does with images whose size differs from the model's.</summary>
+    public static Option<string> Fit()
+    {
+        var option = new Option<string>("--fit")
+        {
+            Description = "Images of another size: 'exact' refuses them, 'center-crop' scales them to cover the model's size and keeps the centre.",
+            DefaultValueFactory = _ => "exact",
+        };
+        option.AcceptOnlyFromAmong("exact", "center-crop");
+        return option;
+    }
+
+    /// <summary>The <see cref="ImageFit"/> named by <see cref="Fit"/>'s value.</summary>
+    public static ImageFit ToImageFit(string value) => value == "center-crop" ? ImageFit.CenterCrop : ImageFit.Exact;
 }
 
 /// <summary>A user error on the command line or in its inputs: printed as a message, never as a stack trace.</summary>

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Diagnostics;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Training;
@@ -38,13 +39,15 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out: same step, EMA weights and optimizer state." };
         var skipBadImages = new Option<bool>("--skip-bad-images") { Description = "Skip unreadable, non-PNG or wrongly sized images with a warning instead of stopping at the first." };
         var skipNonFinite = new Option<bool>("--skip-nonfinite") { Description = "Skip a step whose loss is NaN or infinite instead of stopping." };
+        var cacheMegabytes = CliOptions.Positive("--cache-mb", 1024, "Decoded images kept in memory, in MiB; a larger folder streams from disk (same batches, same losses).");
+        var fit = CliOptions.Fit();
         var device = CliOptions.Device();
         var force = CliOptions.Force();
         var model = ExampleModels.TrainableOption();
         var command = new Command("train", "Train the MNIST DiT, the U-Net or the U-Net's noisy classifier.")
         {
             model, data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
-            minutes, resume, skipBadImages, skipNonFinite, device, force,
+            minutes, resume, skipBadImages, skipNonFinite, cacheMegabytes, fit, device, force,
         };
         CommandAction.Set(command, parse =>
         {
@@ -67,21 +70,20 @@ internal static class TrainCommand
                 path => ownRun || IsOwnLossTable(path), [dataDir]);
 
             Console.WriteLine($"[train] loading {dataDir}");
-            using var images = ImageFolder.Load(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
+            var images = StreamingImageFolder.Open(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
             {
                 SkipBadFiles = parse.GetValue(skipBadImages),
                 Classes = MnistDit.Classes,
-            });
+                Fit = CliOptions.ToImageFit(parse.GetValue(fit)!),
+            }, parse.GetValue(cacheMegabytes) * (1L << 20));
             foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
             // The loader guarantees labels in 0..9; a class with no image at all would be one the model never sees.
-            using (var counts = torch.bincount(images.Labels!, minlength: MnistDit.Classes))
-            {
-                var perClass = counts.data<long>().ToArray();
-                if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
-                    throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
-                        + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
-            }
-            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
+            var perClass = new long[MnistDit.Classes];
+            foreach (long label in images.Labels!) perClass[label]++;
+            if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
+                throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
+                    + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
+            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes ({images.CachedBytes >> 20} MiB decoded in memory); labels: "
                 + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
 
             // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
@@ -120,7 +122,7 @@ internal static class TrainCommand
                 Console.Error.WriteLine($"[train] {context.Signal}: stopping after the current step");
                 budget.Cancel();
             }
-            var result = new Trainer(trainable, new TrainingData(images.Images, images.Labels), options).Run(budget.Token);
+            var result = new Trainer(trainable, images, options).Run(budget.Token);
 
             LossCurve.Write(result.Losses, curve, $"{trainable.Description.Name} training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
             AtomicFile.WriteText(table, string.Join('\n', [LossTableHeader, .. LossLines(result.Losses)]) + "\n");
@@ -128,6 +130,7 @@ internal static class TrainCommand
                 ? $"[train] stopped (time budget or signal) at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
                 : $"[train] finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
             Console.WriteLine($"[train] {result.ImagesPerSecond:F1} images/s over {result.Elapsed}; loss curve {curve}");
+            Console.WriteLine($"[train] peak resident memory {ProcessMemory.PeakMib():F0} MiB; {images.Decodes} images decoded during training");
             return 0;
         });
         return command;

@@ -51,6 +51,12 @@ public sealed record ImageFolderOptions(int Width, int Height, int Channels, Ima
     /// </summary>
     public bool ConvertColor { get; init; }
 
+    /// <summary>
+    /// What to do with an image whose size differs from <see cref="Width"/> x <see cref="Height"/>: refuse it
+    /// (<see cref="ImageFit.Exact"/>, the default) or scale and centre-crop it (<see cref="ImageFit.CenterCrop"/>).
+    /// </summary>
+    public ImageFit Fit { get; init; } = ImageFit.Exact;
+
     /// <summary>Skip files that fail a check, recording a warning, instead of throwing. Off by default.</summary>
     public bool SkipBadFiles { get; init; }
 
@@ -128,81 +134,17 @@ public static class ImageFolder
     /// </exception>
     public static ImageFolderData Load(string root, ImageFolderOptions options)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Channels is not (1 or 3))
-            throw new ArgumentOutOfRangeException(nameof(options), $"Channels must be 1 or 3, got {options.Channels}.");
-        if (options.Width <= 0 || options.Height <= 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Width and Height must be positive, got {options.Width}x{options.Height}.");
-        if (File.Exists(root))
-            throw new ImageDataException(root, $"Image folder '{root}' is a file, not a folder.");
-        if (!Directory.Exists(root))
-            throw new ImageDataException(root, $"Image folder '{root}' does not exist.");
-        if (options.Classes is < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Classes must be at least 1 when given, got {options.Classes}.");
-
-        var warnings = new List<string>();
-        var entries = new List<(string File, int Label)>();
-        var walk = new DirectoryWalk(root, options.MaxDepth, options.MaxEntries);
-        int reported = 0;
-        string[] classNames;
-        bool numbered = false;
-        try
+        var index = ImageFolderIndex.Build(root, options);
+        var warnings = new List<string>(index.Warnings);
+        int pixels = options.Channels * options.Height * options.Width;
+        var buffer = new float[(long)index.Count * pixels];
+        var bytes = new byte[pixels];
+        var labels = new List<long>(index.Count);
+        var loaded = new List<string>(index.Count);
+        for (int i = 0; i < index.Count; i++)
         {
-            if (options.Layout == ImageFolderLayout.ClassConditional)
-            {
-                var classFolders = walk.Subfolders(out int loose);
-                Report(walk, options, warnings, ref reported);
-                if (classFolders.Count == 0)
-                {
-                    throw new ImageDataException(root,
-                        $"Image folder '{root}' was loaded as class-conditional, which expects one subfolder per class "
-                        + $"(root/{{class}}/*.png), but it has no subfolders ({loose} files directly in it); "
-                        + "load it as Unconditional or sort the images into class folders.");
-                }
-
-                (int[] folderLabels, classNames) = ClassFolderLabels.Assign(root, classFolders.Select(f => System.IO.Path.GetFileName(f)).ToList(), options.Classes, out numbered);
-                // Tensor order: by label, then by path within a class (independent of how the walk reached the files).
-                foreach (int i in Enumerable.Range(0, classFolders.Count).OrderBy(i => folderLabels[i]))
-                {
-                    string classFolder = classFolders[i];
-                    var files = walk.Files(classFolder, IsPng, depth: 1);
-                    files.Sort(StringComparer.Ordinal);
-                    Report(walk, options, warnings, ref reported);
-                    if (files.Count == 0)
-                    {
-                        string message = $"Class folder '{classFolder}' contains no .png files; every class needs at least one image.";
-                        if (!options.SkipBadFiles) throw new ImageDataException(classFolder, message);
-                        warnings.Add(message);
-                    }
-
-                    entries.AddRange(files.Select(f => (f, folderLabels[i])));
-                }
-            }
-            else
-            {
-                classNames = [];
-                entries.AddRange(walk.Files(root, IsPng, depth: 0).Order(StringComparer.Ordinal).Select(f => (f, -1)));
-                Report(walk, options, warnings, ref reported);
-            }
-        }
-        catch (InputFileException e)
-        {
-            throw new ImageDataException(e.Path, e.Message, e);
-        }
-
-        if (entries.Count == 0)
-            throw new ImageDataException(root, $"Image folder '{root}' contains no .png files.");
-
-        int c = options.Channels, h = options.Height, w = options.Width;
-        int pixels = c * h * w;
-        var buffer = new float[(long)entries.Count * pixels];
-        var labels = new List<long>(entries.Count);
-        var loaded = new List<string>(entries.Count);
-        foreach (var (file, label) in entries)
-        {
-            var destination = buffer.AsSpan(loaded.Count * pixels, pixels);
-            string? problem = TryDecode(file, options, destination, out var inner);
+            string file = index.Files[i];
+            string? problem = ImageDecoder.TryDecode(file, options, bytes, out var inner);
             if (problem is not null)
             {
                 if (!options.SkipBadFiles) throw new ImageDataException(file, problem, inner);
@@ -210,107 +152,16 @@ public static class ImageFolder
                 continue;
             }
 
-            labels.Add(label);
+            ImageDecoder.ToUnitRange(bytes, buffer.AsSpan(loaded.Count * pixels, pixels));
+            labels.Add(index.Labels[i]);
             loaded.Add(file);
         }
 
         if (loaded.Count == 0)
             throw new ImageDataException(root, $"Image folder '{root}': every .png file was rejected ({warnings.Count} warnings).");
 
-        var images = tensor(buffer.AsSpan(0, loaded.Count * pixels).ToArray(), [loaded.Count, c, h, w]);
+        var images = tensor(buffer.AsSpan(0, loaded.Count * pixels).ToArray(), [loaded.Count, options.Channels, options.Height, options.Width]);
         Tensor? labelTensor = options.Layout == ImageFolderLayout.ClassConditional ? tensor(labels.ToArray(), int64) : null;
-        return new ImageFolderData(images, labelTensor, classNames, loaded, warnings) { NumberedClasses = numbered };
-    }
-
-    private static bool IsPng(string path) => path.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Turns what the walk left out since the last call into an error, or warnings with <see cref="ImageFolderOptions.SkipBadFiles"/>.</summary>
-    private static void Report(DirectoryWalk walk, ImageFolderOptions options, List<string> warnings, ref int reported)
-    {
-        while (walk.Problems.Count > reported)
-        {
-            var problem = walk.Problems[reported++];
-            if (!options.SkipBadFiles) throw new ImageDataException(problem.Path, problem.Message);
-            warnings.Add($"skipped {problem.Message}");
-        }
-    }
-
-    /// <summary>
-    /// Checks and decodes one file into <paramref name="destination"/> (C*H*W floats in [-1, 1]); returns null on
-    /// success or a sentence naming the file and the expectation it failed.
-    /// </summary>
-    private static string? TryDecode(string file, ImageFolderOptions options, Span<float> destination, out Exception? inner)
-    {
-        inner = null;
-        byte[] bytes;
-        try
-        {
-            bytes = RegularFile.ReadAllBytes(file, options.MaxFileBytes);
-        }
-        catch (InputFileException e)
-        {
-            inner = e;
-            return e.Message;
-        }
-
-        var layout = PngStructure.ReadLayout(bytes, out string? structural);
-        if (layout is null) return $"'{file}' {structural}.";
-        var hdr = layout.Header;
-
-        if ((long)hdr.Width * hdr.Height > options.MaxPixels)
-            return $"'{file}' declares {hdr.Width}x{hdr.Height} = {(long)hdr.Width * hdr.Height} pixels; at most {options.MaxPixels} are accepted.";
-        if (hdr.Width != options.Width || hdr.Height != options.Height)
-            return $"'{file}' is {hdr.Width}x{hdr.Height} pixels; expected {options.Width}x{options.Height}.";
-        if (hdr.Channels != options.Channels && !options.ConvertColor)
-            return $"'{file}' has {hdr.Channels} channel(s) (PNG color type {(int)hdr.ColorType}); expected {options.Channels} "
-                + $"({(options.Channels == 1 ? "grayscale" : "RGB")}): save it as a {(options.Channels == 1 ? "grayscale" : "RGB")} PNG, or skip it.";
-        if (PngStructure.CheckImageData(bytes, layout, out inner) is { } data) return $"'{file}' {data}.";
-
-        try
-        {
-            if (options.Channels == 1)
-            {
-                using var image = Image.Load<L8>(PngFile.Untrusted, bytes);
-                CopyPixels(image, destination);
-            }
-            else
-            {
-                using var image = Image.Load<Rgb24>(PngFile.Untrusted, bytes);
-                CopyPixels(image, destination);
-            }
-        }
-        catch (Exception e) when (e is ImageFormatException or UnknownImageFormatException or InvalidMemoryOperationException
-                                      or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
-        {
-            inner = e;
-            return $"'{file}' could not be decoded as a PNG ({e.GetType().Name}: {e.Message}); expected a valid "
-                + $"{options.Width}x{options.Height} image.";
-        }
-
-        return null;
-    }
-
-    private const float Scale = 1f / 127.5f;
-
-    /// <summary>Grayscale bytes (H*W) to [-1, 1].</summary>
-    private static void CopyPixels(Image<L8> image, Span<float> destination)
-    {
-        var bytes = new byte[image.Width * image.Height];
-        image.CopyPixelDataTo(bytes);
-        for (int i = 0; i < bytes.Length; i++) destination[i] = bytes[i] * Scale - 1f;
-    }
-
-    /// <summary>Interleaved RGB bytes (H*W*3) to planar (3, H, W) in [-1, 1].</summary>
-    private static void CopyPixels(Image<Rgb24> image, Span<float> destination)
-    {
-        int plane = image.Width * image.Height;
-        var bytes = new byte[plane * 3];
-        image.CopyPixelDataTo(bytes);
-        for (int i = 0; i < plane; i++)
-        {
-            destination[i] = bytes[3 * i] * Scale - 1f;
-            destination[plane + i] = bytes[3 * i + 1] * Scale - 1f;
-            destination[2 * plane + i] = bytes[3 * i + 2] * Scale - 1f;
-        }
+        return new ImageFolderData(images, labelTensor, index.ClassNames, loaded, warnings) { NumberedClasses = index.NumberedClasses };
     }
 }

@@ -12,8 +12,8 @@ using static TorchSharp.torch;
 namespace Diffusion.Runtime.Training;
 
 /// <summary>
-/// Trains any <see cref="ITrainableModel"/> (a diffusion model or a noisy classifier) on an in-memory <see cref="TrainingData"/> with <see cref="AdamW"/>, global-norm
-/// gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing into a <see cref="RunFolder"/> (<see cref="TrainingCheckpoint"/>).
+/// Trains any <see cref="ITrainableModel"/> (a diffusion model or a noisy classifier) on an <see cref="ITrainingSet"/>
+/// (in memory, or streamed from disk) with <see cref="AdamW"/>, global-norm gradient clipping and an <see cref="ExponentialMovingAverage"/>, checkpointing into a <see cref="RunFolder"/> (<see cref="TrainingCheckpoint"/>).
 /// </summary>
 /// <remarks>
 /// Reproducibility without saved RNG state: step k (from 1) of an epoch of B = floor(N / batch) steps takes the
@@ -29,11 +29,11 @@ public sealed class Trainer
     private const double LossSmoothing = 0.98;
 
     private readonly ITrainableModel model;
-    private readonly TrainingData data;
+    private readonly ITrainingSet data;
     private readonly TrainingOptions options;
 
     /// <summary>A trainer of <paramref name="model"/> on <paramref name="data"/>; nothing runs until <see cref="Run"/>.</summary>
-    public Trainer(ITrainableModel model, TrainingData data, TrainingOptions options)
+    public Trainer(ITrainableModel model, ITrainingSet data, TrainingOptions options)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.data = data ?? throw new ArgumentNullException(nameof(data));
@@ -183,9 +183,10 @@ public sealed class Trainer
     private (double Loss, bool Skipped) TrainStep(long step, Tensor permutation, long start, int batch, Device device, AdamW optimizer, ExponentialMovingAverage ema, string? lastCheckpoint)
     {
         using var scope = NewDisposeScope();
-        var indices = permutation.narrow(0, start, batch);                       // (B)
-        var x0 = data.Images.index_select(0, indices).to(device);               // (B, C, H, W)
-        var labels = data.Labels?.index_select(0, indices).to(device);          // (B) or null
+        var indices = permutation.narrow(0, start, batch).data<long>().ToArray(); // (B)
+        var (images, labelsOnCpu) = data.Batch(indices);
+        var x0 = images.to(device);                                             // (B, C, H, W)
+        var labels = labelsOnCpu?.to(device);                                   // (B) or null
         using var generator = new Generator(TrainingSeeds.StepLoss(options.Seed, step), device);
 
         optimizer.ZeroGrad();

@@ -9,10 +9,17 @@ namespace Diffusion.Runtime.Training;
 /// </summary>
 /// <param name="Images">(N, C, H, W) float32 in [-1, 1], CPU.</param>
 /// <param name="Labels">(N) int64 class indices, or null for an unconditional model.</param>
-public sealed record TrainingData(Tensor Images, Tensor? Labels = null)
+public sealed record TrainingData(Tensor Images, Tensor? Labels = null) : ITrainingSet
 {
     /// <summary>Number of examples N.</summary>
     public long Count => Images.shape[0];
+
+    /// <inheritdoc/>
+    public (Tensor Images, Tensor? Labels) Batch(long[] indices)
+    {
+        var rows = tensor(indices);                                           // (B)
+        return (Images.index_select(0, rows), Labels?.index_select(0, rows));
+    }
 
     /// <summary>Checks shapes and dtypes against a model's channels, image size and class count; throws naming the problem.</summary>
     public void Validate(int channels, int imageSize, int? classes)

@@ -2,13 +2,13 @@ using System;
 using System.Globalization;
 using System.IO;
 
-namespace Examples.Mnist.Benchmarks;
+namespace Diffusion.Runtime.Diagnostics;
 
 /// <summary>
-/// This process's resident memory from /proc/self/status (Linux), read the same way by the PyTorch peer
-/// (bench/process_memory.py) so the two sides' figures mean the same thing: VmRSS now, VmHWM the peak.
+/// This process's resident memory from /proc/self/status (Linux): VmRSS now, VmHWM the peak. The benchmark's PyTorch
+/// peer (bench/process_memory.py) reads the same fields, so the two sides' figures mean the same thing.
 /// </summary>
-internal static class ProcessMemory
+public static class ProcessMemory
 {
     /// <summary>VmRSS, resident memory now, in MiB.</summary>
     public static double ResidentMib() => StatusKib("VmRSS") / 1024.0;
@@ -27,6 +27,6 @@ internal static class ProcessMemory
             var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries); // any whitespace: the kernel pads with a tab and spaces
             return long.Parse(parts[1], CultureInfo.InvariantCulture);
         }
-        throw new IOException($"/proc/self/status has no {field} line: the benchmark's memory figures need Linux.");
+        throw new IOException($"/proc/self/status has no {field} line: memory figures need Linux.");
     }
 }
