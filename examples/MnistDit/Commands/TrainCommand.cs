@@ -107,12 +107,12 @@ internal static class TrainCommand
                 Device = parse.GetValue(device)!,
                 SkipNonFiniteSteps = parse.GetValue(skipNonFinite),
                 ClassNames = images.NumberedClasses ? null : images.ClassNames,
+                TimeBudget = parse.GetValue(minutes) > 0 ? TimeSpan.FromMinutes(parse.GetValue(minutes)) : null,
                 OnProgress = reporter.Report,
             };
             options.Validate();
 
-            using var budget = new CancellationTokenSource();
-            if (parse.GetValue(minutes) > 0) budget.CancelAfter(TimeSpan.FromMinutes(parse.GetValue(minutes)));
+            using var stop = new CancellationTokenSource();
             // Ctrl+C and SIGTERM stop like the time budget: after the current step, with a checkpoint of it.
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -120,9 +120,9 @@ internal static class TrainCommand
             {
                 context.Cancel = true;
                 Console.Error.WriteLine($"[train] {context.Signal}: stopping after the current step");
-                budget.Cancel();
+                stop.Cancel();
             }
-            var result = new Trainer(trainable, images, options).Run(budget.Token);
+            var result = new Trainer(trainable, images, options).Run(stop.Token);
 
             LossCurve.Write(result.Losses, curve, $"{trainable.Description.Name} training loss (batch {options.BatchSize}, lr {options.LearningRate})", averageWindow: 50);
             AtomicFile.WriteText(table, string.Join('\n', [LossTableHeader, .. LossLines(result.Losses)]) + "\n");

@@ -43,8 +43,9 @@ public sealed class Trainer
     /// <summary>
     /// Trains from step 1, or with <see cref="TrainingOptions.Resume"/> from the step after the latest checkpoint in the
     /// output directory, to <see cref="TrainingOptions.Steps"/>, writing a checkpoint every
-    /// <see cref="TrainingOptions.CheckpointEvery"/> steps and after the last. On cancellation it checkpoints the last
-    /// completed step and returns with <see cref="TrainingResult.Cancelled"/> set.
+    /// <see cref="TrainingOptions.CheckpointEvery"/> steps and after the last. On cancellation, or when
+    /// <see cref="TrainingOptions.TimeBudget"/> has passed, it checkpoints the last completed step and returns with
+    /// <see cref="TrainingResult.Cancelled"/> set.
     /// </summary>
     /// <exception cref="NonFiniteLossException">A loss or gradient norm was NaN or infinite (and
     /// <see cref="TrainingOptions.SkipNonFiniteSteps"/> is off); the previous checkpoint is the last one.</exception>
@@ -103,6 +104,7 @@ public sealed class Trainer
         Tensor? permutation = null;
         long permutationEpoch = -1;
         var watch = new Stopwatch();
+        var sitting = Stopwatch.StartNew(); // wall clock for the time budget: steps, checkpoints and all
         long imagesThisSession = 0, stepsThisSession = 0;
         double smoothedRaw = 0, smoothingWeight = 0;
         bool cancelled = false;
@@ -114,7 +116,7 @@ public sealed class Trainer
         {
             while (step < options.Steps)
             {
-                if (cancellationToken.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested || sitting.Elapsed >= options.TimeBudget)
                 {
                     cancelled = true;
                     break;
@@ -155,6 +157,8 @@ public sealed class Trainer
                 {
                     double rate = imagesThisSession / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
                     TimeSpan? remaining = stepsThisSession < 2 ? null : watch.Elapsed / stepsThisSession * (options.Steps - current);
+                    if (options.TimeBudget is { } budget && budget - sitting.Elapsed is var left && (remaining is null || left < remaining))
+                        remaining = left > TimeSpan.Zero ? left : TimeSpan.Zero;
                     report(new TrainingProgress(current, options.Steps, loss,
                         smoothingWeight > 0 ? smoothedRaw / smoothingWeight : double.NaN, rate,
                         previousElapsed + watch.Elapsed, remaining, skip, written));

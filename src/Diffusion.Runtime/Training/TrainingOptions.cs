@@ -68,6 +68,13 @@ public sealed record TrainingOptions
     /// </summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>
+    /// Stop, with a checkpoint of the last completed step, once this much wall-clock time has passed since
+    /// <see cref="Trainer.Run"/> started (this sitting only; null: no limit). The progress's remaining time counts it.
+    /// </summary>
+    [JsonIgnore]
+    public TimeSpan? TimeBudget { get; init; }
+
     /// <summary>Called after every step with the step's numbers (e.g. <see cref="ProgressReporter.Report"/>).</summary>
     [JsonIgnore]
     public Action<TrainingProgress>? OnProgress { get; init; }
@@ -91,6 +98,7 @@ public sealed record TrainingOptions
         if (CheckpointEvery < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), $"checkpoint every = {CheckpointEvery}; use at least 1.");
         if (KeepCheckpoints < 0) throw new ArgumentOutOfRangeException(nameof(KeepCheckpoints), $"keep checkpoints = {KeepCheckpoints}; use 0 (all) or more.");
         if (LogEvery < 1) throw new ArgumentOutOfRangeException(nameof(LogEvery), $"log every = {LogEvery}; use at least 1.");
+        if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeBudget), $"time budget = {budget}; use a positive duration or none.");
         if (string.IsNullOrWhiteSpace(OutputDir)) throw new ArgumentException("The output directory is empty.", nameof(OutputDir));
     }
 }

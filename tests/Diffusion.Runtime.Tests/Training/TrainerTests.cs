@@ -48,6 +48,24 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_time_budget_stops_the_run_with_a_checkpoint_and_bounds_the_remaining_time_it_reports()
+    {
+        using var images = TinyDenoiser.SyntheticImages(64);
+        var budget = TimeSpan.FromSeconds(2);
+        var reports = new List<TrainingProgress>();
+        var result = new Trainer(new TinyDenoiser(), new TrainingData(images), Options(TestTorch.TempDirectory("budget"), 1_000_000)
+            with { TimeBudget = budget, CheckpointEvery = 1_000_000, OnProgress = reports.Add }).Run();
+
+        Assert.True(result.Cancelled);
+        Assert.InRange(result.FinalStep, 2, 999_999);
+        Assert.EndsWith($"step-{result.FinalStep:D7}", result.LastCheckpoint);
+        // Without the budget the estimate for a million steps would be minutes or hours.
+        var estimates = reports.Where(r => r.Remaining is not null).Select(r => r.Remaining!.Value).ToList();
+        Assert.NotEmpty(estimates);
+        Assert.All(estimates, remaining => Assert.InRange(remaining, TimeSpan.Zero, budget));
+    }
+
+    [Fact]
     public void ResumedRunReproducesTheUninterruptedRunExactly()
     {
         using var images = TinyDenoiser.SyntheticImages(70); // 4 steps of 16 per epoch, 6 examples left out each epoch
