@@ -83,9 +83,10 @@ internal static class TrainCommand
             if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
                 throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
                     + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
-            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes ({images.CachedBytes >> 20} MiB decoded in memory); labels: "
+            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
                 + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
 
+            Console.WriteLine($"[train] {images.CachedBytes / (1 << 20)} MiB of decoded images kept in memory (--cache-mb {parse.GetValue(cacheMegabytes)})");
             // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
             torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
             var trainable = ExampleModels.CreateTrainable(parse.GetValue(model)!);
