@@ -11,10 +11,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Diffusion.Generators;
 
 /// <summary>
-/// The Diffusion.Dsl generator: [NoiseSchedule], [DiffusionTransformer], [UNet], [UNetEncoder], [DiffusionModel] and
-/// [NoisyClassifier] classes become a schedule, TorchSharp networks, a trainable, samplable diffusion model and a noisy
-/// classifier that guides it. A thin pipeline: parse symbols into equatable specs
-/// (Parsing/), emit text from specs (Emitting/); never throws (unexpected failures become DDSL999).
+/// The Diffusion.Dsl generator: [NoiseSchedule] classes, the network kinds of <see cref="NetworkKinds"/>
+/// ([DiffusionTransformer], [UNet]), [UNetEncoder], [DiffusionModel] and [NoisyClassifier] classes become a schedule,
+/// TorchSharp networks, a trainable, samplable diffusion model and a noisy classifier that guides it. A thin pipeline:
+/// one step per attribute parses symbols into equatable specs (Parsing/), an output emits text from specs (Emitting/);
+/// never throws (unexpected failures become DDSL999).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DiffusionGenerator : IIncrementalGenerator
@@ -22,47 +23,35 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var schedules = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.NoiseSchedule,
-            static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, ScheduleParser.Parse))
-            .WithTrackingName(TrackingNames.Schedules);
-        context.RegisterSourceOutput(schedules, static (spc, result) => Output(spc, result, ScheduleEmitter.Emit));
+        Register(context, AttributeNames.NoiseSchedule, TrackingNames.Schedules,
+            ScheduleParser.Parse, ScheduleEmitter.Emit);
+        foreach (var kind in NetworkKinds.All) kind.Register(context);
+        Register(context, AttributeNames.UNetEncoder, TrackingNames.Encoders,
+            EncoderParser.Parse, EncoderEmitter.Emit);
+        Register(context, AttributeNames.NoisyClassifier, TrackingNames.Classifiers,
+            ClassifierParser.Parse, ClassifierEmitter.Emit);
+        Register(context, AttributeNames.DiffusionModel, TrackingNames.Models,
+            ModelParser.Parse, ModelEmitter.Emit);
+    }
 
-        var networks = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.DiffusionTransformer,
+    /// <summary>
+    /// One declaration's pipeline: the classes carrying <paramref name="attribute"/>, parsed into equatable results
+    /// (step <paramref name="trackingName"/>), then each result's diagnostics reported and its spec emitted.
+    /// </summary>
+    internal static void Register<TSpec>(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        string trackingName,
+        Func<INamedTypeSymbol, CancellationToken, DeclarationResult<TSpec>> parse,
+        Func<TSpec, IEnumerable<(string HintName, string Source)>> emit)
+        where TSpec : class
+    {
+        var results = context.SyntaxProvider.ForAttributeWithMetadataName(
+            attribute,
             static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, TransformerParser.Parse))
-            .WithTrackingName(TrackingNames.Networks);
-        context.RegisterSourceOutput(networks, static (spc, result) => Output(spc, result, TransformerEmitter.Emit));
-
-        var unets = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.UNet,
-            static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, UNetParser.Parse))
-            .WithTrackingName(TrackingNames.UNets);
-        context.RegisterSourceOutput(unets, static (spc, result) => Output(spc, result, UNetEmitter.Emit));
-
-        var encoders = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.UNetEncoder,
-            static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, EncoderParser.Parse))
-            .WithTrackingName(TrackingNames.Encoders);
-        context.RegisterSourceOutput(encoders, static (spc, result) => Output(spc, result, EncoderEmitter.Emit));
-
-        var classifiers = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.NoisyClassifier,
-            static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, ClassifierParser.Parse))
-            .WithTrackingName(TrackingNames.Classifiers);
-        context.RegisterSourceOutput(classifiers, static (spc, result) => Output(spc, result, ClassifierEmitter.Emit));
-
-        var models = context.SyntaxProvider.ForAttributeWithMetadataName(
-            AttributeNames.DiffusionModel,
-            static (node, _) => node is TypeDeclarationSyntax,
-            static (ctx, ct) => Parse(ctx, ct, ModelParser.Parse))
-            .WithTrackingName(TrackingNames.Models);
-        context.RegisterSourceOutput(models, static (spc, result) => Output(spc, result, ModelEmitter.Emit));
+            (ctx, ct) => Parse(ctx, ct, parse))
+            .WithTrackingName(trackingName);
+        context.RegisterSourceOutput(results, (spc, result) => Output(spc, result, emit));
     }
 
     private static DeclarationResult<TSpec> Parse<TSpec>(

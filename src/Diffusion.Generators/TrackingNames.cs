@@ -1,20 +1,17 @@
+using System.Collections.Generic;
+
 namespace Diffusion.Generators;
 
 /// <summary>
 /// The names of <see cref="DiffusionGenerator"/>'s pipeline steps (<c>WithTrackingName</c>), under which a generator
 /// driver created with <c>trackIncrementalGeneratorSteps: true</c> reports each step's outputs and whether they were
-/// cached; the incrementality tests look them up by these names.
+/// cached; the incrementality tests look them up by these names. Each network kind's step is named by its row of
+/// <see cref="NetworkKinds"/> ("Diffusion.Transformers", "Diffusion.UNets").
 /// </summary>
 public static class TrackingNames
 {
     /// <summary>[NoiseSchedule] classes parsed into schedule specs.</summary>
     public const string Schedules = "Diffusion.Schedules";
-
-    /// <summary>[DiffusionTransformer] classes parsed into network specs.</summary>
-    public const string Networks = "Diffusion.Networks";
-
-    /// <summary>[UNet] classes parsed into U-Net specs.</summary>
-    public const string UNets = "Diffusion.UNets";
 
     /// <summary>[UNetEncoder] classes parsed into encoder specs.</summary>
     public const string Encoders = "Diffusion.Encoders";
@@ -26,5 +23,13 @@ public static class TrackingNames
     public const string Models = "Diffusion.Models";
 
     /// <summary>Every step name, in pipeline order.</summary>
-    public static System.Collections.Generic.IReadOnlyList<string> All { get; } = new[] { Schedules, Networks, UNets, Encoders, Classifiers, Models };
+    public static IReadOnlyList<string> All { get; } = InPipelineOrder();
+
+    private static string[] InPipelineOrder()
+    {
+        var names = new List<string> { Schedules };
+        foreach (var kind in NetworkKinds.All) names.Add(kind.TrackingName);
+        names.AddRange(new[] { Encoders, Classifiers, Models });
+        return names.ToArray();
+    }
 }

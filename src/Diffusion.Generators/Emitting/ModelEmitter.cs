@@ -41,7 +41,7 @@ internal static class ModelEmitter
             "/// The diffusion model declared on " + m.Type.Name + ":",
             "/// <code>",
             "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
-            "/// network   " + n.Type.Name + ": " + (n is UNetSpec ? "U-Net" : "DiT") + " on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
+            "/// network   " + n.Type.Name + ": " + NetworkKinds.Of(n).DisplayName + " on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
             "/// predicts  " + m.Predicts + ", variance " + m.Variance,
             "/// objective " + m.Objective + (m.Objective == ObjectiveValue.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == WeightingValue.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
             "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),

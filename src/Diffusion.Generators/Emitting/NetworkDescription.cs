@@ -6,7 +6,10 @@ namespace Diffusion.Generators.Emitting;
 /// <summary>The entries of ModelDescription.Network: each architecture's hyperparameters by name, compared on load.</summary>
 internal static class NetworkDescription
 {
-    /// <summary>"key = value," lines of <paramref name="n"/>'s dictionary, read from the network class's constants.</summary>
+    /// <summary>
+    /// "key = value," lines of <paramref name="n"/>'s dictionary, read from the network class's constants: the input
+    /// and output, the kind's own entries (its row of <see cref="NetworkKinds"/>), then the labels'.
+    /// </summary>
     public static void EmitEntries(CodeWriter w, NetworkSpec n, string indent)
     {
         var network = n.Type.FullName;
@@ -14,28 +17,33 @@ internal static class NetworkDescription
             indent + "[\"input_size\"] = " + network + ".InputSize,",
             indent + "[\"in_channels\"] = " + network + ".InChannels,",
             indent + "[\"out_channels\"] = " + network + ".OutChannels,");
-        switch (n)
-        {
-            case TransformerSpec t:
-                w.Lines(
-                    indent + "[\"patch_size\"] = " + network + ".PatchSize,",
-                    indent + "[\"width\"] = " + network + ".Width,",
-                    indent + "[\"depth\"] = " + network + ".Depth,",
-                    indent + "[\"heads\"] = " + network + ".Heads,",
-                    indent + "[\"mlp_ratio\"] = " + Double(t.MlpRatio) + ",",
-                    indent + "[\"frequency_dim\"] = " + network + ".FrequencyDim,");
-                break;
-            case UNetSpec u:
-                w.Line(indent + "[\"unet\"] = 1,");
-                EmitUNetEntries(w, network, u.Shape, indent, withIo: false);
-                break;
-        }
+        NetworkKinds.Of(n).DescribeEntries(w, n, indent);
         if (n.IsClassConditional)
         {
             w.Lines(
                 indent + "[\"classes\"] = " + network + ".Classes,",
                 indent + "[\"label_drop_rate\"] = " + network + ".LabelDropRate,");
         }
+    }
+
+    /// <summary>A DiT's own entries: the patch size and the transformer's hyperparameters.</summary>
+    public static void TransformerEntries(CodeWriter w, TransformerSpec t, string indent)
+    {
+        var network = t.Type.FullName;
+        w.Lines(
+            indent + "[\"patch_size\"] = " + network + ".PatchSize,",
+            indent + "[\"width\"] = " + network + ".Width,",
+            indent + "[\"depth\"] = " + network + ".Depth,",
+            indent + "[\"heads\"] = " + network + ".Heads,",
+            indent + "[\"mlp_ratio\"] = " + Double(t.MlpRatio) + ",",
+            indent + "[\"frequency_dim\"] = " + network + ".FrequencyDim,");
+    }
+
+    /// <summary>A U-Net's own entries: the "unet" marker, then the pyramid's.</summary>
+    public static void UNetEntries(CodeWriter w, UNetSpec u, string indent)
+    {
+        w.Line(indent + "[\"unet\"] = 1,");
+        EmitUNetEntries(w, u.Type.FullName, u.Shape, indent, withIo: false);
     }
 
     /// <summary>The pyramid's entries (and the input's, unless <paramref name="withIo"/> is false).</summary>

@@ -17,8 +17,19 @@ internal static class AttributeNames
     public const string UNetEncoder = "Diffusion.Dsl.UNetEncoderAttribute";
     public const string NoisyClassifier = "Diffusion.Dsl.NoisyClassifierAttribute";
 
-    /// <summary>The declaration attributes, in the order that decides which pipeline reports a conflict between them.</summary>
-    public static readonly string[] Declarations = { NoiseSchedule, DiffusionTransformer, UNet, UNetEncoder, DiffusionModel, NoisyClassifier };
+    /// <summary>
+    /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the
+    /// schedule, every network kind of <see cref="NetworkKinds"/>, the encoder, the model, the classifier.
+    /// </summary>
+    public static readonly string[] Declarations = InConflictOrder();
+
+    private static string[] InConflictOrder()
+    {
+        var names = new System.Collections.Generic.List<string> { NoiseSchedule };
+        foreach (var kind in NetworkKinds.All) names.Add(kind.Attribute);
+        names.AddRange(new[] { UNetEncoder, DiffusionModel, NoisyClassifier });
+        return names.ToArray();
+    }
 
     /// <summary>"NoiseSchedule" for "Diffusion.Dsl.NoiseScheduleAttribute".</summary>
     public static string Short(string metadataName)

@@ -71,7 +71,7 @@ internal static class DeclarationChecks
     }
 
     /// <summary>
-    /// DDSL008 between [NoiseSchedule], [DiffusionTransformer] and [DiffusionModel] on one class. Returns true when
+    /// DDSL008 between the declaration attributes (<see cref="AttributeNames.Declarations"/>) on one class. Returns true when
     /// the class carries another of them; only the pipeline of the first one (in <see cref="AttributeNames.Declarations"/>
     /// order) reports it, so it is reported once.
     /// </summary>

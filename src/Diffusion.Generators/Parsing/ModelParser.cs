@@ -37,27 +37,22 @@ internal static class ModelParser
         // The schedule: typeof a [NoiseSchedule] class.
         var schedule = DeclarationChecks.ReferencedSchedule(model, diagnostics, cancellationToken, ref dependencyFailed);
 
-        // The network: typeof a [DiffusionTransformer] or [UNet] class.
+        // The network: typeof a class of one of the network kinds.
         NetworkSpec? network = null;
         var networkType = model.ConstructorArgument(1)?.Value as INamedTypeSymbol;
         if (networkType is { TypeKind: TypeKind.Error })
         {
             dependencyFailed = true;
         }
-        else if (networkType is not null && DeclarationChecks.Has(networkType, AttributeNames.DiffusionTransformer))
+        else if (networkType is not null && NetworkKinds.Declaring(networkType) is { } kind)
         {
-            network = TransformerParser.Parse(networkType, cancellationToken).Spec;
-            dependencyFailed |= network is null;
-        }
-        else if (networkType is not null && DeclarationChecks.Has(networkType, AttributeNames.UNet))
-        {
-            network = UNetParser.Parse(networkType, cancellationToken).Spec;
+            network = kind.ParseReferenced(networkType, cancellationToken);
             dependencyFailed |= network is null;
         }
         else
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTypeInvalid, model.ConstructorLocation(1, "network"), networkType?.ToDisplayString() ?? "null",
-                "a [DiffusionTransformer] or [UNet]", "[DiffusionTransformer(InputSize = ..., InChannels = ...)] or [UNet(InputSize = ..., InChannels = ...)]"));
+                NetworkKinds.DeclaredList, NetworkKinds.UsageList));
         }
 
         int predicts = model.Int("Predicts", (int)PredictionValue.Noise);
@@ -193,7 +188,7 @@ internal static class ModelParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
                 "Variance = ReverseVariance.Learned but '" + network.Type.Name + "' outputs only the prediction (C channels)",
-                "add LearnSigma = true to [" + (network is UNetSpec ? "UNet" : "DiffusionTransformer") + "] on '" + network.Type.Name + "' so it also outputs the variance values"));
+                "add LearnSigma = true to " + NetworkKinds.Of(network).Declared + " on '" + network.Type.Name + "' so it also outputs the variance values"));
         }
         else if (variance != VarianceValue.Learned && network.LearnSigma)
         {
