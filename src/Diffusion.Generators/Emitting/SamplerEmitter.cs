@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
 using static Diffusion.Generators.Emitting.Names;
@@ -26,11 +27,11 @@ internal static class SamplerEmitter
         return w.ToString();
     }
 
-    private static void EmitSampler(CodeWriter w, ModelSpec m, SamplerKindValue kind)
+    private static void EmitSampler(CodeWriter w, ModelSpec m, SamplerKind kind)
     {
         var network = m.Network.Type.FullName;
         var schedule = m.Schedule.Type.FullName;
-        bool ddim = kind == SamplerKindValue.Ddim;
+        bool ddim = kind == SamplerKind.Ddim;
         var channels = m.LearnsVariance ? "2C" : "C";
         w.Line("/// <summary>");
         if (ddim)
@@ -146,7 +147,7 @@ internal static class SamplerEmitter
     private static void EmitStepHeader(CodeWriter w, ModelSpec m, string name, bool ddim)
     {
         w.GeneratedCode();
-        w.Open("public " + Tensor + " " + name + "(" + Tensor + " x, int step, int previous, " + Tensor + " output, " + (ddim ? "double eta, " : "") + Generator + " generator, " + Dsl + ".Thresholding thresholding = " + Dsl + ".Thresholding.Static, double dynamicPercentile = " + RuntimeSampling + ".CleanSampleThreshold.DefaultPercentile)");
+        w.Open("public " + Tensor + " " + name + "(" + Tensor + " x, int step, int previous, " + Tensor + " output, " + (ddim ? "double eta, " : "") + Generator + " generator, " + Names.Dsl + ".Thresholding thresholding = " + Names.Dsl + ".Thresholding.Static, double dynamicPercentile = " + RuntimeSampling + ".CleanSampleThreshold.DefaultPercentile)");
         w.Lines(
             "if (x is null) throw new global::System.ArgumentNullException(nameof(x));",
             "if (output is null) throw new global::System.ArgumentNullException(nameof(output));",
@@ -170,7 +171,7 @@ internal static class SamplerEmitter
                 : "var (_, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)",
             "",
             "// 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)",
-            "if (thresholding != " + Dsl + ".Thresholding.None)");
+            "if (thresholding != " + Names.Dsl + ".Thresholding.None)");
         w.Open();
         w.Line("cleanSample = " + RuntimeSampling + ".CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)");
         if (ddim)
@@ -197,13 +198,13 @@ internal static class SamplerEmitter
             "// 4. sigma_t");
         switch (m.Variance)
         {
-            case VarianceValue.Learned:
+            case ReverseVariance.Learned:
                 w.Lines(
                     "var logBeta = " + Torch + ".tensor(" + Math + ".Log(transition.Beta), dtype: x.dtype, device: x.device);    // ()",
                     "var logPosteriorVariance = " + Torch + ".tensor(" + Math + ".Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);    // ()",
                     "var sigma = (0.5 * LearnedLogVariance(varianceValues, logBeta, logPosteriorVariance)).exp();    // (N, C, H, W): learned (Nichol and Dhariwal 2021, Eq. 15)");
                 break;
-            case VarianceValue.FixedLarge:
+            case ReverseVariance.FixedLarge:
                 w.Line("var sigma = " + Math + ".Sqrt(transition.Beta);    // sigma_t^2 = beta_t (Ho et al. 2020, Sec. 3.2)");
                 break;
             default:
@@ -240,10 +241,10 @@ internal static class SamplerEmitter
         w.Close();
     }
 
-    private static string VarianceText(VarianceValue variance) => variance switch
+    private static string VarianceText(ReverseVariance variance) => variance switch
     {
-        VarianceValue.Learned => "exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15)",
-        VarianceValue.FixedLarge => "beta_t (fixed large)",
+        ReverseVariance.Learned => "exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15)",
+        ReverseVariance.FixedLarge => "beta_t (fixed large)",
         _ => "beta~_t (fixed small)",
     };
 
@@ -294,7 +295,7 @@ internal static class SamplerEmitter
 
     private static void EmitClassifierGuidance(CodeWriter w, ModelSpec m)
     {
-        bool noise = m.Predicts == PredictionValue.Noise;
+        bool noise = m.Predicts == Prediction.Noise;
         w.Lines(
             "/// <summary>",
             "/// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes",
