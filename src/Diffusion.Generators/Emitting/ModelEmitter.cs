@@ -19,7 +19,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("Parameterization"), ParameterizationEmitter.Emit(spec));
         yield return (spec.Type.HintName("Loss"), LossEmitter.Emit(spec));
         yield return (spec.Type.HintName("VariationalBound"), VariationalBoundEmitter.Emit(spec));
-        yield return (spec.Type.HintName("Samplers"), SamplerEmitter.Emit(spec));
+        yield return (spec.Type.HintName("Samplers"), Samplers.SamplerLoopEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)

@@ -13,6 +13,8 @@ namespace Diffusion.Generators.Model;
 /// <param name="Objective">The training objective.</param>
 /// <param name="Weighting">The weighting of the squared error.</param>
 /// <param name="MinSnrGamma">gamma of min-SNR weighting.</param>
+/// <param name="Shadowed">Names of <see cref="ModelAliases"/> taken in the declaration's namespace or class, written in
+/// full by the generated files (sorted; usually empty).</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
@@ -23,7 +25,8 @@ internal sealed record ModelSpec(
     ReverseVariance Variance,
     Objective Objective,
     LossWeighting Weighting,
-    double MinSnrGamma)
+    double MinSnrGamma,
+    EquatableArray<string> Shadowed = default)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 

@@ -109,9 +109,9 @@ internal static class ModelParser
         {
             int kind = view.ConstructorInt(0, -1);
             var location = view.ConstructorLocation(0, "kind");
-            if (kind is not ((int)SamplerKind.Ddpm or (int)SamplerKind.Ddim))
+            if (!System.Enum.IsDefined(typeof(SamplerKind), kind))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, "SamplerKind.Ddpm or SamplerKind.Ddim"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, "SamplerKind." + string.Join(" or SamplerKind.", System.Enum.GetNames(typeof(SamplerKind)))));
             }
             else if (samplers.Contains((SamplerKind)kind))
             {
@@ -152,7 +152,8 @@ internal static class ModelParser
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
-                (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma);
+                (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
+                ShadowedNames.Of(symbol, ModelAliases.All, network.Type, schedule.Type));
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

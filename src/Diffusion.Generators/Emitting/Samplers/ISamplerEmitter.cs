@@ -1,0 +1,16 @@
+using Diffusion.Generators.Model;
+
+namespace Diffusion.Generators.Emitting.Samplers;
+
+/// <summary>What one sampler adds to the shared loop (<see cref="SamplerLoopEmitter"/>): its description and its step.</summary>
+internal interface ISamplerEmitter
+{
+    /// <summary>The summary of Sample{Kind}: the paper and equation the sampler follows.</summary>
+    string[] Summary(ModelSpec m);
+
+    /// <summary>The step's call inside the loop, in x, step, previous, output, generator and request.</summary>
+    string StepCall(ModelSpec m);
+
+    /// <summary>The public step method the loop calls (users drive it by hand too).</summary>
+    void EmitStep(CodeWriter w, ModelSpec m, ModelNames names);
+}
