@@ -73,6 +73,12 @@ internal sealed class CodeWriter
             return;
         }
         Line(head + "(");
+        var together = "    " + string.Join(", ", items) + ")" + tail;
+        if (depth * 4 + together.Length <= MaxLine)
+        {
+            Line(together);
+            return;
+        }
         for (int i = 0; i < items.Count; i++) Line("    " + items[i] + (i < items.Count - 1 ? "," : ")" + tail));
     }
 
@@ -89,7 +95,20 @@ internal sealed class CodeWriter
     }
 
     /// <summary>Numbered step comments: "// 1. ...", "// 2. ..." in the order written, so no number is kept by hand.</summary>
-    public void Step(ref int number, string comment) => Line("// " + Int(number++) + ". " + comment);
+    public void Step(ref int number, string comment)
+    {
+        var text = "// " + Int(number++) + ". ";
+        foreach (var word in comment.Split(' '))
+        {
+            if (depth * 4 + text.Length + 1 + word.Length > MaxLine && text.Trim().Length > 6)
+            {
+                Line(text.TrimEnd());
+                text = "//    ";
+            }
+            text += word + " ";
+        }
+        Line(text.TrimEnd());
+    }
 
     /// <summary>
     /// <c>using Name = Target;</c> for each alias not in <paramref name="shadowed"/> (the lower-case <c>torch</c> inside a

@@ -64,9 +64,7 @@ internal static class LossEmitter
             "var noise = " + Torch + ".randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)",
             "",
             "// 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)",
-            "var sqrtAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
-            "var sqrtOneMinusAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
-            "var xt = sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise;    // (N, C, H, W)",
+            "var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)",
             "");
         int step = 4;
         if (labelled)
@@ -104,6 +102,8 @@ internal static class LossEmitter
         w.Lines(
             "",
             "// " + Int(step++) + ". The target from the parameterization hub",
+            "var sqrtAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
+            "var sqrtOneMinusAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
             "var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)",
             "");
         if (weight is null)

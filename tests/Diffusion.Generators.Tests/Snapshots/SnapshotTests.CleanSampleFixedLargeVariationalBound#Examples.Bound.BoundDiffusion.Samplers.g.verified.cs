@@ -30,16 +30,14 @@ partial class BoundDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdpm(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdpmStep(x, step, previous, modelOutput, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdpmStep(
+                x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -47,8 +45,9 @@ partial class BoundDiffusion
     /// <summary>
     /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep
     /// <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, which adds no noise),
-    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2)
-    /// and sigma_t^2 = beta_t (fixed large). z comes from <paramref name="generator"/>.
+    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and
+    /// Algorithm 2) and sigma_t^2 = beta_t (fixed large).
+    /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdpmStep(
@@ -96,9 +95,7 @@ partial class BoundDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser)
+        SampleRequest request, Generator generator, Denoiser? denoiser)
     {
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -118,15 +115,10 @@ partial class BoundDiffusion
         return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
     }
 
-    /// <summary>The network output at (x_t, tau_i) = (<paramref name="x"/>, <paramref name="step"/>), with the request's guidance.</summary>
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ModelOutput(
-        Denoiser model,
-        SampleRequest request,
-        Tensor? labels,
-        Tensor? targets,
-        Tensor x,
-        int step)
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
         var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
 
@@ -148,7 +140,8 @@ partial class BoundDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
     /// The network predicts CleanSample: eps comes from the parameterization hub, and eps_hat goes back to the
     /// same kind of output with the x0_hat it implies.
     /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
@@ -157,18 +150,14 @@ partial class BoundDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ClassifierGuidedOutput(
-        Tensor output,
-        Tensor x,
-        Tensor t,
-        int step,
-        Tensor targets,
-        ClassifierGuidance guidance)
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
         using var scope = torch.NewDisposeScope();
         // grad_{x_t} log p_phi(y | x_t, t)
         var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
         var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
-        var sqrtOneMinusAlphaBar = torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
         var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4

@@ -30,16 +30,14 @@ partial class MnistUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdpm(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdpmStep(x, step, previous, modelOutput, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdpmStep(
+                x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -47,8 +45,9 @@ partial class MnistUNetDiffusion
     /// <summary>
     /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep
     /// <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, which adds no noise),
-    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2)
-    /// and sigma_t^2 = beta~_t (fixed small). z comes from <paramref name="generator"/>.
+    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and
+    /// Algorithm 2) and sigma_t^2 = beta~_t (fixed small).
+    /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdpmStep(
@@ -96,16 +95,14 @@ partial class MnistUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdim(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdimStep(x, step, previous, modelOutput, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdimStep(
+                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -144,17 +141,21 @@ partial class MnistUNetDiffusion
         if (thresholding != Thresholding.None)
         {
             cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
-            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps of the thresholded x0_hat
+            // eps of the thresholded x0_hat
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         }
 
         // 3. sigma_t (Song et al. 2021, Eq. 16)
         double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
-        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))
+            * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
+        //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
         var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
-        if (sigma > 0 && previous >= 0) next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);
+        if (sigma > 0 && previous >= 0)
+            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
         return next.MoveToOuterDisposeScope();
     }
 
@@ -165,9 +166,7 @@ partial class MnistUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser)
+        SampleRequest request, Generator generator, Denoiser? denoiser)
     {
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -178,7 +177,8 @@ partial class MnistUNetDiffusion
         // 1. Labels y; without labels, or at guidance weight w = 0, the null label (unconditional sampling)
         var labels = request.Labels is { } given && request.GuidanceScale != 0.0
             ? given.to(device)
-            : torch.full(new long[] { request.Count }, MnistUNet.NullLabel, dtype: torch.int64, device: device);    // (Count)
+            : torch.full(new long[] { request.Count }, MnistUNet.NullLabel,
+                dtype: torch.int64, device: device);    // (Count)
 
         // 2. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
         var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
@@ -192,19 +192,15 @@ partial class MnistUNetDiffusion
         return (steps, noise, (x, step) => ModelOutput(model, request, labels, targets, x, step));
     }
 
-    /// <summary>The network output at (x_t, tau_i) = (<paramref name="x"/>, <paramref name="step"/>), with the request's guidance.</summary>
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ModelOutput(
-        Denoiser model,
-        SampleRequest request,
-        Tensor? labels,
-        Tensor? targets,
-        Tensor x,
-        int step)
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
         var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
 
-        // 1. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)
+        // 1. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq.
+        //    6)
         var output = request.Labels is not null && request.GuidanceScale != 1.0 && request.GuidanceScale != 0.0
             ? GuidedOutput(model, x, t, labels!, request.GuidanceScale)
             : model(x, t, labels);    // (Count, C, H, W)
@@ -224,7 +220,8 @@ partial class MnistUNetDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
     /// The network predicts eps, so eps_hat is the guided output; at s = 0 it is the output itself.
     /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
     /// s (beta_t / sqrt(alpha_t)) g, where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where
@@ -232,25 +229,22 @@ partial class MnistUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ClassifierGuidedOutput(
-        Tensor output,
-        Tensor x,
-        Tensor t,
-        int step,
-        Tensor targets,
-        ClassifierGuidance guidance)
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
         using var scope = torch.NewDisposeScope();
         // grad_{x_t} log p_phi(y | x_t, t)
         var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
         var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
-        var sqrtOneMinusAlphaBar = torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
         return guidedNoise.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),
+    /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6):
+    /// eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),
     /// the conditional and the null-label pass batched together in one call. Applied to the Noise prediction:
     /// every prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same
     /// guidance.
@@ -260,9 +254,11 @@ partial class MnistUNetDiffusion
     {
         using var scope = torch.NewDisposeScope();
         var nullLabels = torch.full(labels.shape, MnistUNet.NullLabel, dtype: torch.int64, device: labels.device);
-        var both = model(torch.cat(new[] { x, x }, 0), torch.cat(new[] { t, t }, 0), torch.cat(new[] { labels, nullLabels }, 0));
+        var both = model(
+            torch.cat(new[] { x, x }, 0), torch.cat(new[] { t, t }, 0), torch.cat(new[] { labels, nullLabels }, 0));
         var halves = both.chunk(2, 0);    // conditional, unconditional: (N, C, H, W) each
-        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
+        // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
+        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);
         return guided.MoveToOuterDisposeScope();
     }
 }

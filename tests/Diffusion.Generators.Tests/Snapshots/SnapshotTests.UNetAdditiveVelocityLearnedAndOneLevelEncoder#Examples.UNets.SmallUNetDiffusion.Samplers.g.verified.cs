@@ -30,16 +30,14 @@ partial class SmallUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdpm(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdpmStep(x, step, previous, modelOutput, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdpmStep(
+                x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -47,8 +45,9 @@ partial class SmallUNetDiffusion
     /// <summary>
     /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep
     /// <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, which adds no noise),
-    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2)
-    /// and sigma_t^2 = exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15). z comes from <paramref name="generator"/>.
+    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and
+    /// Algorithm 2) and sigma_t^2 = exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15).
+    /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdpmStep(
@@ -99,16 +98,14 @@ partial class SmallUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdim(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdimStep(x, step, previous, modelOutput, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdimStep(
+                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -147,17 +144,21 @@ partial class SmallUNetDiffusion
         if (thresholding != Thresholding.None)
         {
             cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
-            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps of the thresholded x0_hat
+            // eps of the thresholded x0_hat
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         }
 
         // 3. sigma_t (Song et al. 2021, Eq. 16)
         double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
-        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))
+            * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
+        //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
         var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
-        if (sigma > 0 && previous >= 0) next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);
+        if (sigma > 0 && previous >= 0)
+            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
         return next.MoveToOuterDisposeScope();
     }
 
@@ -168,9 +169,7 @@ partial class SmallUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser)
+        SampleRequest request, Generator generator, Denoiser? denoiser)
     {
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -190,15 +189,10 @@ partial class SmallUNetDiffusion
         return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
     }
 
-    /// <summary>The network output at (x_t, tau_i) = (<paramref name="x"/>, <paramref name="step"/>), with the request's guidance.</summary>
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ModelOutput(
-        Denoiser model,
-        SampleRequest request,
-        Tensor? labels,
-        Tensor? targets,
-        Tensor x,
-        int step)
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
         var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
 
@@ -220,7 +214,8 @@ partial class SmallUNetDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
     /// The network predicts Velocity: eps comes from the parameterization hub, and eps_hat goes back to the
     /// same kind of output with the x0_hat it implies.
     /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
@@ -229,18 +224,14 @@ partial class SmallUNetDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ClassifierGuidedOutput(
-        Tensor output,
-        Tensor x,
-        Tensor t,
-        int step,
-        Tensor targets,
-        ClassifierGuidance guidance)
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
         using var scope = torch.NewDisposeScope();
         // grad_{x_t} log p_phi(y | x_t, t)
         var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
         var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
-        var sqrtOneMinusAlphaBar = torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
         var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)

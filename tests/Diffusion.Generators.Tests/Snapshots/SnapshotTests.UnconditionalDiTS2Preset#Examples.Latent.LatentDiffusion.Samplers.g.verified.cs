@@ -30,16 +30,14 @@ partial class LatentDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor SampleDdim(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser = null,
-        OnStep? onStep = null)
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var (steps, noise, output) = PrepareSampling(request, generator, denoiser);
-        var samples = SamplingLoop.Run(steps, noise, output,
-            (x, step, previous, modelOutput) => DdimStep(x, step, previous, modelOutput, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdimStep(
+                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -78,17 +76,21 @@ partial class LatentDiffusion
         if (thresholding != Thresholding.None)
         {
             cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
-            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps of the thresholded x0_hat
+            // eps of the thresholded x0_hat
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         }
 
         // 3. sigma_t (Song et al. 2021, Eq. 16)
         double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
-        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))
+            * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
+        //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
         var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
-        if (sigma > 0 && previous >= 0) next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);
+        if (sigma > 0 && previous >= 0)
+            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
         return next.MoveToOuterDisposeScope();
     }
 
@@ -99,9 +101,7 @@ partial class LatentDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
-        SampleRequest request,
-        Generator generator,
-        Denoiser? denoiser)
+        SampleRequest request, Generator generator, Denoiser? denoiser)
     {
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -121,15 +121,10 @@ partial class LatentDiffusion
         return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
     }
 
-    /// <summary>The network output at (x_t, tau_i) = (<paramref name="x"/>, <paramref name="step"/>), with the request's guidance.</summary>
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ModelOutput(
-        Denoiser model,
-        SampleRequest request,
-        Tensor? labels,
-        Tensor? targets,
-        Tensor x,
-        int step)
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
         var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
 
@@ -151,7 +146,8 @@ partial class LatentDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
     /// The network predicts eps, so eps_hat is the guided output; at s = 0 it is the output itself.
     /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
     /// s (beta_t / sqrt(alpha_t)) g, where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where
@@ -159,18 +155,14 @@ partial class LatentDiffusion
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     private Tensor ClassifierGuidedOutput(
-        Tensor output,
-        Tensor x,
-        Tensor t,
-        int step,
-        Tensor targets,
-        ClassifierGuidance guidance)
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
         using var scope = torch.NewDisposeScope();
         // grad_{x_t} log p_phi(y | x_t, t)
         var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
         var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
-        var sqrtOneMinusAlphaBar = torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
         return guidedNoise.MoveToOuterDisposeScope();

@@ -15,7 +15,8 @@ internal static class ClassifierGuidanceEmitter
         w.Lines(
             "/// <summary>",
             "/// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes",
-            "/// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.");
+            "/// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),",
+            "/// the score of p(x_t) p_phi(y | x_t)^s.");
         w.Lines(noise
             ? new[] { "/// The network predicts eps, so eps_hat is the guided output; at s = 0 it is the output itself." }
             : new[]
@@ -38,7 +39,8 @@ internal static class ClassifierGuidanceEmitter
         w.Commented("var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);", "grad_{x_t} log p_phi(y | x_t, t)");
         w.Lines(
             "var sqrtAlphaBar = " + torch + ".tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);",
-            "var sqrtOneMinusAlphaBar = " + torch + ".tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);");
+            "var sqrtOneMinusAlphaBar = " + torch + ".tensor(",
+            "    Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);");
         if (m.LearnsVariance) w.Line("var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each");
         w.Lines(
             "var (noise, _) = ToNoiseAndCleanSample(" + (m.LearnsVariance ? "prediction" : "output") + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta",
@@ -64,7 +66,8 @@ internal static class ClassifierGuidanceEmitter
         var channels = m.LearnsVariance ? "2C" : "C";
         w.Lines(
             "/// <summary>",
-            "/// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),",
+            "/// Classifier-free guidance (Ho and Salimans 2022, Eq. 6):",
+            "/// eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),",
             "/// the conditional and the null-label pass batched together in one call. Applied to the " + m.Predicts + " prediction:",
             "/// every prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same",
             "/// guidance.",
@@ -78,7 +81,8 @@ internal static class ClassifierGuidanceEmitter
         w.Lines(
             "using var scope = " + torch + ".NewDisposeScope();",
             "var nullLabels = " + torch + ".full(labels.shape, " + names.Network + ".NullLabel, dtype: " + torch + ".int64, device: labels.device);",
-            "var both = model(" + torch + ".cat(new[] { x, x }, 0), " + torch + ".cat(new[] { t, t }, 0), " + torch + ".cat(new[] { labels, nullLabels }, 0));",
+            "var both = model(",
+            "    " + torch + ".cat(new[] { x, x }, 0), " + torch + ".cat(new[] { t, t }, 0), " + torch + ".cat(new[] { labels, nullLabels }, 0));",
             "var halves = both.chunk(2, 0);    // conditional, unconditional: (N, " + channels + ", H, W) each");
         if (m.LearnsVariance)
         {
@@ -91,9 +95,8 @@ internal static class ClassifierGuidanceEmitter
         }
         else
         {
-            w.Lines(
-                "var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))",
-                "return guided.MoveToOuterDisposeScope();");
+            w.Commented("var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);", "out(x_t, null) + w (out(x_t, y) - out(x_t, null))");
+            w.Line("return guided.MoveToOuterDisposeScope();");
         }
         w.Close();
     }

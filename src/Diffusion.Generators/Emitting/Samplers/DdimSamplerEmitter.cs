@@ -11,8 +11,9 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
         "step; eta = 0 is deterministic, eta = 1 matches DDPM.",
     };
 
-    public string StepCall(ModelSpec m) =>
-        "DdimStep(x, step, previous, modelOutput, request.Eta, generator, request.Thresholding, request.DynamicPercentile)";
+    public string StepName => "DdimStep";
+
+    public string StepArguments => "x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile";
 
     public void EmitStep(CodeWriter w, ModelSpec m, ModelNames names)
     {
@@ -34,18 +35,20 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
         w.Line("var (noise, cleanSample) = ToNoiseAndCleanSample(" + SamplerLoopEmitter.Prediction(m) + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);");
         w.Line();
         SamplerLoopEmitter.EmitThresholding(w, names, ref n,
-            "noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps of the thresholded x0_hat");
+            "noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);", "eps of the thresholded x0_hat");
         var math = names["Math"];
         w.Step(ref n, "sigma_t (Song et al. 2021, Eq. 16)");
         w.Lines(
             "double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;",
-            "double sigma = eta * " + math + ".Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * " + math + ".Sqrt(1.0 - alphaBar / alphaBarPrev);",
+            "double sigma = eta * " + math + ".Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))",
+            "    * " + math + ".Sqrt(1.0 - alphaBar / alphaBarPrev);",
             "");
         w.Step(ref n, "x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)");
         w.Lines(
             "double direction = " + math + ".Sqrt(" + math + ".Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));",
             "var next = " + math + ".Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)",
-            "if (sigma > 0 && previous >= 0) next = next + sigma * " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);",
+            "if (sigma > 0 && previous >= 0)",
+            "    next = next + sigma * " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // + sigma_t z",
             "return next.MoveToOuterDisposeScope();");
         w.Close();
     }

@@ -12,8 +12,9 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
         "respaced process of improved-diffusion), one <see cref=\"DdpmStep\"/> per step.",
     };
 
-    public string StepCall(ModelSpec m) =>
-        "DdpmStep(x, step, previous, modelOutput, generator, request.Thresholding, request.DynamicPercentile)";
+    public string StepName => "DdpmStep";
+
+    public string StepArguments => "x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile";
 
     public void EmitStep(CodeWriter w, ModelSpec m, ModelNames names)
     {
@@ -21,8 +22,9 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
             "/// <summary>",
             "/// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep",
             "/// <paramref name=\"step\"/> to the earlier <paramref name=\"previous\"/> (-1: the last step, which adds no noise),",
-            "/// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2)",
-            "/// and sigma_t^2 = " + VarianceText(m.Variance) + ". z comes from <paramref name=\"generator\"/>.",
+            "/// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and",
+            "/// Algorithm 2) and sigma_t^2 = " + VarianceText(m.Variance) + ".",
+            "/// z comes from <paramref name=\"generator\"/>.",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + names.Tensor + " DdpmStep", SamplerLoopEmitter.StepParameters(names));

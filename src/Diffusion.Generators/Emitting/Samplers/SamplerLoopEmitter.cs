@@ -61,9 +61,10 @@ internal static class SamplerLoopEmitter
         w.Lines(
             "using var noGrad = " + names.Torch + ".no_grad();",
             "using var scope = " + names.Torch + ".NewDisposeScope();",
-            "var (steps, noise, output) = PrepareSampling(request, generator, denoiser);",
-            "var samples = " + names["SamplingLoop"] + ".Run(steps, noise, output,",
-            "    (x, step, previous, modelOutput) => " + sampler.StepCall(m) + ",",
+            "var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);",
+            "var samples = " + names["SamplingLoop"] + ".Run(steps, noise, modelOutput,",
+            "    (x, step, previous, output) => " + sampler.StepName + "(",
+            "        " + sampler.StepArguments + "),",
             "    onStep);",
             "return samples.MoveToOuterDisposeScope();");
         w.Close();
@@ -111,7 +112,8 @@ internal static class SamplerLoopEmitter
             w.Lines(
                 "var labels = request.Labels is { } given" + (m.HasGuidance ? " && request.GuidanceScale != 0.0" : ""),
                 "    ? given.to(device)",
-                "    : " + names.Torch + ".full(new long[] { request.Count }, " + network + ".NullLabel, dtype: " + names.Torch + ".int64, device: device);    // (Count)",
+                "    : " + names.Torch + ".full(new long[] { request.Count }, " + network + ".NullLabel,",
+                "        dtype: " + names.Torch + ".int64, device: device);    // (Count)",
                 "");
         }
         w.Step(ref step, "The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given");
@@ -133,7 +135,7 @@ internal static class SamplerLoopEmitter
     {
         var channels = m.LearnsVariance ? "2C" : "C";
         w.Lines(
-            "/// <summary>The network output at (x_t, tau_i) = (<paramref name=\"x\"/>, <paramref name=\"step\"/>), with the request's guidance.</summary>");
+            "/// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>");
         w.GeneratedCode();
         var tensor = names.Tensor;
         w.Wrapped("private " + tensor + " ModelOutput", new[]
@@ -212,12 +214,12 @@ internal static class SamplerLoopEmitter
     }
 
     /// <summary>x0_hat limited as the request says: none, clip to [-1, 1] or dynamic (Saharia et al. 2022, Sec. 2.3).</summary>
-    public static void EmitThresholding(CodeWriter w, ModelNames names, ref int step, string? noiseAgain)
+    public static void EmitThresholding(CodeWriter w, ModelNames names, ref int step, string? noiseAgain, string comment = "")
     {
         w.Step(ref step, "x0_hat thresholded: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)");
         w.Open("if (thresholding != " + names["Thresholding"] + ".None)");
         w.Line("cleanSample = " + names["CleanSampleThreshold"] + ".Apply(cleanSample, thresholding, dynamicPercentile);");
-        if (noiseAgain is not null) w.Line(noiseAgain);
+        if (noiseAgain is not null) w.Commented(noiseAgain, comment);
         w.Close();
         w.Line();
     }
