@@ -7,7 +7,12 @@ namespace Diffusion.Dsl;
 /// SNR + 1 for velocity, SNR (SNR + 1) for the score), so every weighting works with every prediction whose ratio stays
 /// finite; the generator rejects the combinations whose ratio grows without bound as SNR -> 0.
 /// </summary>
-public enum LossWeighting
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum LossWeighting
 {
     /// <summary>lambda = SNR(t): the noise error || eps - eps_hat ||^2, L_simple of Ho et al. 2020 (Eq. 14).</summary>
     Noise = 0,

@@ -1,7 +1,12 @@
 namespace Diffusion.Dsl;
 
 /// <summary>What training minimises (SCOPE sections 3-4).</summary>
-public enum Objective
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum Objective
 {
     /// <summary>
     /// L_simple: the mean squared error of the prediction (Ho et al. 2020, Eq. 14), weighted as

@@ -5,7 +5,12 @@ namespace Diffusion.Dsl;
 /// t; the generated parameterization hub converts the output to the pair (eps, x0_hat) that the loss and every
 /// sampler use, so nothing downstream depends on this choice.
 /// </summary>
-public enum Prediction
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum Prediction
 {
     /// <summary>
     /// The noise eps that produced x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 11), trained with

@@ -1,7 +1,12 @@
 namespace Diffusion.Dsl;
 
 /// <summary>The variance Sigma_t of the reverse process p_theta(x_{t-1} | x_t) = N(mu_theta, Sigma_t I) (SCOPE section 3).</summary>
-public enum ReverseVariance
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum ReverseVariance
 {
     /// <summary>
     /// beta~_t = (1 - abar_{t-1}) / (1 - abar_t) beta_t, the posterior variance: the lower bound on the true reverse

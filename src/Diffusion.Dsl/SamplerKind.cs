@@ -1,7 +1,12 @@
 namespace Diffusion.Dsl;
 
 /// <summary>Reverse-process samplers (SCOPE section 5). Both run on any respaced subsequence of the training steps.</summary>
-public enum SamplerKind
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum SamplerKind
 {
     /// <summary>
     /// Ancestral sampling (Ho et al. 2020, Algorithm 2): x_{t-1} = mu_theta(x_t, t) + sigma_t z with the posterior

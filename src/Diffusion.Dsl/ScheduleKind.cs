@@ -1,7 +1,12 @@
 namespace Diffusion.Dsl;
 
 /// <summary>How the forward-process variances beta_1..beta_T are chosen (SCOPE section 1).</summary>
-public enum ScheduleKind
+#if DIFFUSION_GENERATORS // compiled into the generator too, which reads declarations with this enum
+internal
+#else
+public
+#endif
+enum ScheduleKind
 {
     /// <summary>
     /// Ho et al. 2020 ("DDPM", Sec. 4): beta rises linearly from 1e-4 to 0.02 over T = 1000 steps; for other T both

@@ -69,4 +69,60 @@ public class AliasCollisionTests
         Assert.All(lines, line => Assert.True(line.Length <= 120, line));
         Assert.True(lines.Count(line => line.Contains("global::")) <= 16, "global:: is for the alias targets");
     }
+
+    [Fact]
+    public void The_mnist_samplers_use_the_model_aliases_and_stay_within_120_columns()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Mnist);
+        var samplers = result.Results.Single().GeneratedSources.Single(s => s.HintName == "Examples.Mnist.MnistDiffusion.Samplers.g.cs").SourceText.ToString();
+        Assert.Contains("using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;", samplers);
+        Assert.Contains("public Tensor SampleDdim(", samplers);
+        var lines = samplers.Split('\n');
+        Assert.All(lines, line => Assert.True(line.Length <= 120, line));
+        Assert.True(lines.Count(line => line.Contains("global::") && !line.StartsWith("using ") && !line.Contains("GeneratedCode(")) == 0,
+            "global:: is for the alias targets and [GeneratedCode]");
+    }
+
+    [Fact]
+    public void A_model_whose_namespace_takes_alias_names_writes_them_in_full()
+    {
+        var (result, output) = GeneratorHarness.Run("""
+            using Diffusion.Dsl;
+
+            namespace Lab.Shadows
+            {
+                public sealed class Tensor { }
+                public sealed class SampleRequest { }
+                public static class torch { }
+
+                [NoiseSchedule(ScheduleKind.Linear, Timesteps = 50)]
+                public partial class Schedule;
+
+                [DiffusionTransformer(InputSize = 8, InChannels = 3, LearnSigma = true)]
+                [Patchify(PatchSize = 2, Width = 32)]
+                [LabelEmbedding(Classes = 3, DropRate = 0.2)]
+                [AdaLnZeroBlocks(Depth = 2, Heads = 4)]
+                public partial class Net;
+
+                [DiffusionModel(typeof(Schedule), typeof(Net), Predicts = Prediction.Velocity, Variance = ReverseVariance.Learned,
+                    Objective = Objective.Hybrid)]
+                [Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+                [ClassifierFreeGuidance(Scale = 2.0)]
+                public partial class Model
+                {
+                    /// <summary>A member named like an alias: inside the class it would win over the alias.</summary>
+                    public int Math => 3;
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var problems = GeneratorHarness.CompilerProblems(output);
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+        var samplers = result.Results.Single().GeneratedSources.Single(s => s.HintName == "Lab.Shadows.Model.Samplers.g.cs").SourceText.ToString();
+        foreach (var taken in new[] { "Tensor", "SampleRequest", "torch", "Math" }) Assert.DoesNotContain("using " + taken + " = ", samplers);
+        Assert.Contains("global::Diffusion.Runtime.Models.SampleRequest request", samplers);
+        Assert.Contains("global::System.Math.Sqrt(", samplers);
+        Assert.Contains("global::Lab.Shadows.Schedule.Timesteps", samplers);
+        Assert.Contains("using Generator = global::TorchSharp.torch.Generator;", samplers);
+    }
 }

@@ -60,7 +60,7 @@ internal static class ClassifierEmitter
             "    ImageSize: " + network + ".InputSize,",
             "    Classes: " + network + ".Outputs,",
             "    Predicts: null,",
-            "    Schedule: " + Dsl + ".ScheduleKind." + c.Schedule.Kind + ",",
+            "    Schedule: " + Names.Dsl + ".ScheduleKind." + c.Schedule.Kind + ",",
             "    Timesteps: " + schedule + ".Timesteps,",
             "    Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>",
             "    {");

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Diffusion.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;
@@ -53,6 +55,78 @@ internal sealed class CodeWriter
             Line("namespace " + type.Namespace + ";");
             Line();
         }
+    }
+
+    /// <summary>The width generated lines keep within.</summary>
+    public const int MaxLine = 120;
+
+    /// <summary>
+    /// <paramref name="head"/>(<paramref name="items"/>)<paramref name="tail"/> on one line when it fits in
+    /// <see cref="MaxLine"/> columns, else one item per line, indented under the head: long signatures and calls.
+    /// </summary>
+    public void Wrapped(string head, IReadOnlyList<string> items, string tail = "")
+    {
+        var one = head + "(" + string.Join(", ", items) + ")" + tail;
+        if (depth * 4 + one.Length <= MaxLine || items.Count == 0)
+        {
+            Line(one);
+            return;
+        }
+        Line(head + "(");
+        var together = "    " + string.Join(", ", items) + ")" + tail;
+        if (depth * 4 + together.Length <= MaxLine)
+        {
+            Line(together);
+            return;
+        }
+        for (int i = 0; i < items.Count; i++) Line("    " + items[i] + (i < items.Count - 1 ? "," : ")" + tail));
+    }
+
+    /// <summary><paramref name="code"/> with <paramref name="comment"/> after it, or on its own line above when both would pass <see cref="MaxLine"/>.</summary>
+    public void Commented(string code, string comment)
+    {
+        if (depth * 4 + code.Length + 8 + comment.Length <= MaxLine)
+        {
+            Line(code + "    // " + comment);
+            return;
+        }
+        Line("// " + comment);
+        Line(code);
+    }
+
+    /// <summary>Numbered step comments: "// 1. ...", "// 2. ..." in the order written, so no number is kept by hand.</summary>
+    public void Step(ref int number, string comment)
+    {
+        var text = "// " + Int(number++) + ". ";
+        foreach (var word in comment.Split(' '))
+        {
+            if (depth * 4 + text.Length + 1 + word.Length > MaxLine && text.Trim().Length > 6)
+            {
+                Line(text.TrimEnd());
+                text = "//    ";
+            }
+            text += word + " ";
+        }
+        Line(text.TrimEnd());
+    }
+
+    /// <summary>
+    /// <c>using Name = Target;</c> for each alias not in <paramref name="shadowed"/> (the lower-case <c>torch</c> inside a
+    /// pragma that says why), then a blank line.
+    /// </summary>
+    public void Aliases(IEnumerable<TypeAlias> aliases, EquatableArray<string> shadowed)
+    {
+        foreach (var alias in aliases)
+        {
+            if (shadowed.Contains(alias.Name)) continue;
+            if (alias.Name == "torch")
+            {
+                Line("#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own");
+            }
+            Line("using " + alias.Name + " = " + alias.Target + ";");
+            if (alias.Name == "torch") Line("#pragma warning restore CS8981");
+        }
+        Line();
     }
 
     public void GeneratedCode() => Line(GeneratedCodeAttribute + "\"" + Version + "\")]");

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
 using static Diffusion.Generators.Emitting.Names;
@@ -17,10 +18,10 @@ internal static class LossEmitter
         var network = m.Network.Type.FullName;
         var schedule = m.Schedule.Type.FullName;
         bool labelled = m.Network.IsClassConditional;
-        var weight = m.Objective == ObjectiveValue.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
+        var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
-        if (m.Objective == ObjectiveValue.Hybrid)
+        if (m.Objective == Objective.Hybrid)
         {
             w.Lines(
                 "/// <summary>lambda of L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1).</summary>",
@@ -63,9 +64,7 @@ internal static class LossEmitter
             "var noise = " + Torch + ".randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)",
             "",
             "// 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)",
-            "var sqrtAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
-            "var sqrtOneMinusAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
-            "var xt = sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise;    // (N, C, H, W)",
+            "var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)",
             "");
         int step = 4;
         if (labelled)
@@ -81,7 +80,7 @@ internal static class LossEmitter
         var channels = m.LearnsVariance ? "2C" : "C";
         w.Line("// " + Int(step++) + ". The network's output at (x_t, t" + (labelled ? ", y" : "") + ")");
         w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + ");    // (N, " + channels + ", H, W)");
-        if (m.Objective == ObjectiveValue.VariationalBound)
+        if (m.Objective == Objective.VariationalBound)
         {
             w.Lines(
                 "",
@@ -103,6 +102,8 @@ internal static class LossEmitter
         w.Lines(
             "",
             "// " + Int(step++) + ". The target from the parameterization hub",
+            "var sqrtAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
+            "var sqrtOneMinusAlphaBar = " + NoiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
             "var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)",
             "");
         if (weight is null)
@@ -118,7 +119,7 @@ internal static class LossEmitter
                 "var weight = " + NoiseSchedule + ".Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)",
                 "var simple = (weight * (prediction - target).pow(2)).mean();    // ()");
         }
-        if (m.Objective == ObjectiveValue.Hybrid)
+        if (m.Objective == Objective.Hybrid)
         {
             w.Lines(
                 "",
@@ -144,8 +145,8 @@ internal static class LossEmitter
         var call = "output(x_t, t" + (labelled ? ", y" : "") + ")";
         return m.Objective switch
         {
-            ObjectiveValue.Hybrid => "/// L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1), L_simple = E || target - " + call + " ||^2, for a batch",
-            ObjectiveValue.VariationalBound => "/// L_vlb = sum_t L_t (Ho et al. 2020, Eq. 5), estimated at one random t per sample, for a batch",
+            Objective.Hybrid => "/// L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1), L_simple = E || target - " + call + " ||^2, for a batch",
+            Objective.VariationalBound => "/// L_vlb = sum_t L_t (Ho et al. 2020, Eq. 5), estimated at one random t per sample, for a batch",
             _ => "/// L_simple = E_{t, x_0, eps} || target - " + call + " ||^2 (Ho et al. 2020, Algorithm 1 and Eq. 14) for a batch",
         };
     }
@@ -155,11 +156,11 @@ internal static class LossEmitter
         w.Lines(
             "/// <summary>",
             "/// The factor w(t) = " + LossWeights.Formula(m.Predicts, m.Weighting) + " on the prediction's squared error: lambda(t) = " + LossWeights.Lambda(m.Weighting) + " on",
-            "/// || x_0 - x0_hat ||^2, divided by the weight " + LossWeights.Native(m.Predicts) + " that the " + m.Predicts + " error carries there (Kingma et al. 2021, Sec. 5" + (m.Weighting == WeightingValue.MinSnr ? "; Hang et al. 2023, Eq. 8" : m.Weighting == WeightingValue.TruncatedSnr ? "; Salimans and Ho 2022, Sec. 4" : "") + ").",
+            "/// || x_0 - x0_hat ||^2, divided by the weight " + LossWeights.Native(m.Predicts) + " that the " + m.Predicts + " error carries there (Kingma et al. 2021, Sec. 5" + (m.Weighting == LossWeighting.MinSnr ? "; Hang et al. 2023, Eq. 8" : m.Weighting == LossWeighting.TruncatedSnr ? "; Salimans and Ho 2022, Sec. 4" : "") + ").",
             "/// </summary>");
         w.GeneratedCode();
         w.Open("public static double LossWeight(double snr)");
-        if (m.Weighting == WeightingValue.MinSnr)
+        if (m.Weighting == LossWeighting.MinSnr)
             w.Line("const double gamma = " + Double(m.MinSnrGamma) + ";    // min-SNR-gamma");
         w.Line("return " + weight + ";");
         w.Close();

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using System.Collections.Generic;
 using System.Text;
 using Diffusion.Generators.Model;
@@ -18,7 +19,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("Parameterization"), ParameterizationEmitter.Emit(spec));
         yield return (spec.Type.HintName("Loss"), LossEmitter.Emit(spec));
         yield return (spec.Type.HintName("VariationalBound"), VariationalBoundEmitter.Emit(spec));
-        yield return (spec.Type.HintName("Samplers"), SamplerEmitter.Emit(spec));
+        yield return (spec.Type.HintName("Samplers"), Samplers.SamplerLoopEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)
@@ -43,7 +44,7 @@ internal static class ModelEmitter
             "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
             "/// network   " + n.Type.Name + ": " + NetworkKinds.Of(n).DisplayName + " on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
             "/// predicts  " + m.Predicts + ", variance " + m.Variance,
-            "/// objective " + m.Objective + (m.Objective == ObjectiveValue.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == WeightingValue.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
+            "/// objective " + m.Objective + (m.Objective == Objective.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == LossWeighting.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
             "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
             "/// </code>",
             "/// </summary>");
@@ -85,24 +86,24 @@ internal static class ModelEmitter
             "    Channels: " + network + ".InChannels,",
             "    ImageSize: " + network + ".InputSize,",
             "    Classes: " + (n.IsClassConditional ? network + ".Classes" : "null") + ",",
-            "    Predicts: " + Dsl + ".Prediction." + m.Predicts + ",",
-            "    Schedule: " + Dsl + ".ScheduleKind." + m.Schedule.Kind + ",",
+            "    Predicts: " + Names.Dsl + ".Prediction." + m.Predicts + ",",
+            "    Schedule: " + Names.Dsl + ".ScheduleKind." + m.Schedule.Kind + ",",
             "    Timesteps: " + schedule + ".Timesteps,",
             "    Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>",
             "    {");
         NetworkDescription.EmitEntries(w, n, "        ");
         w.Lines(
             "    }),",
-            "    Variance: " + Dsl + ".ReverseVariance." + m.Variance + ",",
-            "    Objective: " + Dsl + ".Objective." + m.Objective + ",",
-            "    Weighting: " + Dsl + ".LossWeighting." + m.Weighting + ");",
+            "    Variance: " + Names.Dsl + ".ReverseVariance." + m.Variance + ",",
+            "    Objective: " + Names.Dsl + ".Objective." + m.Objective + ",",
+            "    Weighting: " + Names.Dsl + ".LossWeighting." + m.Weighting + ");",
             "",
             "/// <summary>Runs a declared sampler (" + samplers + ").</summary>",
-            "public " + Tensor + " Sample(" + Dsl + ".SamplerKind sampler, " + RuntimeModels + ".SampleRequest request, " + Generator + " generator, " + RuntimeModels + ".Denoiser? denoiser = null, global::System.Action<int, " + Tensor + ">? onStep = null) => sampler switch",
+            "public " + Tensor + " Sample(" + Names.Dsl + ".SamplerKind sampler, " + RuntimeModels + ".SampleRequest request, " + Generator + " generator, " + RuntimeModels + ".Denoiser? denoiser = null, global::System.Action<int, " + Tensor + ">? onStep = null) => sampler switch",
             "{");
         foreach (var sampler in m.Samplers)
         {
-            w.Line("    " + Dsl + ".SamplerKind." + sampler + " => Sample" + sampler + "(request, generator, denoiser, onStep),");
+            w.Line("    " + Names.Dsl + ".SamplerKind." + sampler + " => Sample" + sampler + "(request, generator, denoiser, onStep),");
         }
         w.Lines(
             "    _ => throw new global::System.ArgumentException($\"" + m.Type.Name + " declares no {sampler} sampler (declared: " + samplers + "); add [Sampler(SamplerKind.{sampler})] to generate it.\", nameof(sampler)),",

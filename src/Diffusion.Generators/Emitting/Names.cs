@@ -1,3 +1,6 @@
+using System.Linq;
+using Diffusion.Generators.Model;
+
 namespace Diffusion.Generators.Emitting;
 
 /// <summary>The fully qualified names the generated code uses.</summary>
@@ -17,4 +20,46 @@ internal static class Names
     public const string RuntimeSampling = "global::Diffusion.Runtime.Sampling";
     public const string Dsl = "global::Diffusion.Dsl";
     public const string Math = "global::System.Math";
+}
+
+/// <summary>
+/// The names the generated files of one [DiffusionModel] write: the <see cref="ModelAliases"/> they declare, or the
+/// <c>global::</c> target where the declaration shadows one, and the network and schedule classes, short when they
+/// share the model's namespace.
+/// </summary>
+internal sealed class ModelNames
+{
+    private readonly ModelSpec m;
+
+    public ModelNames(ModelSpec m) => this.m = m;
+
+    /// <summary>The name to write for the alias <paramref name="alias"/>.</summary>
+    public string this[string alias] =>
+        m.Shadowed.Contains(alias) ? ModelAliases.All.First(a => a.Name == alias).Target : alias;
+
+    public string Tensor => this["Tensor"];
+
+    public string Torch => this["torch"];
+
+    public string Network => Declared(m.Network.Type);
+
+    public string Schedule => Declared(m.Schedule.Type);
+
+    /// <summary>Declares the aliases named in <paramref name="used"/> (in <see cref="ModelAliases"/> order).</summary>
+    public void Declare(CodeWriter w, params string[] used) =>
+        w.Aliases(ModelAliases.All.Where(a => used.Contains(a.Name)), m.Shadowed);
+
+    private string Declared(TypeName type) =>
+        type.Namespace == m.Type.Namespace && !m.Shadowed.Contains(type.Name) && !GeneratedMembers.Contains(type.Name)
+            ? CodeWriter.Identifier(type.Name)
+            : type.FullName;
+
+    /// <summary>Members the generated files declare on the model class: inside it they win over a type of that name.</summary>
+    private static readonly string[] GeneratedMembers =
+    {
+        "Network", "Schedule", "Description", "DefaultGuidanceScale", "Denoise", "Sample", "SampleDdpm", "SampleDdim",
+        "DdpmStep", "DdimStep", "PrepareSampling", "ModelOutput", "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput",
+        "TrainingLoss", "LossWeight", "LossWeights", "VariationalBoundWeight", "VariationalBoundTerms",
+        "ToNoiseAndCleanSample", "NoiseFromCleanSample", "TrainingTarget", "SplitOutput", "LearnedLogVariance",
+    };
 }

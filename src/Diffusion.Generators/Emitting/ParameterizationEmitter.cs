@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
 using static Diffusion.Generators.Emitting.Names;
@@ -63,7 +64,7 @@ internal static class ParameterizationEmitter
         return w.ToString();
     }
 
-    private static void EmitToNoiseAndCleanSample(CodeWriter w, PredictionValue predicts)
+    private static void EmitToNoiseAndCleanSample(CodeWriter w, Prediction predicts)
     {
         w.Lines(
             "/// <summary>",
@@ -73,17 +74,17 @@ internal static class ParameterizationEmitter
         w.Open("public static (" + Tensor + " Noise, " + Tensor + " CleanSample) ToNoiseAndCleanSample(" + Tensor + " prediction, " + Tensor + " x, " + Tensor + " sqrtAlphaBar, " + Tensor + " sqrtOneMinusAlphaBar)");
         switch (predicts)
         {
-            case PredictionValue.CleanSample:
+            case Prediction.CleanSample:
                 w.Lines(
                     "var cleanSample = prediction;    // x0_hat: the output is the clean sample (Ho et al. 2020, Sec. 3.2)",
                     "var noise = (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;    // eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps)");
                 break;
-            case PredictionValue.Velocity:
+            case Prediction.Velocity:
                 w.Lines(
                     "var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;    // x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)",
                     "var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;    // eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)");
                 break;
-            case PredictionValue.Score:
+            case Prediction.Score:
                 w.Lines(
                     "var noise = -sqrtOneMinusAlphaBar * prediction;    // eps = -sqrt(1 - abar_t) score (SCOPE section 4)",
                     "var cleanSample = (x + sqrtOneMinusAlphaBar * sqrtOneMinusAlphaBar * prediction) / sqrtAlphaBar;    // x0_hat = (x_t + (1 - abar_t) score) / sqrt(abar_t) (Tweedie's formula)");
@@ -98,7 +99,7 @@ internal static class ParameterizationEmitter
         w.Close();
     }
 
-    private static void EmitTrainingTarget(CodeWriter w, PredictionValue predicts)
+    private static void EmitTrainingTarget(CodeWriter w, Prediction predicts)
     {
         w.Lines(
             "/// <summary>What the network is trained to output for clean data x_0 noised with eps into x_t = a x_0 + s eps.</summary>");
@@ -106,18 +107,18 @@ internal static class ParameterizationEmitter
         w.Line("public static " + Tensor + " TrainingTarget(" + Tensor + " x0, " + Tensor + " noise, " + Tensor + " sqrtAlphaBar, " + Tensor + " sqrtOneMinusAlphaBar) =>");
         w.Line(predicts switch
         {
-            PredictionValue.CleanSample => "    x0;    // the clean sample itself",
-            PredictionValue.Velocity => "    sqrtAlphaBar * noise - sqrtOneMinusAlphaBar * x0;    // v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)",
-            PredictionValue.Score => "    -noise / sqrtOneMinusAlphaBar;    // grad log q(x_t | x_0) = -eps / sqrt(1 - abar_t) (denoising score matching, Vincent 2011)",
+            Prediction.CleanSample => "    x0;    // the clean sample itself",
+            Prediction.Velocity => "    sqrtAlphaBar * noise - sqrtOneMinusAlphaBar * x0;    // v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)",
+            Prediction.Score => "    -noise / sqrtOneMinusAlphaBar;    // grad log q(x_t | x_0) = -eps / sqrt(1 - abar_t) (denoising score matching, Vincent 2011)",
             _ => "    noise;    // L_simple regresses eps (Ho et al. 2020, Eq. 14)",
         });
     }
 
-    private static string Describe(PredictionValue predicts) => predicts switch
+    private static string Describe(Prediction predicts) => predicts switch
     {
-        PredictionValue.CleanSample => "the clean sample x_0 (Ho et al. 2020, Sec. 3.2)",
-        PredictionValue.Velocity => "the velocity v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)",
-        PredictionValue.Score => "the score grad log q(x_t) = -eps / sqrt(1 - abar_t) (SCOPE section 4)",
+        Prediction.CleanSample => "the clean sample x_0 (Ho et al. 2020, Sec. 3.2)",
+        Prediction.Velocity => "the velocity v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)",
+        Prediction.Score => "the score grad log q(x_t) = -eps / sqrt(1 - abar_t) (SCOPE section 4)",
         _ => "the noise eps (Ho et al. 2020, Eq. 11)",
     };
 }

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using System.Collections.Generic;
 using Diffusion.Generators.Model;
 
@@ -18,8 +19,8 @@ internal static class ScheduleEmitter
             "/// q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over T = " + CodeWriter.Int(spec.Timesteps) + " training timesteps with",
             spec.Kind switch
             {
-                ScheduleKindValue.Cosine => "/// cosine betas (Nichol and Dhariwal 2021, Eq. 17)" + (spec.ZeroTerminalSnr ? "," : "."),
-                ScheduleKindValue.ScaledLinear => "/// scaled-linear betas (Rombach et al. 2022; diffusers' scaled_linear)" + (spec.ZeroTerminalSnr ? "," : "."),
+                ScheduleKind.Cosine => "/// cosine betas (Nichol and Dhariwal 2021, Eq. 17)" + (spec.ZeroTerminalSnr ? "," : "."),
+                ScheduleKind.ScaledLinear => "/// scaled-linear betas (Rombach et al. 2022; diffusers' scaled_linear)" + (spec.ZeroTerminalSnr ? "," : "."),
                 _ => "/// linearly rising betas (Ho et al. 2020, Sec. 4)" + (spec.ZeroTerminalSnr ? "," : "."),
             });
         if (spec.ZeroTerminalSnr)
@@ -34,12 +35,12 @@ internal static class ScheduleEmitter
             "/// <summary>");
         switch (spec.Kind)
         {
-            case ScheduleKindValue.Cosine:
+            case ScheduleKind.Cosine:
                 w.Lines(
                     "/// Builds the float64 tables of the schedule: abar(t) = f(t) / f(0), f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2),",
                     "/// s = 0.008, beta_t = 1 - abar(t) / abar(t - 1) clipped to at most 0.999 (Nichol and Dhariwal 2021, Eq. 17).");
                 break;
-            case ScheduleKindValue.ScaledLinear:
+            case ScheduleKind.ScaledLinear:
                 w.Lines(
                     "/// Builds the float64 tables of the schedule: sqrt(beta_t) rises linearly from sqrt(0.00085) to sqrt(0.012)",
                     "/// (Rombach et al. 2022, as diffusers' scaled_linear).");

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
 using static Diffusion.Generators.Emitting.Names;
@@ -59,10 +60,10 @@ internal static class VariationalBoundEmitter
             "var posteriorLogVariance = " + NoiseSchedule + ".Gather(Schedule.PosteriorLogVarianceClipped, t, rank);    // (N, 1, 1, 1): log beta~_t");
         switch (m.Variance)
         {
-            case VarianceValue.Learned:
+            case ReverseVariance.Learned:
                 w.Line("var logVariance = LearnedLogVariance(varianceValues, " + NoiseSchedule + ".Gather(Schedule.LogBetas, t, rank), posteriorLogVariance);    // (N, C, H, W) (Nichol and Dhariwal 2021, Eq. 15)");
                 break;
-            case VarianceValue.FixedLarge:
+            case ReverseVariance.FixedLarge:
                 w.Line("var logVariance = " + Torch + ".where(t.reshape(posteriorLogVariance.shape) == 0, posteriorLogVariance, " + NoiseSchedule + ".Gather(Schedule.LogBetas, t, rank));    // (N, 1, 1, 1): log beta_t, log beta~ at t = 0 (improved-diffusion)");
                 break;
             default:

@@ -1,3 +1,5 @@
+using Diffusion.Dsl;
+
 namespace Diffusion.Generators.Model;
 
 /// <summary>
@@ -9,57 +11,57 @@ namespace Diffusion.Generators.Model;
 internal static class LossWeights
 {
     /// <summary>The C# expression of the factor in <c>snr</c> and <c>gamma</c>, or null when it is 1 (the plain MSE).</summary>
-    public static string? Expression(PredictionValue predicts, WeightingValue weighting) => (predicts, weighting) switch
+    public static string? Expression(Prediction predicts, LossWeighting weighting) => (predicts, weighting) switch
     {
-        (PredictionValue.Noise, WeightingValue.Noise) => null,
-        (PredictionValue.Noise, WeightingValue.MinSnr) => "global::System.Math.Min(1.0, gamma / snr)",
-        (PredictionValue.CleanSample, WeightingValue.Noise) => "snr",
-        (PredictionValue.CleanSample, WeightingValue.CleanSample) => null,
-        (PredictionValue.CleanSample, WeightingValue.Velocity) => "snr + 1.0",
-        (PredictionValue.CleanSample, WeightingValue.TruncatedSnr) => "global::System.Math.Max(snr, 1.0)",
-        (PredictionValue.CleanSample, WeightingValue.MinSnr) => "global::System.Math.Min(snr, gamma)",
-        (PredictionValue.Velocity, WeightingValue.Noise) => "snr / (snr + 1.0)",
-        (PredictionValue.Velocity, WeightingValue.CleanSample) => "1.0 / (snr + 1.0)",
-        (PredictionValue.Velocity, WeightingValue.Velocity) => null,
-        (PredictionValue.Velocity, WeightingValue.TruncatedSnr) => "global::System.Math.Max(snr, 1.0) / (snr + 1.0)",
-        (PredictionValue.Velocity, WeightingValue.MinSnr) => "global::System.Math.Min(snr, gamma) / (snr + 1.0)",
-        (PredictionValue.Score, WeightingValue.Noise) => "1.0 / (snr + 1.0)",
-        (PredictionValue.Score, WeightingValue.MinSnr) => "global::System.Math.Min(1.0, gamma / snr) / (snr + 1.0)",
+        (Prediction.Noise, LossWeighting.Noise) => null,
+        (Prediction.Noise, LossWeighting.MinSnr) => "global::System.Math.Min(1.0, gamma / snr)",
+        (Prediction.CleanSample, LossWeighting.Noise) => "snr",
+        (Prediction.CleanSample, LossWeighting.CleanSample) => null,
+        (Prediction.CleanSample, LossWeighting.Velocity) => "snr + 1.0",
+        (Prediction.CleanSample, LossWeighting.TruncatedSnr) => "global::System.Math.Max(snr, 1.0)",
+        (Prediction.CleanSample, LossWeighting.MinSnr) => "global::System.Math.Min(snr, gamma)",
+        (Prediction.Velocity, LossWeighting.Noise) => "snr / (snr + 1.0)",
+        (Prediction.Velocity, LossWeighting.CleanSample) => "1.0 / (snr + 1.0)",
+        (Prediction.Velocity, LossWeighting.Velocity) => null,
+        (Prediction.Velocity, LossWeighting.TruncatedSnr) => "global::System.Math.Max(snr, 1.0) / (snr + 1.0)",
+        (Prediction.Velocity, LossWeighting.MinSnr) => "global::System.Math.Min(snr, gamma) / (snr + 1.0)",
+        (Prediction.Score, LossWeighting.Noise) => "1.0 / (snr + 1.0)",
+        (Prediction.Score, LossWeighting.MinSnr) => "global::System.Math.Min(1.0, gamma / snr) / (snr + 1.0)",
         _ => null,
     };
 
     /// <summary>The factor as math, for the generated comment.</summary>
-    public static string Formula(PredictionValue predicts, WeightingValue weighting) =>
+    public static string Formula(Prediction predicts, LossWeighting weighting) =>
         Lambda(weighting) + " / " + Native(predicts);
 
     /// <summary>
     /// The factor as math when it grows without bound as SNR -> 0 (the noisy end of every schedule), else null: the
     /// combinations the generator rejects.
     /// </summary>
-    public static string? UnboundedRatio(PredictionValue predicts, WeightingValue weighting) =>
+    public static string? UnboundedRatio(Prediction predicts, LossWeighting weighting) =>
         (predicts, weighting) switch
         {
-            (PredictionValue.Noise or PredictionValue.Score, WeightingValue.CleanSample or WeightingValue.Velocity or WeightingValue.TruncatedSnr)
+            (Prediction.Noise or Prediction.Score, LossWeighting.CleanSample or LossWeighting.Velocity or LossWeighting.TruncatedSnr)
                 => Formula(predicts, weighting),
             _ => null,
         };
 
     /// <summary>lambda(t) on the clean-sample error.</summary>
-    public static string Lambda(WeightingValue weighting) => weighting switch
+    public static string Lambda(LossWeighting weighting) => weighting switch
     {
-        WeightingValue.CleanSample => "1",
-        WeightingValue.Velocity => "(SNR(t) + 1)",
-        WeightingValue.TruncatedSnr => "max(SNR(t), 1)",
-        WeightingValue.MinSnr => "min(SNR(t), gamma)",
+        LossWeighting.CleanSample => "1",
+        LossWeighting.Velocity => "(SNR(t) + 1)",
+        LossWeighting.TruncatedSnr => "max(SNR(t), 1)",
+        LossWeighting.MinSnr => "min(SNR(t), gamma)",
         _ => "SNR(t)",
     };
 
     /// <summary>The weight the prediction's own squared error carries on the clean-sample error.</summary>
-    public static string Native(PredictionValue predicts) => predicts switch
+    public static string Native(Prediction predicts) => predicts switch
     {
-        PredictionValue.CleanSample => "1",
-        PredictionValue.Velocity => "(SNR(t) + 1)",
-        PredictionValue.Score => "(SNR(t) (SNR(t) + 1))",
+        Prediction.CleanSample => "1",
+        Prediction.Velocity => "(SNR(t) + 1)",
+        Prediction.Score => "(SNR(t) (SNR(t) + 1))",
         _ => "SNR(t)",
     };
 }

@@ -1,3 +1,5 @@
+using Diffusion.Dsl;
+
 namespace Diffusion.Generators.Model;
 
 /// <summary>A [DiffusionModel] declaration with the specs of the schedule and network it names.</summary>
@@ -11,61 +13,22 @@ namespace Diffusion.Generators.Model;
 /// <param name="Objective">The training objective.</param>
 /// <param name="Weighting">The weighting of the squared error.</param>
 /// <param name="MinSnrGamma">gamma of min-SNR weighting.</param>
+/// <param name="Shadowed">Names of <see cref="ModelAliases"/> taken in the declaration's namespace or class, written in
+/// full by the generated files (sorted; usually empty).</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
     NetworkSpec Network,
-    PredictionValue Predicts,
-    EquatableArray<SamplerKindValue> Samplers,
+    Prediction Predicts,
+    EquatableArray<SamplerKind> Samplers,
     double? GuidanceScale,
-    VarianceValue Variance,
-    ObjectiveValue Objective,
-    WeightingValue Weighting,
-    double MinSnrGamma)
+    ReverseVariance Variance,
+    Objective Objective,
+    LossWeighting Weighting,
+    double MinSnrGamma,
+    EquatableArray<string> Shadowed = default)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 
-    public bool LearnsVariance => Variance == VarianceValue.Learned;
-}
-
-/// <summary>Mirror of Diffusion.Dsl.Prediction.</summary>
-internal enum PredictionValue
-{
-    Noise = 0,
-    CleanSample = 1,
-    Velocity = 2,
-    Score = 3,
-}
-
-/// <summary>Mirror of Diffusion.Dsl.ReverseVariance.</summary>
-internal enum VarianceValue
-{
-    FixedSmall = 0,
-    FixedLarge = 1,
-    Learned = 2,
-}
-
-/// <summary>Mirror of Diffusion.Dsl.Objective.</summary>
-internal enum ObjectiveValue
-{
-    Simple = 0,
-    Hybrid = 1,
-    VariationalBound = 2,
-}
-
-/// <summary>Mirror of Diffusion.Dsl.LossWeighting.</summary>
-internal enum WeightingValue
-{
-    Noise = 0,
-    CleanSample = 1,
-    Velocity = 2,
-    TruncatedSnr = 3,
-    MinSnr = 4,
-}
-
-/// <summary>Mirror of Diffusion.Dsl.SamplerKind.</summary>
-internal enum SamplerKindValue
-{
-    Ddpm = 0,
-    Ddim = 1,
+    public bool LearnsVariance => Variance == ReverseVariance.Learned;
 }

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using System.Collections.Generic;
 using System.Threading;
 using Diffusion.Generators.Diagnostics;
@@ -55,23 +56,23 @@ internal static class ModelParser
                 NetworkKinds.DeclaredList, NetworkKinds.UsageList));
         }
 
-        int predicts = model.Int("Predicts", (int)PredictionValue.Noise);
-        if (predicts is < (int)PredictionValue.Noise or > (int)PredictionValue.Score)
+        int predicts = model.Int("Predicts", (int)Prediction.Noise);
+        if (predicts is < (int)Prediction.Noise or > (int)Prediction.Score)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Predicts"), "Predicts", predicts, "Prediction.Noise, CleanSample, Velocity or Score"));
         }
-        int variance = model.Int("Variance", (int)VarianceValue.FixedSmall);
-        if (variance is < (int)VarianceValue.FixedSmall or > (int)VarianceValue.Learned)
+        int variance = model.Int("Variance", (int)ReverseVariance.FixedSmall);
+        if (variance is < (int)ReverseVariance.FixedSmall or > (int)ReverseVariance.Learned)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Variance"), "Variance", variance, "ReverseVariance.FixedSmall, FixedLarge or Learned"));
         }
-        int objective = model.Int("Objective", (int)ObjectiveValue.Simple);
-        if (objective is < (int)ObjectiveValue.Simple or > (int)ObjectiveValue.VariationalBound)
+        int objective = model.Int("Objective", (int)Objective.Simple);
+        if (objective is < (int)Objective.Simple or > (int)Objective.VariationalBound)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Objective"), "Objective", objective, "Objective.Simple, Hybrid or VariationalBound"));
         }
-        int weighting = model.Int("Weighting", (int)WeightingValue.Noise);
-        if (weighting is < (int)WeightingValue.Noise or > (int)WeightingValue.MinSnr)
+        int weighting = model.Int("Weighting", (int)LossWeighting.Noise);
+        if (weighting is < (int)LossWeighting.Noise or > (int)LossWeighting.MinSnr)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Weighting"), "Weighting", weighting, "LossWeighting.Noise, CleanSample, Velocity, TruncatedSnr or MinSnr"));
         }
@@ -80,41 +81,41 @@ internal static class ModelParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", gamma, "a finite gamma > 0 (5 is usual)"));
         }
-        else if (model.Has("MinSnrGamma") && weighting != (int)WeightingValue.MinSnr)
+        else if (model.Has("MinSnrGamma") && weighting != (int)LossWeighting.MinSnr)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", "Weighting = LossWeighting." + (WeightingValue)weighting, "set Weighting = LossWeighting.MinSnr or remove MinSnrGamma"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", "Weighting = LossWeighting." + (LossWeighting)weighting, "set Weighting = LossWeighting.MinSnr or remove MinSnrGamma"));
         }
-        if (objective == (int)ObjectiveValue.VariationalBound && model.Has("Weighting"))
+        if (objective == (int)Objective.VariationalBound && model.Has("Weighting"))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("Weighting"), "Weighting", "Objective = Objective.VariationalBound", "the variational bound has no squared error to weight; remove Weighting or use Objective.Simple or Objective.Hybrid"));
         }
-        CheckObjective(model, (VarianceValue)variance, (ObjectiveValue)objective, diagnostics);
-        CheckWeighting(model, (PredictionValue)predicts, (WeightingValue)weighting, (ObjectiveValue)objective, diagnostics);
-        if (network is not null) CheckVarianceOutput(model, network, (VarianceValue)variance, diagnostics);
-        if (schedule is { ZeroTerminalSnr: true } && predicts is (int)PredictionValue.Noise or (int)PredictionValue.Score)
+        CheckObjective(model, (ReverseVariance)variance, (Objective)objective, diagnostics);
+        CheckWeighting(model, (Prediction)predicts, (LossWeighting)weighting, (Objective)objective, diagnostics);
+        if (network is not null) CheckVarianceOutput(model, network, (ReverseVariance)variance, diagnostics);
+        if (schedule is { ZeroTerminalSnr: true } && predicts is (int)Prediction.Noise or (int)Prediction.Score)
         {
-            var formula = predicts == (int)PredictionValue.Noise ? "(x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)" : "(x_t + (1 - abar_t) score) / sqrt(abar_t)";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PredictionUndefinedAtZeroTerminalSnr, FirstNamed(model, "Predicts") ?? model.Location, (PredictionValue)predicts, schedule.Type.Name, formula));
+            var formula = predicts == (int)Prediction.Noise ? "(x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)" : "(x_t + (1 - abar_t) score) / sqrt(abar_t)";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PredictionUndefinedAtZeroTerminalSnr, FirstNamed(model, "Predicts") ?? model.Location, (Prediction)predicts, schedule.Type.Name, formula));
         }
 
         // Samplers: each kind once, at least one.
-        var samplers = new List<SamplerKindValue>();
+        var samplers = new List<SamplerKind>();
         foreach (var view in samplerViews)
         {
             int kind = view.ConstructorInt(0, -1);
             var location = view.ConstructorLocation(0, "kind");
-            if (kind is not ((int)SamplerKindValue.Ddpm or (int)SamplerKindValue.Ddim))
+            if (!System.Enum.IsDefined(typeof(SamplerKind), kind))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, "SamplerKind.Ddpm or SamplerKind.Ddim"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, "SamplerKind." + string.Join(" or SamplerKind.", System.Enum.GetNames(typeof(SamplerKind)))));
             }
-            else if (samplers.Contains((SamplerKindValue)kind))
+            else if (samplers.Contains((SamplerKind)kind))
             {
-                var name = "[Sampler(SamplerKind." + (SamplerKindValue)kind + ")]";
+                var name = "[Sampler(SamplerKind." + (SamplerKind)kind + ")]";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, location, name, "an earlier " + name, "declare each sampler once"));
             }
             else
             {
-                samplers.Add((SamplerKindValue)kind);
+                samplers.Add((SamplerKind)kind);
             }
         }
         if (samplerViews.Count == 0)
@@ -145,22 +146,23 @@ internal static class ModelParser
 
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (PredictionValue)predicts, new EquatableArray<SamplerKindValue>(samplers), guidanceScale,
-                (VarianceValue)variance, (ObjectiveValue)objective, (WeightingValue)weighting, gamma);
+            : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
+                (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
+                ShadowedNames.Of(symbol, ModelAliases.All, network.Type, schedule.Type));
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 
     /// <summary>DDSL016: L_simple cannot train a learned variance, and the hybrid term trains nothing when it is fixed.</summary>
-    private static void CheckObjective(AttributeView model, VarianceValue variance, ObjectiveValue objective, List<DiagnosticInfo> diagnostics)
+    private static void CheckObjective(AttributeView model, ReverseVariance variance, Objective objective, List<DiagnosticInfo> diagnostics)
     {
         var location = FirstNamed(model, "Objective", "Variance") ?? model.Location;
-        if (variance == VarianceValue.Learned && objective == ObjectiveValue.Simple)
+        if (variance == ReverseVariance.Learned && objective == Objective.Simple)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
                 "Variance = ReverseVariance.Learned with Objective.Simple: L_simple never sees the variance values, so they get no gradient",
                 "set Objective = Objective.Hybrid (Nichol and Dhariwal 2021) or Objective.VariationalBound"));
         }
-        else if (variance != VarianceValue.Learned && objective == ObjectiveValue.Hybrid)
+        else if (variance != ReverseVariance.Learned && objective == Objective.Hybrid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
                 "Objective.Hybrid with Variance = ReverseVariance." + variance + ": its L_vlb term stops the mean's gradient, so with a fixed variance it trains nothing",
@@ -172,25 +174,25 @@ internal static class ModelParser
     /// DDSL017: the loss multiplies the prediction's own squared error by lambda(t) / (its weight on the clean-sample
     /// error); rejected where that ratio is unbounded as SNR -> 0 (see Diffusion.Dsl.LossWeighting).
     /// </summary>
-    private static void CheckWeighting(AttributeView model, PredictionValue predicts, WeightingValue weighting, ObjectiveValue objective, List<DiagnosticInfo> diagnostics)
+    private static void CheckWeighting(AttributeView model, Prediction predicts, LossWeighting weighting, Objective objective, List<DiagnosticInfo> diagnostics)
     {
-        if (objective == ObjectiveValue.VariationalBound) return;
+        if (objective == Objective.VariationalBound) return;
         var ratio = LossWeights.UnboundedRatio(predicts, weighting);
         if (ratio is null) return;
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightingUnboundedForPrediction, FirstNamed(model, "Weighting", "Predicts") ?? model.Location, weighting, "Prediction." + predicts, ratio));
     }
 
     /// <summary>DDSL015: Variance = Learned needs LearnSigma = true on the network, and LearnSigma needs Learned.</summary>
-    private static void CheckVarianceOutput(AttributeView model, NetworkSpec network, VarianceValue variance, List<DiagnosticInfo> diagnostics)
+    private static void CheckVarianceOutput(AttributeView model, NetworkSpec network, ReverseVariance variance, List<DiagnosticInfo> diagnostics)
     {
         var location = FirstNamed(model, "Variance") ?? model.ConstructorLocation(1, "network");
-        if (variance == VarianceValue.Learned && !network.LearnSigma)
+        if (variance == ReverseVariance.Learned && !network.LearnSigma)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
                 "Variance = ReverseVariance.Learned but '" + network.Type.Name + "' outputs only the prediction (C channels)",
                 "add LearnSigma = true to " + NetworkKinds.Of(network).Declared + " on '" + network.Type.Name + "' so it also outputs the variance values"));
         }
-        else if (variance != VarianceValue.Learned && network.LearnSigma)
+        else if (variance != ReverseVariance.Learned && network.LearnSigma)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
                 "'" + network.Type.Name + "' declares LearnSigma = true (2C output channels) but the variance is ReverseVariance." + variance,

@@ -1,3 +1,4 @@
+using Diffusion.Dsl;
 using System.Collections.Generic;
 using System.Threading;
 using Diffusion.Generators.Diagnostics;
@@ -24,7 +25,7 @@ internal static class ScheduleParser
         DeclarationChecks.CheckShape(symbol, schedule, diagnostics, cancellationToken);
 
         int kind = schedule.ConstructorInt(0, -1);
-        if (kind is not ((int)ScheduleKindValue.Linear or (int)ScheduleKindValue.Cosine or (int)ScheduleKindValue.ScaledLinear))
+        if (kind is not ((int)ScheduleKind.Linear or (int)ScheduleKind.Cosine or (int)ScheduleKind.ScaledLinear))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.ValueOutOfRange, schedule.ConstructorLocation(0, "kind"), "Kind", kind, "ScheduleKind.Linear, ScheduleKind.Cosine or ScheduleKind.ScaledLinear"));
@@ -46,7 +47,7 @@ internal static class ScheduleParser
 
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKindValue)kind, timesteps, zeroTerminalSnr);
+            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKind)kind, timesteps, zeroTerminalSnr);
         return new DeclarationResult<ScheduleSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

@@ -252,6 +252,22 @@ public sealed class NoiseSchedule
         return picked.reshape(shape).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The forward process q(x_t | x_0) sampled with the caller's noise (Ho et al. 2020, Eq. 4; improved-diffusion's
+    /// <c>q_sample</c>, diffusers' <c>add_noise</c>): x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for x_0 (N, ...) at
+    /// training steps t (N, int64), with the float64 tables gathered to float32 (<see cref="Gather"/>).
+    /// </summary>
+    public Tensor QSample(Tensor x0, Tensor t, Tensor noise)
+    {
+        ArgumentNullException.ThrowIfNull(x0);
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(noise);
+        using var scope = NewDisposeScope();
+        var sqrtAlphaBar = Gather(SqrtAlphasCumprod, t, x0.dim());                 // (N, 1, ..., 1)
+        var sqrtOneMinusAlphaBar = Gather(SqrtOneMinusAlphasCumprod, t, x0.dim()); // (N, 1, ..., 1)
+        return (sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise).MoveToOuterDisposeScope();
+    }
+
     private static int[] Identity(int n) => Enumerable.Range(0, n).ToArray();
 
     private static void RequirePositive(int timesteps)

@@ -30,15 +30,15 @@ partial class LatentDiffusion
         var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
 
         // 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var xt = sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise;    // (N, C, H, W)
+        var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
 
         // 4. The network's output at (x_t, t)
         var output = Network.call(xt, t, null);    // (N, C, H, W)
         var prediction = output;    // (N, C, H, W)
 
         // 5. The target from the parameterization hub
+        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
         var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
 
         // 6. L_simple = mean || target - prediction ||^2 (Ho et al. 2020, Eq. 14)

@@ -3,113 +3,142 @@
 
 namespace Examples.Latent;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
+using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
+using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using Thresholding = global::Diffusion.Dsl.Thresholding;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using Math = global::System.Math;
+
 /// <summary>The samplers declared on LatentDiffusion.</summary>
 partial class LatentDiffusion
 {
     /// <summary>
-    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per step;
-    /// eta = 0 is deterministic, eta = 1 matches DDPM.
-    /// Returns x_0 samples (Count, C, H, W).
+    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per
+    /// step; eta = 0 is deterministic, eta = 1 matches DDPM.
+    /// Returns x_0 samples (Count, C, H, W); <paramref name="onStep"/> sees (i, x_{tau_i - 1}) after each step.
     /// </summary>
-    /// <remarks>
-    /// Notation (code = paper):
-    /// <code>
-    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
-    /// x               x_t, the current sample (Count, C, H, W)
-    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
-    /// output          the network output at (x_t, tau_i)
-    /// targets         y, the classes a classifier guides toward (request.Labels)
-    /// </code>
-    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor SampleDdim(global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null)
+    public Tensor SampleDdim(
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
-        if (request is null) throw new global::System.ArgumentNullException(nameof(request));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        request.Validate(global::Examples.Latent.LatentSchedule.Timesteps, null, Schedule);
-        var model = denoiser ?? new global::Diffusion.Runtime.Models.Denoiser((x, t, labels) => Network.call(x, t, labels));
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var device = SamplingDevice(generator);
-
-        // The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
-        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
-
-        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
-        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Latent.LatentSchedule.Timesteps, request.Steps);
-
-        // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
-        var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Latent.LatentDit.InChannels, global::Examples.Latent.LatentDit.InputSize, global::Examples.Latent.LatentDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
-
-        for (int i = steps.Length - 1; i >= 0; i--)
-        {
-            using var stepScope = global::TorchSharp.torch.NewDisposeScope();
-
-            // 3. From tau_i to tau_{i-1}
-            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
-
-            // 4. The model output
-            var output = model(x, t, null);    // (Count, C, H, W)
-
-            // 5. Classifier guidance: eps_hat = eps - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t) (Dhariwal and Nichol 2021, Algorithm 2)
-            if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
-
-            // 6. One reverse step
-            var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-
-            // 7. Keep x_{t-1}, free x_t: memory stays flat over the steps.
-            next.MoveToOuterDisposeScope();
-            x.Dispose();
-            x = next;
-            onStep?.Invoke(i, x);
-        }
-
-        return x.MoveToOuterDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdimStep(
+                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+            onStep);
+        return samples.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps
-    /// + sigma_t z with sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
-    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1), given the network
-    /// output at (x, step). z comes from <paramref name="generator"/>.
+    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12):
+    /// x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z with
+    /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
+    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1),
+    /// given the network output at (x, step).
+    /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor DdimStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, double eta, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    public Tensor DdimStep(
+        Tensor x,
+        int step,
+        int previous,
+        Tensor output,
+        double eta,
+        Generator generator,
+        Thresholding thresholding = Thresholding.Static,
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
-        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
-        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
-
-        var prediction = output;    // (N, C, H, W)
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (output is null) throw new ArgumentNullException(nameof(output));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        using var scope = torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // abar, beta, beta~ and mu~ of the respaced step
+        var sqrtAlphaBar = torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);
 
         // 1. (eps, x0_hat) from the parameterization hub
-        var (noise, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W) each
+        var (noise, cleanSample) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
 
-        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        // 2. x0_hat thresholded: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != Thresholding.None)
         {
-            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
-            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps consistent with the thresholded x0_hat
+            cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
+            // eps of the thresholded x0_hat
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         }
 
         // 3. sigma_t (Song et al. 2021, Eq. 16)
         double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
-        double sigma = eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))
+            * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
-        var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (N, C, H, W)
-        if (sigma > 0 && previous >= 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
+        //    Eq. 12)
+        double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
+        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        if (sigma > 0 && previous >= 0)
+            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
         return next.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What every sampler starts from: the request checked, the S training steps tau_1 &lt; ... &lt; tau_S it visits
+    /// (evenly spaced: improved-diffusion's respacing), x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1) and the
+    /// network output at each step with the request's guidance.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
+        SampleRequest request, Generator generator, Denoiser? denoiser)
+    {
+        if (request is null) throw new ArgumentNullException(nameof(request));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        request.Validate(LatentSchedule.Timesteps, null, Schedule);
+        var model = denoiser ?? new Denoiser((x, t, labels) => Network.call(x, t, labels));
+        var device = SamplingDevice(generator);
+
+        // 1. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
+        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
+
+        // 2. tau_1 < ... < tau_S, S = request.Steps of the T training steps
+        var steps = NoiseSchedule.EvenlySpacedSteps(LatentSchedule.Timesteps, request.Steps);
+
+        // 3. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
+        var size = new long[] { request.Count, LatentDit.InChannels, LatentDit.InputSize, LatentDit.InputSize };
+        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
+    }
+
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    private Tensor ModelOutput(
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
+    {
+        var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
+
+        // 1. The model output
+        var output = model(x, t, labels);    // (Count, C, H, W)
+
+        // 2. Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): see ClassifierGuidedOutput
+        if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
+        return output;
     }
 
     /// <summary>Where sampling runs: the network's device (its first parameter's), else the generator's.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    private global::TorchSharp.torch.Device SamplingDevice(global::TorchSharp.torch.Generator generator)
+    private torch.Device SamplingDevice(Generator generator)
     {
         foreach (var parameter in Network.parameters()) return parameter.device;
         return generator.device;
@@ -117,22 +146,25 @@ partial class LatentDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
     /// The network predicts eps, so eps_hat is the guided output; at s = 0 it is the output itself.
-    /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by s (beta_t / sqrt(alpha_t)) g,
-    /// where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where abar_t is small and differ near t = 0.
+    /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
+    /// s (beta_t / sqrt(alpha_t)) g, where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where
+    /// abar_t is small and differ near t = 0.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    private global::TorchSharp.torch.Tensor ClassifierGuidedOutput(global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, int step, global::TorchSharp.torch.Tensor targets, global::Diffusion.Runtime.Models.ClassifierGuidance guidance)
+    private Tensor ClassifierGuidedOutput(
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);    // (N, C, H, W): grad_{x_t} log p_phi(y | x_t, t)
-        var sqrtAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
-        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
-        var prediction = output;    // (N, C, H, W)
-        var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta (N, C, H, W)
+        using var scope = torch.NewDisposeScope();
+        // grad_{x_t} log p_phi(y | x_t, t)
+        var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
+        var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
-        var guided = guidedNoise;    // (N, C, H, W)
-        return guided.MoveToOuterDisposeScope();
+        return guidedNoise.MoveToOuterDisposeScope();
     }
 }

@@ -3,227 +3,219 @@
 
 namespace Examples.Velocity;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
+using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
+using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using Thresholding = global::Diffusion.Dsl.Thresholding;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using Math = global::System.Math;
+
 /// <summary>The samplers declared on VelocityDiffusion.</summary>
 partial class VelocityDiffusion
 {
     /// <summary>
-    /// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) on request.Steps evenly spaced training steps (the respaced
-    /// process of improved-diffusion), one <see cref="DdpmStep"/> per step.
-    /// Returns x_0 samples (Count, C, H, W).
+    /// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) on request.Steps evenly spaced training steps (the
+    /// respaced process of improved-diffusion), one <see cref="DdpmStep"/> per step.
+    /// Returns x_0 samples (Count, C, H, W); <paramref name="onStep"/> sees (i, x_{tau_i - 1}) after each step.
     /// </summary>
-    /// <remarks>
-    /// Notation (code = paper):
-    /// <code>
-    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
-    /// x               x_t, the current sample (Count, C, H, W)
-    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
-    /// output          the network output at (x_t, tau_i), guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))
-    /// targets         y, the classes a classifier guides toward (request.Labels)
-    /// </code>
-    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor SampleDdpm(global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null)
+    public Tensor SampleDdpm(
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
-        if (request is null) throw new global::System.ArgumentNullException(nameof(request));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        request.Validate(global::Examples.Velocity.VelocitySchedule.Timesteps, global::Examples.Velocity.VelocityDit.Classes, Schedule);
-        var model = denoiser ?? new global::Diffusion.Runtime.Models.Denoiser((x, t, labels) => Network.call(x, t, labels));
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var device = SamplingDevice(generator);
-
-        // Labels y; without labels, or with guidance weight w = 0, every sample uses the null label (unconditional sampling).
-        var labels = request.Labels is { } given && request.GuidanceScale != 0.0 ? given.to(device) : global::TorchSharp.torch.full(new long[] { request.Count }, global::Examples.Velocity.VelocityDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
-
-        // The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
-        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
-
-        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
-        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Velocity.VelocitySchedule.Timesteps, request.Steps);
-
-        // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
-        var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Velocity.VelocityDit.InChannels, global::Examples.Velocity.VelocityDit.InputSize, global::Examples.Velocity.VelocityDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
-
-        for (int i = steps.Length - 1; i >= 0; i--)
-        {
-            using var stepScope = global::TorchSharp.torch.NewDisposeScope();
-
-            // 3. From tau_i to tau_{i-1}
-            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
-
-            // 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)
-            var output = request.Labels is not null && request.GuidanceScale != 1.0 && request.GuidanceScale != 0.0
-                ? GuidedOutput(model, x, t, labels, request.GuidanceScale)
-                : model(x, t, labels);    // (Count, 2C, H, W)
-
-            // 5. Classifier guidance: eps_hat = eps - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t) (Dhariwal and Nichol 2021, Algorithm 2)
-            if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
-
-            // 6. One reverse step
-            var next = DdpmStep(x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-
-            // 7. Keep x_{t-1}, free x_t: memory stays flat over the steps.
-            next.MoveToOuterDisposeScope();
-            x.Dispose();
-            x = next;
-            onStep?.Invoke(i, x);
-        }
-
-        return x.MoveToOuterDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdpmStep(
+                x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile),
+            onStep);
+        return samples.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep <paramref name="step"/> to the
-    /// earlier <paramref name="previous"/> (-1: the last step, which adds no noise), given the network output at (x, step), with
-    /// mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and Algorithm 2) and sigma_t^2 = exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15).
+    /// One DDPM step, a pure function: x_{t-1} = mu_theta(x_t, t) + sigma_t z from x at training timestep
+    /// <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, which adds no noise),
+    /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and
+    /// Algorithm 2) and sigma_t^2 = exp(f log beta_t + (1 - f) log beta~_t), learned (Nichol and Dhariwal 2021, Eq. 15).
     /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor DdpmStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    public Tensor DdpmStep(
+        Tensor x,
+        int step,
+        int previous,
+        Tensor output,
+        Generator generator,
+        Thresholding thresholding = Thresholding.Static,
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
-        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
-        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
-
-        var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (output is null) throw new ArgumentNullException(nameof(output));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        using var scope = torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // abar, beta, beta~ and mu~ of the respaced step
+        var sqrtAlphaBar = torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);
 
         // 1. x0_hat from the parameterization hub
-        var (_, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
+        var (_, cleanSample) = ToNoiseAndCleanSample(SplitOutput(output).Prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
 
-        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        // 2. x0_hat thresholded: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != Thresholding.None)
         {
-            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
+            cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
         }
 
         // 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
         var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)
-        if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step (Algorithm 2, line 4)
+        if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step
 
-        // 4. sigma_t
-        var logBeta = global::TorchSharp.torch.tensor(global::System.Math.Log(transition.Beta), dtype: x.dtype, device: x.device);    // ()
-        var logPosteriorVariance = global::TorchSharp.torch.tensor(global::System.Math.Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);    // ()
-        var sigma = (0.5 * LearnedLogVariance(varianceValues, logBeta, logPosteriorVariance)).exp();    // (N, C, H, W): learned (Nichol and Dhariwal 2021, Eq. 15)
+        // 4. sigma_t = exp(log Sigma_theta / 2), learned (Nichol and Dhariwal 2021, Eq. 15)
+        var logBeta = torch.tensor(Math.Log(transition.Beta), dtype: x.dtype, device: x.device);
+        var logPosteriorVariance = torch.tensor(Math.Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);
+        var logVariance = LearnedLogVariance(SplitOutput(output).VarianceValues, logBeta, logPosteriorVariance);
+        var sigma = (0.5 * logVariance).exp();    // (N, C, H, W)
 
-        // 5. x_{t-1} = mu_theta + sigma_t z (Algorithm 2, line 4)
-        var next = mean + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
+        var next = mean + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
         return next.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per step;
-    /// eta = 0 is deterministic, eta = 1 matches DDPM.
-    /// Returns x_0 samples (Count, C, H, W).
+    /// DDIM (Song et al. 2021, Eq. 12) on request.Steps evenly spaced training steps, one <see cref="DdimStep"/> per
+    /// step; eta = 0 is deterministic, eta = 1 matches DDPM.
+    /// Returns x_0 samples (Count, C, H, W); <paramref name="onStep"/> sees (i, x_{tau_i - 1}) after each step.
     /// </summary>
-    /// <remarks>
-    /// Notation (code = paper):
-    /// <code>
-    /// steps           tau_1 &lt; ... &lt; tau_S, the training timesteps the sampler visits
-    /// x               x_t, the current sample (Count, C, H, W)
-    /// step, previous  tau_i and tau_{i-1} (-1 after the last step)
-    /// output          the network output at (x_t, tau_i), guided: out(x_t, null) + w (out(x_t, y) - out(x_t, null))
-    /// targets         y, the classes a classifier guides toward (request.Labels)
-    /// </code>
-    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor SampleDdim(global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null)
+    public Tensor SampleDdim(
+        SampleRequest request, Generator generator, Denoiser? denoiser = null, OnStep? onStep = null)
     {
-        if (request is null) throw new global::System.ArgumentNullException(nameof(request));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        request.Validate(global::Examples.Velocity.VelocitySchedule.Timesteps, global::Examples.Velocity.VelocityDit.Classes, Schedule);
-        var model = denoiser ?? new global::Diffusion.Runtime.Models.Denoiser((x, t, labels) => Network.call(x, t, labels));
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var device = SamplingDevice(generator);
-
-        // Labels y; without labels, or with guidance weight w = 0, every sample uses the null label (unconditional sampling).
-        var labels = request.Labels is { } given && request.GuidanceScale != 0.0 ? given.to(device) : global::TorchSharp.torch.full(new long[] { request.Count }, global::Examples.Velocity.VelocityDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
-
-        // The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
-        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
-
-        // 1. S evenly spaced training steps; each step of the sampler is a step of the process respaced to them (SCOPE section 1)
-        var steps = global::Diffusion.Runtime.Schedules.NoiseSchedule.EvenlySpacedSteps(global::Examples.Velocity.VelocitySchedule.Timesteps, request.Steps);
-
-        // 2. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
-        var x = global::TorchSharp.torch.randn(new long[] { request.Count, global::Examples.Velocity.VelocityDit.InChannels, global::Examples.Velocity.VelocityDit.InputSize, global::Examples.Velocity.VelocityDit.InputSize }, generator: generator, device: device);    // (Count, C, H, W)
-
-        for (int i = steps.Length - 1; i >= 0; i--)
-        {
-            using var stepScope = global::TorchSharp.torch.NewDisposeScope();
-
-            // 3. From tau_i to tau_{i-1}
-            int step = steps[i], previous = i > 0 ? steps[i - 1] : -1;
-            var t = global::TorchSharp.torch.full(new long[] { request.Count }, step, dtype: global::TorchSharp.torch.ScalarType.Int64, device: device);    // (Count)
-
-            // 4. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq. 6)
-            var output = request.Labels is not null && request.GuidanceScale != 1.0 && request.GuidanceScale != 0.0
-                ? GuidedOutput(model, x, t, labels, request.GuidanceScale)
-                : model(x, t, labels);    // (Count, 2C, H, W)
-
-            // 5. Classifier guidance: eps_hat = eps - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t) (Dhariwal and Nichol 2021, Algorithm 2)
-            if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
-
-            // 6. One reverse step
-            var next = DdimStep(x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile);    // (Count, C, H, W)
-
-            // 7. Keep x_{t-1}, free x_t: memory stays flat over the steps.
-            next.MoveToOuterDisposeScope();
-            x.Dispose();
-            x = next;
-            onStep?.Invoke(i, x);
-        }
-
-        return x.MoveToOuterDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
+        var samples = SamplingLoop.Run(steps, noise, modelOutput,
+            (x, step, previous, output) => DdimStep(
+                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+            onStep);
+        return samples.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12): x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps
-    /// + sigma_t z with sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
-    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1), given the network
-    /// output at (x, step). The learned variance is not used: eta sets sigma_t. z comes from <paramref name="generator"/>.
+    /// One DDIM step, a pure function (Song et al. 2021, Eq. 12):
+    /// x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z with
+    /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
+    /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1),
+    /// given the network output at (x, step). The learned variance is not used: eta sets sigma_t.
+    /// z comes from <paramref name="generator"/>.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor DdimStep(global::TorchSharp.torch.Tensor x, int step, int previous, global::TorchSharp.torch.Tensor output, double eta, global::TorchSharp.torch.Generator generator, global::Diffusion.Dsl.Thresholding thresholding = global::Diffusion.Dsl.Thresholding.Static, double dynamicPercentile = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.DefaultPercentile)
+    public Tensor DdimStep(
+        Tensor x,
+        int step,
+        int previous,
+        Tensor output,
+        double eta,
+        Generator generator,
+        Thresholding thresholding = Thresholding.Static,
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var transition = Schedule.Transition(step, previous);    // the process respaced to (previous, step): abar, beta, beta~, mu~ coefficients
-        var sqrtAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
-        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);    // ()
-
-        var (prediction, _) = SplitOutput(output);    // (N, C, H, W): DDIM's eta sets the variance
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (output is null) throw new ArgumentNullException(nameof(output));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        using var scope = torch.NewDisposeScope();
+        var transition = Schedule.Transition(step, previous);    // abar, beta, beta~ and mu~ of the respaced step
+        var sqrtAlphaBar = torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
+        var sqrtOneMinusAlphaBar = torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);
 
         // 1. (eps, x0_hat) from the parameterization hub
-        var (noise, cleanSample) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W) each
+        var (noise, cleanSample) = ToNoiseAndCleanSample(SplitOutput(output).Prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
 
-        // 2. Thresholding of x0_hat: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
-        if (thresholding != global::Diffusion.Dsl.Thresholding.None)
+        // 2. x0_hat thresholded: none, static clip to [-1, 1], or dynamic (Saharia et al. 2022, Sec. 2.3)
+        if (thresholding != Thresholding.None)
         {
-            cleanSample = global::Diffusion.Runtime.Sampling.CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);    // (N, C, H, W)
-            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps consistent with the thresholded x0_hat
+            cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, dynamicPercentile);
+            // eps of the thresholded x0_hat
+            noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         }
 
         // 3. sigma_t (Song et al. 2021, Eq. 16)
         double alphaBar = transition.AlphaBar, alphaBarPrev = transition.AlphaBarPrev;
-        double sigma = eta * global::System.Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar)) * global::System.Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
+        double sigma = eta * Math.Sqrt((1.0 - alphaBarPrev) / (1.0 - alphaBar))
+            * Math.Sqrt(1.0 - alphaBar / alphaBarPrev);
 
-        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)
-        var next = global::System.Math.Sqrt(alphaBarPrev) * cleanSample + global::System.Math.Sqrt(global::System.Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma)) * noise;    // (N, C, H, W)
-        if (sigma > 0 && previous >= 0) next = next + sigma * global::TorchSharp.torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
+        //    Eq. 12)
+        double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
+        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        if (sigma > 0 && previous >= 0)
+            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
         return next.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What every sampler starts from: the request checked, the S training steps tau_1 &lt; ... &lt; tau_S it visits
+    /// (evenly spaced: improved-diffusion's respacing), x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1) and the
+    /// network output at each step with the request's guidance.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    private (int[] Steps, Tensor Noise, SamplingLoop.StepOutput Output) PrepareSampling(
+        SampleRequest request, Generator generator, Denoiser? denoiser)
+    {
+        if (request is null) throw new ArgumentNullException(nameof(request));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        request.Validate(VelocitySchedule.Timesteps, VelocityDit.Classes, Schedule);
+        var model = denoiser ?? new Denoiser((x, t, labels) => Network.call(x, t, labels));
+        var device = SamplingDevice(generator);
+
+        // 1. Labels y; without labels, or at guidance weight w = 0, the null label (unconditional sampling)
+        var labels = request.Labels is { } given && request.GuidanceScale != 0.0
+            ? given.to(device)
+            : torch.full(new long[] { request.Count }, VelocityDit.NullLabel,
+                dtype: torch.int64, device: device);    // (Count)
+
+        // 2. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
+        var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
+
+        // 3. tau_1 < ... < tau_S, S = request.Steps of the T training steps
+        var steps = NoiseSchedule.EvenlySpacedSteps(VelocitySchedule.Timesteps, request.Steps);
+
+        // 4. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
+        var size = new long[] { request.Count, VelocityDit.InChannels, VelocityDit.InputSize, VelocityDit.InputSize };
+        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        return (steps, noise, (x, step) => ModelOutput(model, request, labels, targets, x, step));
+    }
+
+    /// <summary>The network output at (x_t, tau_i), with the request's guidance.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    private Tensor ModelOutput(
+        Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
+    {
+        var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
+
+        // 1. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq.
+        //    6)
+        var output = request.Labels is not null && request.GuidanceScale != 1.0 && request.GuidanceScale != 0.0
+            ? GuidedOutput(model, x, t, labels!, request.GuidanceScale)
+            : model(x, t, labels);    // (Count, 2C, H, W)
+
+        // 2. Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): see ClassifierGuidedOutput
+        if (request.Classifier is { } guidance) output = ClassifierGuidedOutput(output, x, t, step, targets!, guidance);
+        return output;
     }
 
     /// <summary>Where sampling runs: the network's device (its first parameter's), else the generator's.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    private global::TorchSharp.torch.Device SamplingDevice(global::TorchSharp.torch.Generator generator)
+    private torch.Device SamplingDevice(Generator generator)
     {
         foreach (var parameter in Network.parameters()) return parameter.device;
         return generator.device;
@@ -231,41 +223,51 @@ partial class VelocityDiffusion
 
     /// <summary>
     /// Classifier guidance (Dhariwal and Nichol 2021, Algorithm 2): the noise prediction becomes
-    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t), the score of p(x_t) p_phi(y | x_t)^s.
-    /// The network predicts Velocity: eps comes from the parameterization hub, and eps_hat goes back to the same kind of output with the x0_hat it implies.
-    /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by s (beta_t / sqrt(alpha_t)) g,
-    /// where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where abar_t is small and differ near t = 0.
+    /// eps_hat = eps_theta(x_t, t) - s sqrt(1 - abar_t) grad_{x_t} log p_phi(y | x_t, t),
+    /// the score of p(x_t) p_phi(y | x_t)^s.
+    /// The network predicts Velocity: eps comes from the parameterization hub, and eps_hat goes back to the
+    /// same kind of output with the x0_hat it implies.
+    /// DDPM and DDIM both use it (guided-diffusion's condition_score): in DDPM it moves the mean by
+    /// s (beta_t / sqrt(alpha_t)) g, where Algorithm 1 (condition_mean) moves it by s Sigma_t g; the two agree where
+    /// abar_t is small and differ near t = 0.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    private global::TorchSharp.torch.Tensor ClassifierGuidedOutput(global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, int step, global::TorchSharp.torch.Tensor targets, global::Diffusion.Runtime.Models.ClassifierGuidance guidance)
+    private Tensor ClassifierGuidedOutput(
+        Tensor output, Tensor x, Tensor t, int step, Tensor targets, ClassifierGuidance guidance)
     {
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);    // (N, C, H, W): grad_{x_t} log p_phi(y | x_t, t)
-        var sqrtAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
-        var sqrtOneMinusAlphaBar = global::TorchSharp.torch.tensor(Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);    // ()
+        using var scope = torch.NewDisposeScope();
+        // grad_{x_t} log p_phi(y | x_t, t)
+        var gradient = guidance.Classifier.LogProbabilityGradient(x, t, targets).to(x.dtype);
+        var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
+        var sqrtOneMinusAlphaBar = torch.tensor(
+            Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
-        var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta (N, C, H, W)
+        var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
         var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
-        var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // x0_hat = (x_t - sqrt(1 - abar_t) eps_hat) / sqrt(abar_t) (Ho et al. 2020, Eq. 4)
-        var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // back to the Velocity prediction
-        return global::TorchSharp.torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // the variance values unchanged
+        var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4
+        var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // as Velocity
+        return torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // variance values kept
     }
 
     /// <summary>
-    /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),
-    /// the conditional and the null-label pass batched together in one call. Applied to the Velocity prediction: every
-    /// prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same guidance.
+    /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6):
+    /// eps_hat = eps(x_t, null) + w (eps(x_t, y) - eps(x_t, null)),
+    /// the conditional and the null-label pass batched together in one call. Applied to the Velocity prediction:
+    /// every prediction is affine in eps at fixed x_t and t, and the weights (1 - w) + w sum to 1, so this is the same
+    /// guidance.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    private static global::TorchSharp.torch.Tensor GuidedOutput(global::Diffusion.Runtime.Models.Denoiser model, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor labels, double guidanceScale)
+    private static Tensor GuidedOutput(Denoiser model, Tensor x, Tensor t, Tensor labels, double guidanceScale)
     {
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var nullLabels = global::TorchSharp.torch.full(labels.shape, global::Examples.Velocity.VelocityDit.NullLabel, dtype: global::TorchSharp.torch.ScalarType.Int64, device: labels.device);    // (N)
-        var both = model(global::TorchSharp.torch.cat(new[] { x, x }, 0), global::TorchSharp.torch.cat(new[] { t, t }, 0), global::TorchSharp.torch.cat(new[] { labels, nullLabels }, 0));    // (2N, C, H, W)
-        var halves = both.chunk(2, 0);    // conditional (N, 2C, H, W), unconditional (N, 2C, H, W)
+        using var scope = torch.NewDisposeScope();
+        var nullLabels = torch.full(labels.shape, VelocityDit.NullLabel, dtype: torch.int64, device: labels.device);
+        var both = model(
+            torch.cat(new[] { x, x }, 0), torch.cat(new[] { t, t }, 0), torch.cat(new[] { labels, nullLabels }, 0));
+        var halves = both.chunk(2, 0);    // conditional, unconditional: (N, 2C, H, W) each
         var (conditional, varianceValues) = SplitOutput(halves[0]);    // (N, C, H, W) each
         var (unconditional, _) = SplitOutput(halves[1]);    // (N, C, H, W)
-        var guided = unconditional + guidanceScale * (conditional - unconditional);    // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
-        return global::TorchSharp.torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // the conditional pass's variance values, as the reference DiT keeps them
+        var guided = unconditional + guidanceScale * (conditional - unconditional);
+        // The conditional pass's variance values, as the reference DiT keeps them
+        return torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();
     }
 }

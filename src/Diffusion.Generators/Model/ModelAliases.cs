@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+
+namespace Diffusion.Generators.Model;
+
+/// <summary>
+/// The short names of the generated files of a [DiffusionModel] (Model, Parameterization, Loss, VariationalBound,
+/// Samplers). As in a generated DiT (<see cref="DiTAliases"/>) they are declared inside the user's namespace, where they
+/// win over outer types and usings; a name that a type of that namespace or a member of the declared class already
+/// takes is listed in <see cref="ModelSpec.Shadowed"/> and written in full instead.
+/// </summary>
+internal static class ModelAliases
+{
+    private const string Models = "global::Diffusion.Runtime.Models.";
+    private const string Dsl = "global::Diffusion.Dsl.";
+
+    public static readonly IReadOnlyList<TypeAlias> All = new[]
+    {
+        new TypeAlias("torch", "global::TorchSharp.torch"),
+        new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
+        new TypeAlias("Generator", "global::TorchSharp.torch.Generator"),
+        new TypeAlias("Module", "global::TorchSharp.torch.nn.Module"),
+        new TypeAlias("NoiseSchedule", "global::Diffusion.Runtime.Schedules.NoiseSchedule"),
+        new TypeAlias("IDiffusionModel", Models + "IDiffusionModel"),
+        new TypeAlias("ITrainableModel", Models + "ITrainableModel"),
+        new TypeAlias("ModelDescription", Models + "ModelDescription"),
+        new TypeAlias("SampleRequest", Models + "SampleRequest"),
+        new TypeAlias("Denoiser", Models + "Denoiser"),
+        new TypeAlias("ClassifierGuidance", Models + "ClassifierGuidance"),
+        new TypeAlias("SamplingLoop", "global::Diffusion.Runtime.Sampling.SamplingLoop"),
+        new TypeAlias("CleanSampleThreshold", "global::Diffusion.Runtime.Sampling.CleanSampleThreshold"),
+        new TypeAlias("GaussianLikelihood", "global::Diffusion.Runtime.Likelihood.GaussianLikelihood"),
+        new TypeAlias("Prediction", Dsl + "Prediction"),
+        new TypeAlias("ScheduleKind", Dsl + "ScheduleKind"),
+        new TypeAlias("ReverseVariance", Dsl + "ReverseVariance"),
+        new TypeAlias("Objective", Dsl + "Objective"),
+        new TypeAlias("LossWeighting", Dsl + "LossWeighting"),
+        new TypeAlias("SamplerKind", Dsl + "SamplerKind"),
+        new TypeAlias("Thresholding", Dsl + "Thresholding"),
+        new TypeAlias("OnStep", "global::System.Action<int, global::TorchSharp.torch.Tensor>"),
+        new TypeAlias("ArgumentNullException", "global::System.ArgumentNullException"),
+        new TypeAlias("ArgumentException", "global::System.ArgumentException"),
+        new TypeAlias("Math", "global::System.Math"),
+    };
+}
