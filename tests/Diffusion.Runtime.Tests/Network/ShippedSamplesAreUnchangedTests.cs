@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Models;
@@ -56,7 +55,7 @@ public sealed class ShippedSamplesAreUnchangedTests : IDisposable
         using (no_grad()) samples = diffusion.Sample(SamplerKind.Ddim, request, generator);
         Assert.Equal(new long[] { 4, 1, 28, 28 }, samples.shape);
         Assert.True(samples.isfinite().all().item<bool>() && samples.abs().max().ToDouble() > 0.5);
-        AssertUnchanged(samples, "shipped-ddim-samples.safetensors", "samples", ShippedDdimSamples, otherKernelsTolerance: 2e-3);
+        GuardHash.AssertUnchanged(samples, "shipped-ddim-samples.safetensors", "samples", ShippedDdimSamples, otherKernelsTolerance: 2e-3);
     }
 
     [Fact]
@@ -66,7 +65,7 @@ public sealed class ShippedSamplesAreUnchangedTests : IDisposable
         torch.random.manual_seed(17);
         using var network = new MnistDit();
         var state = network.state_dict();
-        Assert.Equal(FreshWeights, Sha256(state.Values.ToArray()));
+        Assert.Equal(FreshWeights, GuardHash.Sha256(state.Values.ToArray()));
 
         // adaLN-Zero makes the fresh output exactly zero: move every parameter off its initial value, then run it.
         torch.random.manual_seed(18);
@@ -79,66 +78,6 @@ public sealed class ShippedSamplesAreUnchangedTests : IDisposable
         var y = tensor(new long[] { 3, 7, MnistDit.NullLabel });
         Tensor output;
         using (no_grad()) output = network.call(x, t, y);
-        AssertUnchanged(output, "fresh-forward.safetensors", "output", FreshForward, otherKernelsTolerance: 1e-5);
-    }
-
-    /// <summary>
-    /// Bit for bit on the kernels the values were recorded with (<see cref="RecordedKernels"/>); elsewhere float32 kernels
-    /// of another instruction set round differently, so the recorded tensor (GuardData/, written on the recording
-    /// machine) must be matched within <paramref name="otherKernelsTolerance"/>, far below what a wrong operation changes.
-    /// </summary>
-    private static void AssertUnchanged(Tensor actual, string file, string key, string recordedHash, double otherKernelsTolerance)
-    {
-        if (Kernels() == RecordedKernels)
-        {
-            Assert.Equal(recordedHash, Sha256(actual));
-            return;
-        }
-        string path = Path.Combine(AppContext.BaseDirectory, "Network", "GuardData", file);
-        var expected = SafetensorsFile.Read(path, new System.Collections.Generic.Dictionary<string, Tensor> { [key] = actual }, "refactor guard");
-        try
-        {
-            double difference = (actual.cpu() - expected[key]).abs().max().ToDouble();
-            Assert.True(difference <= otherKernelsTolerance, $"differs from the recording by up to {difference} (kernels {Kernels()}, recorded on {RecordedKernels})");
-        }
-        finally
-        {
-            foreach (var tensor in expected.Values) tensor.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The machine the hashes and GuardData were recorded on (2026-12-01): a 2-core AMD EPYC with AVX-512, where
-    /// ConvolutionKernels limits oneDNN to AVX2. (With oneDNN's AVX-512 kernels the samples differ by up to 4.2e-4 and
-    /// the forward output by 8.9e-7; the refactor was bit-identical there too.)
-    /// </summary>
-    private const string RecordedKernels = "AuthenticAMD avx512 onednn=AVX2";
-
-    private static string Kernels()
-    {
-        string vendor = "other";
-        if (System.Runtime.Intrinsics.X86.X86Base.IsSupported)
-        {
-            var (_, ebx, ecx, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
-            int[] words = [ebx, edx, ecx];
-            vendor = System.Text.Encoding.ASCII.GetString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(words.AsSpan()));
-        }
-        bool avx512 = System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
-        string? isa = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
-        isa ??= vendor == "AuthenticAMD" && avx512 ? "AVX2" : "default";
-        return $"{vendor} {(avx512 ? "avx512" : "avx2")} onednn={isa}";
-    }
-
-    private static string Sha256(params Tensor[] tensors)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var tensor in tensors)
-        {
-            var values = tensor.contiguous().cpu().to(ScalarType.Float32).data<float>().ToArray();
-            var bytes = new byte[values.Length * sizeof(float)];
-            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-            hash.AppendData(bytes);
-        }
-        return Convert.ToHexString(hash.GetHashAndReset());
+        GuardHash.AssertUnchanged(output, "fresh-forward.safetensors", "output", FreshForward, otherKernelsTolerance: 1e-5);
     }
 }
