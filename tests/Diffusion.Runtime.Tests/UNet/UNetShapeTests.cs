@@ -108,10 +108,13 @@ public class UNetShapeTests
     {
         // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised; the generated constructor sets them.
         using var network = new ThreeLevelUNet();
-        foreach (var (name, parameter) in network.named_parameters().Where(p => p.name.Contains("norm")))
+        var norms = network.named_modules().Where(m => m.module is TorchSharp.Modules.GroupNorm).ToList();
+        Assert.Equal(2 * 11 + 4 + 1, norms.Count);    // two in each of 11 ResBlocks, one in each of 4 attention blocks, out.0
+        foreach (var (name, module) in norms)
         {
-            double target = name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0;
-            Assert.True((parameter - target).abs().max().item<float>() == 0, name);
+            var norm = (TorchSharp.Modules.GroupNorm)module;
+            Assert.True((norm.weight! - 1.0).abs().max().item<float>() == 0, name);
+            Assert.True(norm.bias!.abs().max().item<float>() == 0, name);
         }
     }
 
