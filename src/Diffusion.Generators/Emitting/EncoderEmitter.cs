@@ -13,11 +13,7 @@ internal static class EncoderEmitter
     public static IEnumerable<(string HintName, string Source)> Emit(EncoderSpec n)
     {
         var plan = UNetPlan.Of(n);
-        var tail = new[]
-        {
-            "head         GroupNorm, SiLU, global average pooling, 1x1 conv to " + Int(n.Outputs) + " logits.",
-            "Input x (N, C, H, W) float and t (N) int64 training timesteps; output (N, " + Int(n.Outputs) + ") logits.",
-        };
+        var tail = new[] { "Input x (N, C, H, W) float and t (N) int64 training timesteps; output (N, " + Int(n.Outputs) + ") logits." };
         yield return (n.Type.HintName("Network"),
             UNetParts.Print(plan, "The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4)", tail));
     }

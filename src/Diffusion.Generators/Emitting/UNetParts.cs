@@ -15,6 +15,9 @@ internal static class UNetParts
     /// <summary>Column of the forward pass's shape comments (past the indent).</summary>
     private const int ForwardColumn = 44;
 
+    /// <summary>The width past which a line is wrapped.</summary>
+    private const int MaxLine = 120;
+
     public static string Print(UNetPlan plan, string summaryTitle, string[] summaryTail)
     {
         var w = new CodeWriter();
@@ -23,7 +26,9 @@ internal static class UNetParts
         if (lowerCase) w.Line("#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own");
         foreach (var alias in UNetAliases.All.Where(a => plan.Aliases.Contains(a.Name) && !plan.Shadowed.Contains(a.Name)))
         {
-            w.Line("using " + alias.Name + " = " + alias.Target + ";");
+            string line = "using " + alias.Name + " = " + alias.Target + ";";
+            if (line.Length <= MaxLine) w.Line(line);
+            else w.Lines("using " + alias.Name + " =", "    " + alias.Target + ";");
         }
         if (lowerCase) w.Line("#pragma warning restore CS8981");
         w.Line();
@@ -32,7 +37,8 @@ internal static class UNetParts
         string tensor = plan.A("Tensor");
         var s = plan.Shape;
         w.Line("/// <summary>");
-        w.Line("/// " + summaryTitle + " on " + Int(s.InputSize) + " x " + Int(s.InputSize) + " x " + Int(s.InChannels) + " inputs, "
+        w.Line("/// " + summaryTitle + " on");
+        w.Line("/// " + Int(s.InputSize) + " x " + Int(s.InputSize) + " x " + Int(s.InChannels) + " inputs, "
             + plan.ParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " parameters:");
         w.Line("/// <code>");
         foreach (var line in plan.Tree) w.Line("/// " + line);
@@ -70,9 +76,16 @@ internal static class UNetParts
         w.Line("var layers = new " + plan.A("UNetLayers") + "(EmbeddingWidth, Dropout, ScaleShiftNorm, NormGroups, Heads);");
         foreach (var field in plan.Fields)
         {
+            // input_blocks, middle_block and output_blocks are printed from the plan's blocks, one per line.
             if (field.Construction.Length > 0)
             {
                 w.Line(Identifier(field.Name) + " = " + field.Construction + ";");
+                continue;
+            }
+            if (field.Name == "middle_block")
+            {
+                w.Line("middle_block = new " + plan.A("TimestepEmbedSequential") + "(");
+                w.Line("    " + string.Join(", ", plan.Middle.Layers) + ");");
                 continue;
             }
             var blocks = field.Name == "input_blocks" ? plan.InputBlocks : plan.OutputBlocks;

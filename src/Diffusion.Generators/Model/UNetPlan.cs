@@ -150,8 +150,7 @@ internal sealed record UNetPlan(
         }
         fields.Add(new("input_blocks", blocks, "", input.Sum(b => b.Parameters),
             "The down path: the input convolution, then per level residual blocks and a downsampling."));
-        fields.Add(new("middle_block", A("TimestepEmbedSequential"),
-            "new " + A("TimestepEmbedSequential") + "(" + string.Join(", ", middle.Layers) + ")", middle.Parameters,
+        fields.Add(new("middle_block", A("TimestepEmbedSequential"), "", middle.Parameters,
             "ResBlock, attention, ResBlock at the lowest resolution."));
         int c0 = s.Channels(0);
         if (encoder)
@@ -204,7 +203,7 @@ internal sealed record UNetPlan(
         aliases.Add(encoder ? "PooledHead" : "OutputLayers");
 
         return new UNetPlan(type, s, outputs, classes, learnSigma, shadowed, new(constants), new(fields), new(input), middle, new(output),
-            new(forward), new(TreeLines(s, encoder)), new(aliases));
+            new(forward), new(TreeLines(s, outputs, learnSigma)), new(aliases));
     }
 
     /// <summary>A block of one ResBlock (with attention at the declared resolutions) and an optional resampling layer.</summary>
@@ -239,8 +238,9 @@ internal sealed record UNetPlan(
     }
 
     /// <summary>The pyramid as a small tree: one line per level with its resolution and channels.</summary>
-    private static List<string> TreeLines(UNetShape s, bool encoder)
+    private static List<string> TreeLines(UNetShape s, int outputs, bool learnSigma)
     {
+        bool encoder = outputs > 0;
         string Res(int level) => Int(s.Resolution(level)) + "x" + Int(s.Resolution(level));
         var tree = new List<string> { "input conv   " + Int(s.InChannels) + " -> " + Int(s.Channels(0)) + " channels at " + Res(0) };
         for (int level = 0; level < s.Levels; level++)
@@ -249,12 +249,17 @@ internal sealed record UNetPlan(
                 + (s.HasAttention(level) ? " + attention" : "") + " at " + Res(level) + (level < s.Levels - 1 ? ", downsample" : ""));
         }
         tree.Add("middle       ResBlock, attention, ResBlock at " + Res(s.Levels - 1));
-        if (encoder) return tree;
+        if (encoder)
+        {
+            tree.Add("head         GroupNorm, SiLU, global average pooling, 1x1 conv to " + Int(outputs) + " logits");
+            return tree;
+        }
         for (int level = s.Levels - 1; level >= 0; level--)
         {
             tree.Add("up " + Int(level) + "         " + Int(s.ResBlocks + 1) + " x ResBlock(skip, " + Int(s.Channels(level)) + ")"
                 + (s.HasAttention(level) ? " + attention" : "") + " at " + Res(level) + (level > 0 ? ", upsample" : ""));
         }
+        tree.Add("output       GroupNorm, SiLU, 3x3 conv to " + (learnSigma ? "2C (prediction + variance values)" : "C"));
         return tree;
     }
 

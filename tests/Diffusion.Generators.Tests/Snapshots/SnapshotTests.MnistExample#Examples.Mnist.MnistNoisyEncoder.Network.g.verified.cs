@@ -6,7 +6,8 @@ namespace Examples.Mnist;
 #pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
-using TimestepBlocks = global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
 using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
 using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
 using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
@@ -15,15 +16,16 @@ using PooledHead = global::Diffusion.Runtime.Networks.UNet.PooledHead;
 #pragma warning restore CS8981
 
 /// <summary>
-/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4) on 28 x 28 x 1 inputs, 119,770 parameters:
+/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4) on
+/// 28 x 28 x 1 inputs, 119,770 parameters:
 /// <code>
 /// input conv   1 -> 16 channels at 28x28
 /// down 0       1 x ResBlock(16) at 28x28, downsample
 /// down 1       1 x ResBlock(32) at 14x14, downsample
 /// down 2       1 x ResBlock(32) + attention at 7x7
 /// middle       ResBlock, attention, ResBlock at 7x7
+/// head         GroupNorm, SiLU, global average pooling, 1x1 conv to 10 logits
 /// </code>
-/// head         GroupNorm, SiLU, global average pooling, 1x1 conv to 10 logits.
 /// Input x (N, C, H, W) float and t (N) int64 training timesteps; output (N, 10) logits.
 /// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).
 /// </summary>
@@ -90,7 +92,8 @@ partial class MnistNoisyEncoder : torch.nn.Module<Tensor, Tensor, Tensor>
             new TimestepEmbedSequential(layers.ResBlock(16, 32)),
             new TimestepEmbedSequential(new Downsample(32)),
             new TimestepEmbedSequential(layers.ResBlock(32, 32), layers.Attention(32)));
-        middle_block = new TimestepEmbedSequential(layers.ResBlock(32, 32), layers.Attention(32), layers.ResBlock(32, 32));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(32, 32), layers.Attention(32), layers.ResBlock(32, 32));
         @out = new PooledHead(32, Outputs, NormGroups);
         RegisterComponents();
     }

@@ -8,7 +8,8 @@ using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Embedding = global::TorchSharp.Modules.Embedding;
 using Sequential = global::TorchSharp.Modules.Sequential;
-using TimestepBlocks = global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
 using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
 using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
 using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
@@ -18,7 +19,8 @@ using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
 #pragma warning restore CS8981
 
 /// <summary>
-/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on 28 x 28 x 1 inputs, 1,192,641 parameters:
+/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on
+/// 28 x 28 x 1 inputs, 1,192,641 parameters:
 /// <code>
 /// input conv   1 -> 32 channels at 28x28
 /// down 0       1 x ResBlock(32) at 28x28, downsample
@@ -28,6 +30,7 @@ using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
 /// up 2         2 x ResBlock(skip, 64) + attention at 7x7, upsample
 /// up 1         2 x ResBlock(skip, 64) at 14x14, upsample
 /// up 0         2 x ResBlock(skip, 32) at 28x28
+/// output       GroupNorm, SiLU, 3x3 conv to C
 /// </code>
 /// Timestep embedding of width 128, entering every residual block by scale-shift normalisation;
 /// 10 classes plus the null label 10 (dropped with rate 0.1 by the training loss).
@@ -112,7 +115,8 @@ partial class MnistUNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
             new TimestepEmbedSequential(layers.ResBlock(32, 64)),
             new TimestepEmbedSequential(new Downsample(64)),
             new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64)));
-        middle_block = new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
         output_blocks = torch.nn.ModuleList(
             new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),
             new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64), new Upsample(64)),

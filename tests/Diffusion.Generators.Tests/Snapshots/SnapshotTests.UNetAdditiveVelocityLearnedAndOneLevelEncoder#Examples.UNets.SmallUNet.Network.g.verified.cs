@@ -7,7 +7,8 @@ namespace Examples.UNets;
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Sequential = global::TorchSharp.Modules.Sequential;
-using TimestepBlocks = global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
 using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
 using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
 using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
@@ -17,7 +18,8 @@ using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
 #pragma warning restore CS8981
 
 /// <summary>
-/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on 16 x 16 x 3 inputs, 1,003,750 parameters:
+/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on
+/// 16 x 16 x 3 inputs, 1,003,750 parameters:
 /// <code>
 /// input conv   3 -> 32 channels at 16x16
 /// down 0       2 x ResBlock(32) at 16x16, downsample
@@ -25,6 +27,7 @@ using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
 /// middle       ResBlock, attention, ResBlock at 8x8
 /// up 1         3 x ResBlock(skip, 64) + attention at 8x8, upsample
 /// up 0         3 x ResBlock(skip, 32) at 16x16
+/// output       GroupNorm, SiLU, 3x3 conv to 2C (prediction + variance values)
 /// </code>
 /// Timestep embedding of width 128, added in every residual block;
 /// unconditional (no label embedding).
@@ -96,7 +99,8 @@ partial class SmallUNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
             new TimestepEmbedSequential(new Downsample(32)),
             new TimestepEmbedSequential(layers.ResBlock(32, 64), layers.Attention(64)),
             new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64)));
-        middle_block = new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
         output_blocks = torch.nn.ModuleList(
             new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),
             new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),

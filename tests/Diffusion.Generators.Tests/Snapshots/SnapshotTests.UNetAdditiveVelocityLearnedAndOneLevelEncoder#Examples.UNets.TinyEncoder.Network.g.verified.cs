@@ -6,7 +6,8 @@ namespace Examples.UNets;
 #pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
-using TimestepBlocks = global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
 using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
 using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
 using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
@@ -14,13 +15,14 @@ using PooledHead = global::Diffusion.Runtime.Networks.UNet.PooledHead;
 #pragma warning restore CS8981
 
 /// <summary>
-/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4) on 16 x 16 x 3 inputs, 27,268 parameters:
+/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4) on
+/// 16 x 16 x 3 inputs, 27,268 parameters:
 /// <code>
 /// input conv   3 -> 16 channels at 16x16
 /// down 0       1 x ResBlock(16) at 16x16
 /// middle       ResBlock, attention, ResBlock at 16x16
+/// head         GroupNorm, SiLU, global average pooling, 1x1 conv to 4 logits
 /// </code>
-/// head         GroupNorm, SiLU, global average pooling, 1x1 conv to 4 logits.
 /// Input x (N, C, H, W) float and t (N) int64 training timesteps; output (N, 4) logits.
 /// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).
 /// </summary>
@@ -83,7 +85,8 @@ partial class TinyEncoder : torch.nn.Module<Tensor, Tensor, Tensor>
         input_blocks = torch.nn.ModuleList(
             new TimestepEmbedSequential(torch.nn.Conv2d(InChannels, 16, kernel_size: 3, padding: 1)),
             new TimestepEmbedSequential(layers.ResBlock(16, 16)));
-        middle_block = new TimestepEmbedSequential(layers.ResBlock(16, 16), layers.Attention(16), layers.ResBlock(16, 16));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(16, 16), layers.Attention(16), layers.ResBlock(16, 16));
         @out = new PooledHead(16, Outputs, NormGroups);
         RegisterComponents();
     }

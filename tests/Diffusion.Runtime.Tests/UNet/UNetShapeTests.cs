@@ -43,6 +43,7 @@ public class UNetShapeTests
             + Norm(8) + Conv3(8, 1);                                          // output
         using var network = new ThreeLevelUNet();
         Assert.Equal(expected, Count(network));
+        Assert.Equal(ThreeLevelUNet.ParameterCount, expected);    // the plan's count
     }
 
     [Fact]
@@ -73,6 +74,7 @@ public class UNetShapeTests
             + Norm(4) + Conv3(4, 2);
         using var one = new OneLevelUNet();
         Assert.Equal(oneLevel, Count(one));
+        Assert.Equal(OneLevelUNet.ParameterCount, oneLevel);
 
         long encoder = Time(8) + Conv3(1, 8)
             + Res(8, 8, 32, true) + Conv3(8, 8)
@@ -81,6 +83,7 @@ public class UNetShapeTests
             + Norm(16) + Linear(16, 3);
         using var small = new SmallEncoder();
         Assert.Equal(encoder, Count(small));
+        Assert.Equal(SmallEncoder.ParameterCount, encoder);
     }
 
     [Fact]
