@@ -147,4 +147,25 @@ internal sealed class CodeWriter
     /// <summary>An identifier, escaped with '@' when it is a keyword.</summary>
     public static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.VarKeyword ? "@" + name : name;
+
+    /// <summary>
+    /// <paramref name="code"/> with <paramref name="comment"/> at column <paramref name="column"/> past the indent, or the
+    /// comment on its own line above when the two would pass <paramref name="maxLine"/> columns.
+    /// </summary>
+    public void Commented(string code, string comment, int column = 60, int maxLine = 120)
+    {
+        if (comment.Length == 0)
+        {
+            Line(code);
+            return;
+        }
+        int at = Math.Max(column, code.Length + 4);
+        if (depth * 4 + at + 3 + comment.Length <= maxLine)
+        {
+            Line(code.PadRight(at) + "// " + comment);
+            return;
+        }
+        Line("// " + comment);
+        Line(code);
+    }
 }

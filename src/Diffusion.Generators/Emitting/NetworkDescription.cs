@@ -49,28 +49,9 @@ internal static class NetworkDescription
     /// <summary>The pyramid's entries (and the input's, unless <paramref name="withIo"/> is false).</summary>
     public static void EmitUNetEntries(CodeWriter w, string network, UNetShape s, string indent, bool withIo = true)
     {
-        if (withIo)
+        foreach (var entry in UNetPlan.DescriptionEntries(network, s, withIo))
         {
-            w.Lines(
-                indent + "[\"input_size\"] = " + network + ".InputSize,",
-                indent + "[\"in_channels\"] = " + network + ".InChannels,");
+            w.Line(indent + "[\"" + entry.Key + "\"] = " + entry.Value + ",");
         }
-        w.Lines(
-            indent + "[\"base_channels\"] = " + network + ".BaseChannels,",
-            indent + "[\"levels\"] = " + Int(s.Levels) + ",");
-        for (int level = 0; level < s.Levels; level++)
-        {
-            w.Line(indent + "[\"channel_multiplier_" + Int(level) + "\"] = " + Int(s.Multipliers[level]) + ",");
-        }
-        w.Line(indent + "[\"res_blocks\"] = " + network + ".ResBlocks,");
-        for (int level = 0; level < s.Levels; level++)
-        {
-            if (s.HasAttention(level)) w.Line(indent + "[\"attention_" + Int(s.Resolution(level)) + "\"] = 1,");
-        }
-        w.Lines(
-            indent + "[\"heads\"] = " + network + ".Heads,",
-            indent + "[\"dropout\"] = " + network + ".Dropout,",
-            indent + "[\"scale_shift_norm\"] = " + (s.ScaleShiftNorm ? "1" : "0") + ",",
-            indent + "[\"norm_groups\"] = " + network + ".NormGroups,");
     }
 }

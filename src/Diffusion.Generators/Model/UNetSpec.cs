@@ -1,10 +1,13 @@
 namespace Diffusion.Generators.Model;
 
 /// <summary>A [UNet] declaration: the pyramid, and the label embedding beside it.</summary>
+/// <param name="Shadowed">Names of <see cref="UNetAliases"/> taken in the declaration's namespace or class, written in
+/// full by the generated file (sorted; usually empty).</param>
 internal sealed record UNetSpec(
     TypeName Type,
     UNetShape Shape,
     int Classes,
     double LabelDropRate,
-    bool LearnSigma)
+    bool LearnSigma,
+    EquatableArray<string> Shadowed = default)
     : NetworkSpec(Type, Shape.InputSize, Shape.InChannels, Classes, LabelDropRate, LearnSigma);

@@ -37,7 +37,7 @@ internal static class EncoderParser
 
         var spec = conflict || shape is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new EncoderSpec(DeclarationChecks.NameOf(symbol), shape, outputs);
+            : new EncoderSpec(DeclarationChecks.NameOf(symbol), shape, outputs, UNetShapeParser.ShadowedAliases(symbol));
         return new DeclarationResult<EncoderSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

@@ -28,7 +28,8 @@ internal static class UNetParser
 
         var spec = conflict || shape is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new UNetSpec(DeclarationChecks.NameOf(symbol), shape, classes, dropRate, network.Bool("LearnSigma", false));
+            : new UNetSpec(DeclarationChecks.NameOf(symbol), shape, classes, dropRate, network.Bool("LearnSigma", false),
+                UNetShapeParser.ShadowedAliases(symbol));
         return new DeclarationResult<UNetSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

@@ -30,11 +30,13 @@ public static class CheckpointLoader
             throw new CheckpointException(checkpointDirectory, $"'{checkpointDirectory}' is a {config.Kind} checkpoint (weights only); training resumes only from a {CheckpointLayout.TrainingKind} checkpoint.");
         var state = CheckpointJson.ReadTrainerState(checkpointDirectory);
 
+        using var views = NewDisposeScope();
+        string InCheckpoint(string name) => Path.Combine(checkpointDirectory, name);
         var targets = new (string File, IReadOnlyDictionary<string, Tensor> Tensors, string What)[]
         {
-            (Path.Combine(checkpointDirectory, CheckpointLayout.ModelFile), model.Network.state_dict(), "network weights"),
-            (Path.Combine(checkpointDirectory, CheckpointLayout.EmaFile), ema, "EMA weights"),
-            (Path.Combine(checkpointDirectory, CheckpointLayout.OptimizerFile), optimizer, "optimizer state"),
+            (InCheckpoint(CheckpointLayout.ModelFile), FormerUNetKeys.AsStored(InCheckpoint(CheckpointLayout.ModelFile), model.Network.state_dict(), model.Network), "network weights"),
+            (InCheckpoint(CheckpointLayout.EmaFile), FormerUNetKeys.AsStored(InCheckpoint(CheckpointLayout.EmaFile), ema, model.Network), "EMA weights"),
+            (InCheckpoint(CheckpointLayout.OptimizerFile), FormerUNetKeys.AsStored(InCheckpoint(CheckpointLayout.OptimizerFile), optimizer, model.Network), "optimizer state"),
         };
         foreach (var (file, tensors, what) in targets) SafetensorsFile.Check(file, tensors, what, config.WeightsDType);
         // Every file is read and checked before the first weight changes, so a bad file leaves the model as it was.
@@ -77,7 +79,9 @@ public static class CheckpointLoader
             file = CheckpointLayout.ModelFile;
         }
         else file = useEma ? CheckpointLayout.EmaFile : CheckpointLayout.ModelFile;
-        SafetensorsFile.LoadInto(Path.Combine(directory, file), model.Network.state_dict(), useEma ? "EMA weights" : "network weights", config.WeightsDType, config.ExactTensors);
+        using var views = NewDisposeScope();
+        string path = Path.Combine(directory, file);
+        SafetensorsFile.LoadInto(path, FormerUNetKeys.AsStored(path, model.Network.state_dict(), model.Network), useEma ? "EMA weights" : "network weights", config.WeightsDType, config.ExactTensors);
         model.Network.eval();
     }
 }

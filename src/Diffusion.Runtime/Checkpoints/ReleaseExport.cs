@@ -52,7 +52,10 @@ public static class ReleaseExport
             throw new CheckpointException(source, $"'{source}' is already a {config.Kind}; export from a training checkpoint.");
         DescriptionDiff.Verify(config.Description, model.Description, Path.Combine(source, CheckpointLayout.ConfigFile));
         string emaPath = Path.Combine(source, CheckpointLayout.EmaFile);
-        var weights = SafetensorsFile.Read(emaPath, model.Network.state_dict(), "EMA weights", config.WeightsDType);
+        using var views = NewDisposeScope();
+        var stateDict = model.Network.state_dict();
+        var read = SafetensorsFile.Read(emaPath, FormerUNetKeys.AsStored(emaPath, stateDict, model.Network), "EMA weights", config.WeightsDType);
+        var weights = FormerUNetKeys.ToCurrent(read, stateDict, model.Network);    // releases use the current names
         try
         {
             using var scope = NewDisposeScope();
@@ -83,7 +86,7 @@ public static class ReleaseExport
         }
         finally
         {
-            foreach (var tensor in weights.Values) tensor.Dispose();
+            foreach (var tensor in read.Values) tensor.Dispose();    // views of them, if any, go with the scope
         }
     }
 

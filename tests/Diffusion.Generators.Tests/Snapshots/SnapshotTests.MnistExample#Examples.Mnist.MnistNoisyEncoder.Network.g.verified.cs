@@ -3,20 +3,34 @@
 
 namespace Examples.Mnist;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+using Tensor = global::TorchSharp.torch.Tensor;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
+using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
+using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
+using Downsample = global::Diffusion.Runtime.Networks.UNet.Downsample;
+using PooledHead = global::Diffusion.Runtime.Networks.UNet.PooledHead;
+#pragma warning restore CS8981
+
 /// <summary>
-/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4; ADM EncoderUNetModel) on 28 x 28 x 1 inputs:
+/// The encoder half of a U-Net with a pooled head (Dhariwal and Nichol 2021, Sec. 4) on
+/// 28 x 28 x 1 inputs, 119,770 parameters:
 /// <code>
 /// input conv   1 -> 16 channels at 28x28
 /// down 0       1 x ResBlock(16) at 28x28, downsample
 /// down 1       1 x ResBlock(32) at 14x14, downsample
 /// down 2       1 x ResBlock(32) + attention at 7x7
 /// middle       ResBlock, attention, ResBlock at 7x7
-/// head         GroupNorm, SiLU, global average pooling, Linear(32 -> 10)
+/// head         GroupNorm, SiLU, global average pooling, 1x1 conv to 10 logits
 /// </code>
 /// Input x (N, C, H, W) float and t (N) int64 training timesteps; output (N, 10) logits.
+/// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class MnistNoisyEncoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class MnistNoisyEncoder : torch.nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Height and width of the input.</summary>
     public const int InputSize = 28;
@@ -24,224 +38,81 @@ partial class MnistNoisyEncoder : global::TorchSharp.torch.nn.Module<global::Tor
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 1;
 
-    /// <summary>Channels of the first level; level i has BaseChannels x ChannelMultipliers[i].</summary>
+    /// <summary>Channels of level 0; level i has BaseChannels x ChannelMultipliers[i].</summary>
     public const int BaseChannels = 16;
 
-    /// <summary>Width of the timestep embedding, 4 x BaseChannels (Ho et al. 2020; ADM).</summary>
+    /// <summary>Width of the timestep embedding, 4 x BaseChannels (DDPM; ADM).</summary>
     public const int EmbeddingWidth = 4 * BaseChannels;
 
     /// <summary>Residual blocks per level on the way down.</summary>
     public const int ResBlocks = 1;
 
-    /// <summary>Heads of every self-attention layer.</summary>
+    /// <summary>Heads of every attention block.</summary>
     public const int Heads = 4;
 
     /// <summary>Groups of every GroupNorm.</summary>
     public const int NormGroups = 8;
 
-    /// <summary>Dropout before the second convolution of every residual block.</summary>
+    /// <summary>Dropout before the last convolution of every residual block.</summary>
     public const double Dropout = 0.0;
 
-    /// <summary>The timestep embedding enters each residual block as ADM's scale-shift normalisation: GroupNorm(h) (1 + scale) + shift.</summary>
+    /// <summary>The embedding enters each residual block as GroupNorm(h) (1 + scale) + shift (ADM).</summary>
     public const bool ScaleShiftNorm = true;
-
-    /// <summary>One channel multiplier per level, from the input resolution down.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<int> ChannelMultipliers { get; } = new[] { 1, 2, 2 };
 
     /// <summary>Logits of the head.</summary>
     public const int Outputs = 10;
 
-    private readonly TimestepEmbedder time_embed;
-    private readonly global::TorchSharp.Modules.Conv2d input_conv;
-    private readonly ResBlock down0_res0;
-    private readonly Downsample down0_sample;
-    private readonly ResBlock down1_res0;
-    private readonly Downsample down1_sample;
-    private readonly ResBlock down2_res0;
-    private readonly AttentionBlock down2_attn0;
-    private readonly ResBlock middle_res0;
-    private readonly AttentionBlock middle_attn;
-    private readonly ResBlock middle_res1;
-    private readonly global::TorchSharp.Modules.GroupNorm out_norm;
-    private readonly global::TorchSharp.Modules.Linear head;
+    /// <summary>One channel multiplier per level, from the input resolution down.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<int> ChannelMultipliers { get; } = new[] { 1, 2, 2 };
 
-    /// <summary>Builds the network; the head starts at zero, so every class starts equally likely.</summary>
+    /// <summary>Scalar parameters, as PyTorch counts them.</summary>
+    public const long ParameterCount = 119770;
+
+    /// <summary>Sinusoidal features of t, then Linear, SiLU, Linear (DDPM, Sec. 4).</summary>
+    private readonly TimeEmbedding time_embed;
+
+    /// <summary>The down path: the input convolution, then per level residual blocks and a downsampling.</summary>
+    private readonly TimestepBlocks input_blocks;
+
+    /// <summary>ResBlock, attention, ResBlock at the lowest resolution.</summary>
+    private readonly TimestepEmbedSequential middle_block;
+
+    /// <summary>GroupNorm, SiLU, global average pooling, zero 1x1 conv to the logits.</summary>
+    private readonly PooledHead @out;
+
+    /// <summary>Builds the network; every block starts as its skip and the output at zero (ADM zero_module).</summary>
     public MnistNoisyEncoder() : base(nameof(MnistNoisyEncoder))
     {
-        time_embed = new TimestepEmbedder();
-        input_conv = global::TorchSharp.torch.nn.Conv2d(InChannels, 16, kernel_size: 3, padding: 1);
-        down0_res0 = new ResBlock(16, 16);
-        down0_sample = new Downsample(16);
-        down1_res0 = new ResBlock(16, 32);
-        down1_sample = new Downsample(32);
-        down2_res0 = new ResBlock(32, 32);
-        down2_attn0 = new AttentionBlock(32);
-        middle_res0 = new ResBlock(32, 32);
-        middle_attn = new AttentionBlock(32);
-        middle_res1 = new ResBlock(32, 32);
-        out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, 32);
-        head = global::TorchSharp.torch.nn.Linear(32, Outputs);
+        var layers = new UNetLayers(EmbeddingWidth, Dropout, ScaleShiftNorm, NormGroups, Heads);
+        time_embed = new TimeEmbedding(BaseChannels, EmbeddingWidth);
+        input_blocks = torch.nn.ModuleList(
+            new TimestepEmbedSequential(torch.nn.Conv2d(InChannels, 16, kernel_size: 3, padding: 1)),
+            new TimestepEmbedSequential(layers.ResBlock(16, 16)),
+            new TimestepEmbedSequential(new Downsample(16)),
+            new TimestepEmbedSequential(layers.ResBlock(16, 32)),
+            new TimestepEmbedSequential(new Downsample(32)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 32), layers.Attention(32)));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(32, 32), layers.Attention(32), layers.ResBlock(32, 32));
+        @out = new PooledHead(32, Outputs, NormGroups);
         RegisterComponents();
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        // GroupNorm starts at weight 1, bias 0 (PyTorch's reset_parameters; TorchSharp 0.107 leaves them uninitialized).
-        foreach (var module in modules())
-        {
-            if (module is not global::TorchSharp.Modules.GroupNorm norm) continue;
-            if (norm.weight is { } scale) global::TorchSharp.torch.nn.init.ones_(scale);
-            if (norm.bias is { } shift) global::TorchSharp.torch.nn.init.zeros_(shift);
-        }
-        global::TorchSharp.torch.nn.init.zeros_(head.weight);
-        if (head.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
     }
 
-    /// <summary>Logits (N, Outputs) for x (N, C, H, W) at training timesteps t (N, int64).</summary>
-    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t)
+    /// <summary>
+    /// Logits (N, Outputs) for x (N, C, H, W) at training timesteps t (N, int64).
+    /// </summary>
+    public override Tensor forward(Tensor x, Tensor t)
     {
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var emb = time_embed.call(t);                           // (N, 64): timestep embedding
-
-        var h = input_conv.call(x);                             // (N, 16, 28, 28)
-
-        // Down level 0: 28x28
-        h = down0_res0.call(h, emb);                            // (N, 16, 28, 28)
-        h = down0_sample.call(h);                               // (N, 16, 14, 14), stride-2 convolution
-
-        // Down level 1: 14x14
-        h = down1_res0.call(h, emb);                            // (N, 32, 14, 14), channels 16 -> 32
-        h = down1_sample.call(h);                               // (N, 32, 7, 7), stride-2 convolution
-
-        // Down level 2: 7x7
-        h = down2_res0.call(h, emb);                            // (N, 32, 7, 7)
-        h = down2_attn0.call(h);                                // (N, 32, 7, 7), self-attention over 49 positions
-
-        // Middle: 7x7
-        h = middle_res0.call(h, emb);                           // (N, 32, 7, 7)
-        h = middle_attn.call(h);                                // (N, 32, 7, 7)
-        h = middle_res1.call(h, emb);                           // (N, 32, 7, 7)
-
-        // Head
-        var pooled = global::TorchSharp.torch.nn.functional.silu(out_norm.call(h)).mean(new long[] { 2, 3 });    // (N, 32): global average over 7x7
-        return head.call(pooled).MoveToOuterDisposeScope();    // (N, 10) logits
+        using var scope = torch.NewDisposeScope();
+        var emb = time_embed.call(t);               // (N, 64): timestep
+        var h = input_blocks[0].call(x, emb);       // (N, 16, 28, 28): 3x3 conv
+        h = input_blocks[1].call(h, emb);           // (N, 16, 28, 28): ResBlock
+        h = input_blocks[2].call(h, emb);           // (N, 16, 14, 14): stride-2 conv
+        h = input_blocks[3].call(h, emb);           // (N, 32, 14, 14): ResBlock(16 -> 32)
+        h = input_blocks[4].call(h, emb);           // (N, 32, 7, 7): stride-2 conv
+        h = input_blocks[5].call(h, emb);           // (N, 32, 7, 7): ResBlock, attention
+        h = middle_block.call(h, emb);              // (N, 32, 7, 7): ResBlock, attention, ResBlock
+        var output = @out.call(h);                  // (N, 10): logits
+        return output.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Timestep embedding (Ho et al. 2020, Sec. 4; ADM): BaseChannels sinusoidal features of t, then Linear, SiLU, Linear to EmbeddingWidth.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class TimestepEmbedder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Sequential mlp;
-
-        public TimestepEmbedder() : base(nameof(TimestepEmbedder))
-        {
-            mlp = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.Linear(BaseChannels, EmbeddingWidth), global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(EmbeddingWidth, EmbeddingWidth));
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor t)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            const int half = BaseChannels / 2;
-            // freqs_k = exp(-ln(10000) k / half), k = 0..half-1 (Vaswani et al. 2017, Sec. 3.5; ADM timestep_embedding)
-            var freqs = global::TorchSharp.torch.exp(global::TorchSharp.torch.arange(0, half, dtype: global::TorchSharp.torch.ScalarType.Float32, device: t.device) * (-global::System.Math.Log(10000.0) / half));    // (half)
-            var args = t.to(global::TorchSharp.torch.ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);    // (N, half)
-            var features = global::TorchSharp.torch.cat(new[] { global::TorchSharp.torch.cos(args), global::TorchSharp.torch.sin(args) }, 1);    // (N, BaseChannels): cos first, as ADM
-            features = features.to(global::System.Linq.Enumerable.First(mlp.parameters()).dtype);    // the network's dtype (float32 unless converted)
-            return mlp.call(features).MoveToOuterDisposeScope();    // (N, EmbeddingWidth)
-        }
-    }
-
-    /// <summary>A residual block with the timestep embedding (Ho et al. 2020; ADM ResBlock): GroupNorm, SiLU, 3x3 conv, the embedding, GroupNorm, SiLU, dropout, 3x3 conv (zero-initialised), plus the skip.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class ResBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm in_norm;
-        internal readonly global::TorchSharp.Modules.Conv2d in_conv;
-        internal readonly global::TorchSharp.Modules.Linear emb_proj;
-        internal readonly global::TorchSharp.Modules.GroupNorm out_norm;
-        internal readonly global::TorchSharp.Modules.Dropout dropout;
-        internal readonly global::TorchSharp.Modules.Conv2d out_conv;
-        internal readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> skip;
-
-        /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/>; the skip is a 1x1 convolution when they differ.</summary>
-        public ResBlock(int inChannels, int outChannels) : base(nameof(ResBlock))
-        {
-            in_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, inChannels);
-            in_conv = global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1);
-            emb_proj = global::TorchSharp.torch.nn.Linear(EmbeddingWidth, ScaleShiftNorm ? 2 * outChannels : outChannels);
-            out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, outChannels);
-            dropout = global::TorchSharp.torch.nn.Dropout(Dropout);
-            out_conv = global::TorchSharp.torch.nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1);
-            skip = inChannels == outChannels ? global::TorchSharp.torch.nn.Identity() : global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 1);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The last convolution starts at zero, so every block starts as its skip (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(out_conv.weight);
-            if (out_conv.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        /// <summary>x (N, in, H, W) with the embedding emb (N, EmbeddingWidth) to (N, out, H, W).</summary>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor emb)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var h = in_conv.call(global::TorchSharp.torch.nn.functional.silu(in_norm.call(x)));    // (N, out, H, W)
-            var e = emb_proj.call(global::TorchSharp.torch.nn.functional.silu(emb)).unsqueeze(-1).unsqueeze(-1);    // (N, 2 out, 1, 1)
-
-            var parts = e.chunk(2, 1);    // scale, shift: (N, out, 1, 1) each
-            h = out_norm.call(h) * (1 + parts[0]) + parts[1];    // GroupNorm(h) (1 + scale) + shift (ADM, Sec. 3 "adaptive group normalization")
-            h = global::TorchSharp.torch.nn.functional.silu(h);
-            h = out_conv.call(dropout.call(h));    // (N, out, H, W)
-            return (skip.call(x) + h).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Self-attention over the H x W positions (ADM AttentionBlock): GroupNorm, qkv projection, Heads-head scaled dot-product attention, output projection (zero-initialised), residual.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class AttentionBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm norm;
-        internal readonly global::TorchSharp.Modules.Linear qkv;
-        internal readonly global::TorchSharp.Modules.Linear proj;
-        private readonly int channels;
-
-        public AttentionBlock(int channels) : base(nameof(AttentionBlock))
-        {
-            this.channels = channels;
-            norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, channels);
-            qkv = global::TorchSharp.torch.nn.Linear(channels, 3 * channels);
-            proj = global::TorchSharp.torch.nn.Linear(channels, channels);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The output projection starts at zero, so the block starts as the identity (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(proj.weight);
-            if (proj.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            long n = x.shape[0], height = x.shape[2], width = x.shape[3], positions = height * width;
-            var tokens = norm.call(x).flatten(2).transpose(1, 2);    // (N, HW, C)
-            var heads = qkv.call(tokens).reshape(n, positions, 3, Heads, channels / Heads).permute(2, 0, 3, 1, 4);    // (3, N, heads, HW, C / heads)
-            // softmax(q k^T / sqrt(C / heads)) v (Vaswani et al. 2017, Eq. 1)
-            var attended = global::TorchSharp.torch.nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);    // (N, heads, HW, C / heads)
-            var merged = attended.transpose(1, 2).reshape(n, positions, channels);    // (N, HW, C)
-            var output = proj.call(merged).transpose(1, 2).reshape(n, channels, height, width);    // (N, C, H, W)
-            return (x + output).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Halves the resolution with a 3x3 stride-2 convolution (ADM Downsample).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Downsample : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d conv;
-
-        public Downsample(int channels) : base(nameof(Downsample))
-        {
-            conv = global::TorchSharp.torch.nn.Conv2d(channels, channels, kernel_size: 3, stride: 2, padding: 1);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => conv.call(x);    // (N, C, H / 2, W / 2)
-    }
-
 }

@@ -3,8 +3,24 @@
 
 namespace Examples.Mnist;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+using Tensor = global::TorchSharp.torch.Tensor;
+using Embedding = global::TorchSharp.Modules.Embedding;
+using Sequential = global::TorchSharp.Modules.Sequential;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
+using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
+using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
+using Downsample = global::Diffusion.Runtime.Networks.UNet.Downsample;
+using Upsample = global::Diffusion.Runtime.Networks.UNet.Upsample;
+using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
+#pragma warning restore CS8981
+
 /// <summary>
-/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) declared on 28 x 28 x 1 inputs:
+/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on
+/// 28 x 28 x 1 inputs, 1,192,641 parameters:
 /// <code>
 /// input conv   1 -> 32 channels at 28x28
 /// down 0       1 x ResBlock(32) at 28x28, downsample
@@ -16,11 +32,12 @@ namespace Examples.Mnist;
 /// up 0         2 x ResBlock(skip, 32) at 28x28
 /// output       GroupNorm, SiLU, 3x3 conv to C
 /// </code>
-/// Timestep embedding of width 128 entering every residual block by scale-shift normalisation; class-label embedding of 10 classes plus the null label 10 (dropped with rate 0.1 by the training loss), added to it.
-/// Input x (N, C, H, W) float, t (N) int64 training timesteps, y (N) int64 labels.
+/// Timestep embedding of width 128, entering every residual block by scale-shift normalisation;
+/// 10 classes plus the null label 10 (dropped with rate 0.1 by the training loss).
+/// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class MnistUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor?, global::TorchSharp.torch.Tensor>
+partial class MnistUNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     /// <summary>Height and width of the input.</summary>
     public const int InputSize = 28;
@@ -28,299 +45,120 @@ partial class MnistUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 1;
 
-    /// <summary>Channels of the first level; level i has BaseChannels x ChannelMultipliers[i].</summary>
+    /// <summary>Channels of level 0; level i has BaseChannels x ChannelMultipliers[i].</summary>
     public const int BaseChannels = 32;
 
-    /// <summary>Width of the timestep embedding, 4 x BaseChannels (Ho et al. 2020; ADM).</summary>
+    /// <summary>Width of the timestep embedding, 4 x BaseChannels (DDPM; ADM).</summary>
     public const int EmbeddingWidth = 4 * BaseChannels;
 
     /// <summary>Residual blocks per level on the way down.</summary>
     public const int ResBlocks = 1;
 
-    /// <summary>Heads of every self-attention layer.</summary>
+    /// <summary>Heads of every attention block.</summary>
     public const int Heads = 4;
 
     /// <summary>Groups of every GroupNorm.</summary>
     public const int NormGroups = 8;
 
-    /// <summary>Dropout before the second convolution of every residual block.</summary>
+    /// <summary>Dropout before the last convolution of every residual block.</summary>
     public const double Dropout = 0.1;
 
-    /// <summary>The timestep embedding enters each residual block as ADM's scale-shift normalisation: GroupNorm(h) (1 + scale) + shift.</summary>
+    /// <summary>The embedding enters each residual block as GroupNorm(h) (1 + scale) + shift (ADM).</summary>
     public const bool ScaleShiftNorm = true;
 
-    /// <summary>One channel multiplier per level, from the input resolution down.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<int> ChannelMultipliers { get; } = new[] { 1, 2, 2 };
-
-    /// <summary>Channels of the output: the prediction has the input's shape.</summary>
+    /// <summary>Output channels: the prediction has the input's shape.</summary>
     public const int OutChannels = InChannels;
 
     /// <summary>Number of classes; labels are 0..Classes-1.</summary>
     public const int Classes = 10;
 
-    /// <summary>The null label of classifier-free guidance (Ho and Salimans 2022): the embedding table's extra row.</summary>
+    /// <summary>The null label of classifier-free guidance (Ho and Salimans 2022): the extra row.</summary>
     public const int NullLabel = Classes;
 
-    /// <summary>p_uncond: the training loss replaces a label with <see cref="NullLabel"/> with this probability.</summary>
+    /// <summary>p_uncond: the training loss replaces a label with NullLabel this often.</summary>
     public const double LabelDropRate = 0.1;
 
-    private readonly TimestepEmbedder time_embed;
-    private readonly global::TorchSharp.Modules.Embedding label_emb;
-    private readonly global::TorchSharp.Modules.Conv2d input_conv;
-    private readonly ResBlock down0_res0;
-    private readonly Downsample down0_sample;
-    private readonly ResBlock down1_res0;
-    private readonly Downsample down1_sample;
-    private readonly ResBlock down2_res0;
-    private readonly AttentionBlock down2_attn0;
-    private readonly ResBlock middle_res0;
-    private readonly AttentionBlock middle_attn;
-    private readonly ResBlock middle_res1;
-    private readonly ResBlock up2_res0;
-    private readonly AttentionBlock up2_attn0;
-    private readonly ResBlock up2_res1;
-    private readonly AttentionBlock up2_attn1;
-    private readonly Upsample up2_sample;
-    private readonly ResBlock up1_res0;
-    private readonly ResBlock up1_res1;
-    private readonly Upsample up1_sample;
-    private readonly ResBlock up0_res0;
-    private readonly ResBlock up0_res1;
-    private readonly global::TorchSharp.Modules.GroupNorm out_norm;
-    private readonly global::TorchSharp.Modules.Conv2d out_conv;
+    /// <summary>One channel multiplier per level, from the input resolution down.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<int> ChannelMultipliers { get; } = new[] { 1, 2, 2 };
 
-    /// <summary>Builds the network; every residual block and attention layer starts as the identity and the output at zero (ADM).</summary>
+    /// <summary>Scalar parameters, as PyTorch counts them.</summary>
+    public const long ParameterCount = 1192641;
+
+    /// <summary>Sinusoidal features of t, then Linear, SiLU, Linear (DDPM, Sec. 4).</summary>
+    private readonly TimeEmbedding time_embed;
+
+    /// <summary>The label table, Classes + 1 rows (the last is the null label).</summary>
+    private readonly Embedding label_emb;
+
+    /// <summary>The down path: the input convolution, then per level residual blocks and a downsampling.</summary>
+    private readonly TimestepBlocks input_blocks;
+
+    /// <summary>ResBlock, attention, ResBlock at the lowest resolution.</summary>
+    private readonly TimestepEmbedSequential middle_block;
+
+    /// <summary>The up path: per level ResBlocks + 1 blocks, each on a skip, and an upsampling.</summary>
+    private readonly TimestepBlocks output_blocks;
+
+    /// <summary>GroupNorm, SiLU, zero-initialised 3x3 conv to OutChannels.</summary>
+    private readonly Sequential @out;
+
+    /// <summary>Builds the network; every block starts as its skip and the output at zero (ADM zero_module).</summary>
     public MnistUNet() : base(nameof(MnistUNet))
     {
-        time_embed = new TimestepEmbedder();
-        label_emb = global::TorchSharp.torch.nn.Embedding(Classes + 1, EmbeddingWidth);
-        input_conv = global::TorchSharp.torch.nn.Conv2d(InChannels, 32, kernel_size: 3, padding: 1);
-        down0_res0 = new ResBlock(32, 32);
-        down0_sample = new Downsample(32);
-        down1_res0 = new ResBlock(32, 64);
-        down1_sample = new Downsample(64);
-        down2_res0 = new ResBlock(64, 64);
-        down2_attn0 = new AttentionBlock(64);
-        middle_res0 = new ResBlock(64, 64);
-        middle_attn = new AttentionBlock(64);
-        middle_res1 = new ResBlock(64, 64);
-        up2_res0 = new ResBlock(128, 64);
-        up2_attn0 = new AttentionBlock(64);
-        up2_res1 = new ResBlock(128, 64);
-        up2_attn1 = new AttentionBlock(64);
-        up2_sample = new Upsample(64);
-        up1_res0 = new ResBlock(128, 64);
-        up1_res1 = new ResBlock(96, 64);
-        up1_sample = new Upsample(64);
-        up0_res0 = new ResBlock(96, 32);
-        up0_res1 = new ResBlock(64, 32);
-        out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, 32);
-        out_conv = global::TorchSharp.torch.nn.Conv2d(32, OutChannels, kernel_size: 3, padding: 1);
+        var layers = new UNetLayers(EmbeddingWidth, Dropout, ScaleShiftNorm, NormGroups, Heads);
+        time_embed = new TimeEmbedding(BaseChannels, EmbeddingWidth);
+        label_emb = torch.nn.Embedding(Classes + 1, EmbeddingWidth);
+        input_blocks = torch.nn.ModuleList(
+            new TimestepEmbedSequential(torch.nn.Conv2d(InChannels, 32, kernel_size: 3, padding: 1)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 32)),
+            new TimestepEmbedSequential(new Downsample(32)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 64)),
+            new TimestepEmbedSequential(new Downsample(64)),
+            new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64)));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
+        output_blocks = torch.nn.ModuleList(
+            new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),
+            new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64), new Upsample(64)),
+            new TimestepEmbedSequential(layers.ResBlock(128, 64)),
+            new TimestepEmbedSequential(layers.ResBlock(96, 64), new Upsample(64)),
+            new TimestepEmbedSequential(layers.ResBlock(96, 32)),
+            new TimestepEmbedSequential(layers.ResBlock(64, 32)));
+        @out = OutputLayers.Create(32, OutChannels, NormGroups);
         RegisterComponents();
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        // GroupNorm starts at weight 1, bias 0 (PyTorch's reset_parameters; TorchSharp 0.107 leaves them uninitialized).
-        foreach (var module in modules())
-        {
-            if (module is not global::TorchSharp.Modules.GroupNorm norm) continue;
-            if (norm.weight is { } scale) global::TorchSharp.torch.nn.init.ones_(scale);
-            if (norm.bias is { } shift) global::TorchSharp.torch.nn.init.zeros_(shift);
-        }
-        global::TorchSharp.torch.nn.init.zeros_(out_conv.weight);
-        if (out_conv.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
     }
 
     /// <summary>
-    /// The model output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) with labels y (N, int64; <see cref="NullLabel"/> for the unconditional pass).
+    /// The output (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64)
+    /// with labels y (N, int64; <see cref="NullLabel"/> for the unconditional pass).
     /// </summary>
-    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? y)
+    public override Tensor forward(Tensor x, Tensor t, Tensor? y)
     {
-        if (y is null) throw new global::System.ArgumentNullException(nameof(y), "MnistUNet is class-conditional: pass labels (N, int64) in 0..9, or NullLabel = 10 for the unconditional pass.");
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var emb = time_embed.call(t) + label_emb.call(y);       // (N, 128): timestep plus label embedding
-
-        var h = input_conv.call(x);                             // (N, 32, 28, 28)
-        var skip0 = h;
-
-        // Down level 0: 28x28
-        h = down0_res0.call(h, emb);                            // (N, 32, 28, 28)
-        var skip1 = h;
-        h = down0_sample.call(h);                               // (N, 32, 14, 14), stride-2 convolution
-        var skip2 = h;
-
-        // Down level 1: 14x14
-        h = down1_res0.call(h, emb);                            // (N, 64, 14, 14), channels 32 -> 64
-        var skip3 = h;
-        h = down1_sample.call(h);                               // (N, 64, 7, 7), stride-2 convolution
-        var skip4 = h;
-
-        // Down level 2: 7x7
-        h = down2_res0.call(h, emb);                            // (N, 64, 7, 7)
-        h = down2_attn0.call(h);                                // (N, 64, 7, 7), self-attention over 49 positions
-        var skip5 = h;
-
-        // Middle: 7x7
-        h = middle_res0.call(h, emb);                           // (N, 64, 7, 7)
-        h = middle_attn.call(h);                                // (N, 64, 7, 7)
-        h = middle_res1.call(h, emb);                           // (N, 64, 7, 7)
-
-        // Up level 2: 7x7, each block takes the matching down-path activation
-        h = up2_res0.call(global::TorchSharp.torch.cat(new[] { h, skip5 }, 1), emb);    // (N, 64, 7, 7), channels 64 + 64 -> 64
-        h = up2_attn0.call(h);                                  // (N, 64, 7, 7), self-attention
-        h = up2_res1.call(global::TorchSharp.torch.cat(new[] { h, skip4 }, 1), emb);    // (N, 64, 7, 7), channels 64 + 64 -> 64
-        h = up2_attn1.call(h);                                  // (N, 64, 7, 7), self-attention
-        h = up2_sample.call(h);                                 // (N, 64, 14, 14), nearest upsampling and 3x3 conv
-
-        // Up level 1: 14x14, each block takes the matching down-path activation
-        h = up1_res0.call(global::TorchSharp.torch.cat(new[] { h, skip3 }, 1), emb);    // (N, 64, 14, 14), channels 64 + 64 -> 64
-        h = up1_res1.call(global::TorchSharp.torch.cat(new[] { h, skip2 }, 1), emb);    // (N, 64, 14, 14), channels 64 + 32 -> 64
-        h = up1_sample.call(h);                                 // (N, 64, 28, 28), nearest upsampling and 3x3 conv
-
-        // Up level 0: 28x28, each block takes the matching down-path activation
-        h = up0_res0.call(global::TorchSharp.torch.cat(new[] { h, skip1 }, 1), emb);    // (N, 32, 28, 28), channels 64 + 32 -> 32
-        h = up0_res1.call(global::TorchSharp.torch.cat(new[] { h, skip0 }, 1), emb);    // (N, 32, 28, 28), channels 32 + 32 -> 32
-
-        var output = out_conv.call(global::TorchSharp.torch.nn.functional.silu(out_norm.call(h)));    // (N, C, 28, 28)
+        if (y is null)
+            throw new global::System.ArgumentNullException(nameof(y), "MnistUNet is class-conditional: "
+                + "pass labels (N, int64) in 0..9, or NullLabel = 10 for the unconditional pass.");
+        using var scope = torch.NewDisposeScope();
+        var emb = time_embed.call(t) + label_emb.call(y);    // (N, 128): timestep plus label
+        var h0 = input_blocks[0].call(x, emb);      // (N, 32, 28, 28): 3x3 conv
+        var h1 = input_blocks[1].call(h0, emb);     // (N, 32, 28, 28): ResBlock
+        var h2 = input_blocks[2].call(h1, emb);     // (N, 32, 14, 14): stride-2 conv
+        var h3 = input_blocks[3].call(h2, emb);     // (N, 64, 14, 14): ResBlock(32 -> 64)
+        var h4 = input_blocks[4].call(h3, emb);     // (N, 64, 7, 7): stride-2 conv
+        var h5 = input_blocks[5].call(h4, emb);     // (N, 64, 7, 7): ResBlock, attention
+        var h = middle_block.call(h5, emb);         // (N, 64, 7, 7): ResBlock, attention, ResBlock
+        h = torch.cat(new[] { h, h5 }, 1);          // (N, 128, 7, 7): with the skip h5
+        h = output_blocks[0].call(h, emb);          // (N, 64, 7, 7): ResBlock(128 -> 64), attention
+        h = torch.cat(new[] { h, h4 }, 1);          // (N, 128, 7, 7): with the skip h4
+        h = output_blocks[1].call(h, emb);          // (N, 64, 14, 14): ResBlock(128 -> 64), attention, upsample
+        h = torch.cat(new[] { h, h3 }, 1);          // (N, 128, 14, 14): with the skip h3
+        h = output_blocks[2].call(h, emb);          // (N, 64, 14, 14): ResBlock(128 -> 64)
+        h = torch.cat(new[] { h, h2 }, 1);          // (N, 96, 14, 14): with the skip h2
+        h = output_blocks[3].call(h, emb);          // (N, 64, 28, 28): ResBlock(96 -> 64), upsample
+        h = torch.cat(new[] { h, h1 }, 1);          // (N, 96, 28, 28): with the skip h1
+        h = output_blocks[4].call(h, emb);          // (N, 32, 28, 28): ResBlock(96 -> 32)
+        h = torch.cat(new[] { h, h0 }, 1);          // (N, 64, 28, 28): with the skip h0
+        h = output_blocks[5].call(h, emb);          // (N, 32, 28, 28): ResBlock(64 -> 32)
+        var output = @out.call(h);                  // (N, C, 28, 28)
         return output.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Timestep embedding (Ho et al. 2020, Sec. 4; ADM): BaseChannels sinusoidal features of t, then Linear, SiLU, Linear to EmbeddingWidth.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class TimestepEmbedder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Sequential mlp;
-
-        public TimestepEmbedder() : base(nameof(TimestepEmbedder))
-        {
-            mlp = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.Linear(BaseChannels, EmbeddingWidth), global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(EmbeddingWidth, EmbeddingWidth));
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor t)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            const int half = BaseChannels / 2;
-            // freqs_k = exp(-ln(10000) k / half), k = 0..half-1 (Vaswani et al. 2017, Sec. 3.5; ADM timestep_embedding)
-            var freqs = global::TorchSharp.torch.exp(global::TorchSharp.torch.arange(0, half, dtype: global::TorchSharp.torch.ScalarType.Float32, device: t.device) * (-global::System.Math.Log(10000.0) / half));    // (half)
-            var args = t.to(global::TorchSharp.torch.ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);    // (N, half)
-            var features = global::TorchSharp.torch.cat(new[] { global::TorchSharp.torch.cos(args), global::TorchSharp.torch.sin(args) }, 1);    // (N, BaseChannels): cos first, as ADM
-            features = features.to(global::System.Linq.Enumerable.First(mlp.parameters()).dtype);    // the network's dtype (float32 unless converted)
-            return mlp.call(features).MoveToOuterDisposeScope();    // (N, EmbeddingWidth)
-        }
-    }
-
-    /// <summary>A residual block with the timestep embedding (Ho et al. 2020; ADM ResBlock): GroupNorm, SiLU, 3x3 conv, the embedding, GroupNorm, SiLU, dropout, 3x3 conv (zero-initialised), plus the skip.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class ResBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm in_norm;
-        internal readonly global::TorchSharp.Modules.Conv2d in_conv;
-        internal readonly global::TorchSharp.Modules.Linear emb_proj;
-        internal readonly global::TorchSharp.Modules.GroupNorm out_norm;
-        internal readonly global::TorchSharp.Modules.Dropout dropout;
-        internal readonly global::TorchSharp.Modules.Conv2d out_conv;
-        internal readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> skip;
-
-        /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/>; the skip is a 1x1 convolution when they differ.</summary>
-        public ResBlock(int inChannels, int outChannels) : base(nameof(ResBlock))
-        {
-            in_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, inChannels);
-            in_conv = global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1);
-            emb_proj = global::TorchSharp.torch.nn.Linear(EmbeddingWidth, ScaleShiftNorm ? 2 * outChannels : outChannels);
-            out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, outChannels);
-            dropout = global::TorchSharp.torch.nn.Dropout(Dropout);
-            out_conv = global::TorchSharp.torch.nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1);
-            skip = inChannels == outChannels ? global::TorchSharp.torch.nn.Identity() : global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 1);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The last convolution starts at zero, so every block starts as its skip (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(out_conv.weight);
-            if (out_conv.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        /// <summary>x (N, in, H, W) with the embedding emb (N, EmbeddingWidth) to (N, out, H, W).</summary>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor emb)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var h = in_conv.call(global::TorchSharp.torch.nn.functional.silu(in_norm.call(x)));    // (N, out, H, W)
-            var e = emb_proj.call(global::TorchSharp.torch.nn.functional.silu(emb)).unsqueeze(-1).unsqueeze(-1);    // (N, 2 out, 1, 1)
-
-            var parts = e.chunk(2, 1);    // scale, shift: (N, out, 1, 1) each
-            h = out_norm.call(h) * (1 + parts[0]) + parts[1];    // GroupNorm(h) (1 + scale) + shift (ADM, Sec. 3 "adaptive group normalization")
-            h = global::TorchSharp.torch.nn.functional.silu(h);
-            h = out_conv.call(dropout.call(h));    // (N, out, H, W)
-            return (skip.call(x) + h).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Self-attention over the H x W positions (ADM AttentionBlock): GroupNorm, qkv projection, Heads-head scaled dot-product attention, output projection (zero-initialised), residual.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class AttentionBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm norm;
-        internal readonly global::TorchSharp.Modules.Linear qkv;
-        internal readonly global::TorchSharp.Modules.Linear proj;
-        private readonly int channels;
-
-        public AttentionBlock(int channels) : base(nameof(AttentionBlock))
-        {
-            this.channels = channels;
-            norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, channels);
-            qkv = global::TorchSharp.torch.nn.Linear(channels, 3 * channels);
-            proj = global::TorchSharp.torch.nn.Linear(channels, channels);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The output projection starts at zero, so the block starts as the identity (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(proj.weight);
-            if (proj.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            long n = x.shape[0], height = x.shape[2], width = x.shape[3], positions = height * width;
-            var tokens = norm.call(x).flatten(2).transpose(1, 2);    // (N, HW, C)
-            var heads = qkv.call(tokens).reshape(n, positions, 3, Heads, channels / Heads).permute(2, 0, 3, 1, 4);    // (3, N, heads, HW, C / heads)
-            // softmax(q k^T / sqrt(C / heads)) v (Vaswani et al. 2017, Eq. 1)
-            var attended = global::TorchSharp.torch.nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);    // (N, heads, HW, C / heads)
-            var merged = attended.transpose(1, 2).reshape(n, positions, channels);    // (N, HW, C)
-            var output = proj.call(merged).transpose(1, 2).reshape(n, channels, height, width);    // (N, C, H, W)
-            return (x + output).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Halves the resolution with a 3x3 stride-2 convolution (ADM Downsample).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Downsample : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d conv;
-
-        public Downsample(int channels) : base(nameof(Downsample))
-        {
-            conv = global::TorchSharp.torch.nn.Conv2d(channels, channels, kernel_size: 3, stride: 2, padding: 1);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => conv.call(x);    // (N, C, H / 2, W / 2)
-    }
-
-    /// <summary>Doubles the resolution: nearest-neighbour upsampling, then a 3x3 convolution (ADM Upsample).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Upsample : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d conv;
-
-        public Upsample(int channels) : base(nameof(Upsample))
-        {
-            conv = global::TorchSharp.torch.nn.Conv2d(channels, channels, kernel_size: 3, padding: 1);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var doubled = global::TorchSharp.torch.nn.functional.interpolate(x, scale_factor: new[] { 2.0, 2.0 }, mode: global::TorchSharp.torch.InterpolationMode.Nearest);    // (N, C, 2H, 2W)
-            return conv.call(doubled).MoveToOuterDisposeScope();
-        }
-    }
-
 }

@@ -3,8 +3,23 @@
 
 namespace Examples.UNets;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+using Tensor = global::TorchSharp.torch.Tensor;
+using Sequential = global::TorchSharp.Modules.Sequential;
+using TimestepBlocks =
+    global::TorchSharp.Modules.ModuleList<global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential>;
+using TimeEmbedding = global::Diffusion.Runtime.Networks.UNet.TimeEmbedding;
+using UNetLayers = global::Diffusion.Runtime.Networks.UNet.UNetLayers;
+using TimestepEmbedSequential = global::Diffusion.Runtime.Networks.UNet.TimestepEmbedSequential;
+using Downsample = global::Diffusion.Runtime.Networks.UNet.Downsample;
+using Upsample = global::Diffusion.Runtime.Networks.UNet.Upsample;
+using OutputLayers = global::Diffusion.Runtime.Networks.UNet.OutputLayers;
+#pragma warning restore CS8981
+
 /// <summary>
-/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) declared on 16 x 16 x 3 inputs:
+/// The U-Net (Ho et al. 2020; Dhariwal and Nichol 2021, ADM) on
+/// 16 x 16 x 3 inputs, 1,003,750 parameters:
 /// <code>
 /// input conv   3 -> 32 channels at 16x16
 /// down 0       2 x ResBlock(32) at 16x16, downsample
@@ -14,11 +29,12 @@ namespace Examples.UNets;
 /// up 0         3 x ResBlock(skip, 32) at 16x16
 /// output       GroupNorm, SiLU, 3x3 conv to 2C (prediction + variance values)
 /// </code>
-/// Timestep embedding of width 128 added in every residual block; unconditional (no label embedding).
-/// Input x (N, C, H, W) float, t (N) int64 training timesteps, y (N) int64 labels (must be null).
+/// Timestep embedding of width 128, added in every residual block;
+/// unconditional (no label embedding).
+/// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor?, global::TorchSharp.torch.Tensor>
+partial class SmallUNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     /// <summary>Height and width of the input.</summary>
     public const int InputSize = 16;
@@ -26,285 +42,106 @@ partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 3;
 
-    /// <summary>Channels of the first level; level i has BaseChannels x ChannelMultipliers[i].</summary>
+    /// <summary>Channels of level 0; level i has BaseChannels x ChannelMultipliers[i].</summary>
     public const int BaseChannels = 32;
 
-    /// <summary>Width of the timestep embedding, 4 x BaseChannels (Ho et al. 2020; ADM).</summary>
+    /// <summary>Width of the timestep embedding, 4 x BaseChannels (DDPM; ADM).</summary>
     public const int EmbeddingWidth = 4 * BaseChannels;
 
     /// <summary>Residual blocks per level on the way down.</summary>
     public const int ResBlocks = 2;
 
-    /// <summary>Heads of every self-attention layer.</summary>
+    /// <summary>Heads of every attention block.</summary>
     public const int Heads = 2;
 
     /// <summary>Groups of every GroupNorm.</summary>
     public const int NormGroups = 16;
 
-    /// <summary>Dropout before the second convolution of every residual block.</summary>
+    /// <summary>Dropout before the last convolution of every residual block.</summary>
     public const double Dropout = 0.0;
 
-    /// <summary>The timestep embedding is added to each residual block's activations (Ho et al. 2020).</summary>
+    /// <summary>The embedding is added to each residual block's activations (DDPM).</summary>
     public const bool ScaleShiftNorm = false;
+
+    /// <summary>Output channels: the prediction (C), then the variance values (C).</summary>
+    public const int OutChannels = 2 * InChannels;
 
     /// <summary>One channel multiplier per level, from the input resolution down.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<int> ChannelMultipliers { get; } = new[] { 1, 2 };
 
-    /// <summary>Channels of the output: the prediction (C) then the variance values v (C) of a learned variance.</summary>
-    public const int OutChannels = 2 * InChannels;
+    /// <summary>Scalar parameters, as PyTorch counts them.</summary>
+    public const long ParameterCount = 1003750;
 
-    private readonly TimestepEmbedder time_embed;
-    private readonly global::TorchSharp.Modules.Conv2d input_conv;
-    private readonly ResBlock down0_res0;
-    private readonly ResBlock down0_res1;
-    private readonly Downsample down0_sample;
-    private readonly ResBlock down1_res0;
-    private readonly AttentionBlock down1_attn0;
-    private readonly ResBlock down1_res1;
-    private readonly AttentionBlock down1_attn1;
-    private readonly ResBlock middle_res0;
-    private readonly AttentionBlock middle_attn;
-    private readonly ResBlock middle_res1;
-    private readonly ResBlock up1_res0;
-    private readonly AttentionBlock up1_attn0;
-    private readonly ResBlock up1_res1;
-    private readonly AttentionBlock up1_attn1;
-    private readonly ResBlock up1_res2;
-    private readonly AttentionBlock up1_attn2;
-    private readonly Upsample up1_sample;
-    private readonly ResBlock up0_res0;
-    private readonly ResBlock up0_res1;
-    private readonly ResBlock up0_res2;
-    private readonly global::TorchSharp.Modules.GroupNorm out_norm;
-    private readonly global::TorchSharp.Modules.Conv2d out_conv;
+    /// <summary>Sinusoidal features of t, then Linear, SiLU, Linear (DDPM, Sec. 4).</summary>
+    private readonly TimeEmbedding time_embed;
 
-    /// <summary>Builds the network; every residual block and attention layer starts as the identity and the output at zero (ADM).</summary>
+    /// <summary>The down path: the input convolution, then per level residual blocks and a downsampling.</summary>
+    private readonly TimestepBlocks input_blocks;
+
+    /// <summary>ResBlock, attention, ResBlock at the lowest resolution.</summary>
+    private readonly TimestepEmbedSequential middle_block;
+
+    /// <summary>The up path: per level ResBlocks + 1 blocks, each on a skip, and an upsampling.</summary>
+    private readonly TimestepBlocks output_blocks;
+
+    /// <summary>GroupNorm, SiLU, zero-initialised 3x3 conv to OutChannels.</summary>
+    private readonly Sequential @out;
+
+    /// <summary>Builds the network; every block starts as its skip and the output at zero (ADM zero_module).</summary>
     public SmallUNet() : base(nameof(SmallUNet))
     {
-        time_embed = new TimestepEmbedder();
-        input_conv = global::TorchSharp.torch.nn.Conv2d(InChannels, 32, kernel_size: 3, padding: 1);
-        down0_res0 = new ResBlock(32, 32);
-        down0_res1 = new ResBlock(32, 32);
-        down0_sample = new Downsample(32);
-        down1_res0 = new ResBlock(32, 64);
-        down1_attn0 = new AttentionBlock(64);
-        down1_res1 = new ResBlock(64, 64);
-        down1_attn1 = new AttentionBlock(64);
-        middle_res0 = new ResBlock(64, 64);
-        middle_attn = new AttentionBlock(64);
-        middle_res1 = new ResBlock(64, 64);
-        up1_res0 = new ResBlock(128, 64);
-        up1_attn0 = new AttentionBlock(64);
-        up1_res1 = new ResBlock(128, 64);
-        up1_attn1 = new AttentionBlock(64);
-        up1_res2 = new ResBlock(96, 64);
-        up1_attn2 = new AttentionBlock(64);
-        up1_sample = new Upsample(64);
-        up0_res0 = new ResBlock(96, 32);
-        up0_res1 = new ResBlock(64, 32);
-        up0_res2 = new ResBlock(64, 32);
-        out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, 32);
-        out_conv = global::TorchSharp.torch.nn.Conv2d(32, OutChannels, kernel_size: 3, padding: 1);
+        var layers = new UNetLayers(EmbeddingWidth, Dropout, ScaleShiftNorm, NormGroups, Heads);
+        time_embed = new TimeEmbedding(BaseChannels, EmbeddingWidth);
+        input_blocks = torch.nn.ModuleList(
+            new TimestepEmbedSequential(torch.nn.Conv2d(InChannels, 32, kernel_size: 3, padding: 1)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 32)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 32)),
+            new TimestepEmbedSequential(new Downsample(32)),
+            new TimestepEmbedSequential(layers.ResBlock(32, 64), layers.Attention(64)),
+            new TimestepEmbedSequential(layers.ResBlock(64, 64), layers.Attention(64)));
+        middle_block = new TimestepEmbedSequential(
+            layers.ResBlock(64, 64), layers.Attention(64), layers.ResBlock(64, 64));
+        output_blocks = torch.nn.ModuleList(
+            new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),
+            new TimestepEmbedSequential(layers.ResBlock(128, 64), layers.Attention(64)),
+            new TimestepEmbedSequential(layers.ResBlock(96, 64), layers.Attention(64), new Upsample(64)),
+            new TimestepEmbedSequential(layers.ResBlock(96, 32)),
+            new TimestepEmbedSequential(layers.ResBlock(64, 32)),
+            new TimestepEmbedSequential(layers.ResBlock(64, 32)));
+        @out = OutputLayers.Create(32, OutChannels, NormGroups);
         RegisterComponents();
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        // GroupNorm starts at weight 1, bias 0 (PyTorch's reset_parameters; TorchSharp 0.107 leaves them uninitialized).
-        foreach (var module in modules())
-        {
-            if (module is not global::TorchSharp.Modules.GroupNorm norm) continue;
-            if (norm.weight is { } scale) global::TorchSharp.torch.nn.init.ones_(scale);
-            if (norm.bias is { } shift) global::TorchSharp.torch.nn.init.zeros_(shift);
-        }
-        global::TorchSharp.torch.nn.init.zeros_(out_conv.weight);
-        if (out_conv.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
     }
 
     /// <summary>
-    /// The model output (N, 2C, H, W) for x (N, C, H, W) at training timesteps t (N, int64); y must be null.
+    /// The output (N, 2C, H, W) for x (N, C, H, W) at training timesteps t (N, int64)
+    /// without labels (y must be null).
     /// </summary>
-    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? y)
+    public override Tensor forward(Tensor x, Tensor t, Tensor? y)
     {
-        if (y is not null) throw new global::System.ArgumentException("SmallUNet is unconditional: pass null labels.", nameof(y));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var emb = time_embed.call(t);                           // (N, 128): timestep embedding
-
-        var h = input_conv.call(x);                             // (N, 32, 16, 16)
-        var skip0 = h;
-
-        // Down level 0: 16x16
-        h = down0_res0.call(h, emb);                            // (N, 32, 16, 16)
-        var skip1 = h;
-        h = down0_res1.call(h, emb);                            // (N, 32, 16, 16)
-        var skip2 = h;
-        h = down0_sample.call(h);                               // (N, 32, 8, 8), stride-2 convolution
-        var skip3 = h;
-
-        // Down level 1: 8x8
-        h = down1_res0.call(h, emb);                            // (N, 64, 8, 8), channels 32 -> 64
-        h = down1_attn0.call(h);                                // (N, 64, 8, 8), self-attention over 64 positions
-        var skip4 = h;
-        h = down1_res1.call(h, emb);                            // (N, 64, 8, 8)
-        h = down1_attn1.call(h);                                // (N, 64, 8, 8), self-attention over 64 positions
-        var skip5 = h;
-
-        // Middle: 8x8
-        h = middle_res0.call(h, emb);                           // (N, 64, 8, 8)
-        h = middle_attn.call(h);                                // (N, 64, 8, 8)
-        h = middle_res1.call(h, emb);                           // (N, 64, 8, 8)
-
-        // Up level 1: 8x8, each block takes the matching down-path activation
-        h = up1_res0.call(global::TorchSharp.torch.cat(new[] { h, skip5 }, 1), emb);    // (N, 64, 8, 8), channels 64 + 64 -> 64
-        h = up1_attn0.call(h);                                  // (N, 64, 8, 8), self-attention
-        h = up1_res1.call(global::TorchSharp.torch.cat(new[] { h, skip4 }, 1), emb);    // (N, 64, 8, 8), channels 64 + 64 -> 64
-        h = up1_attn1.call(h);                                  // (N, 64, 8, 8), self-attention
-        h = up1_res2.call(global::TorchSharp.torch.cat(new[] { h, skip3 }, 1), emb);    // (N, 64, 8, 8), channels 64 + 32 -> 64
-        h = up1_attn2.call(h);                                  // (N, 64, 8, 8), self-attention
-        h = up1_sample.call(h);                                 // (N, 64, 16, 16), nearest upsampling and 3x3 conv
-
-        // Up level 0: 16x16, each block takes the matching down-path activation
-        h = up0_res0.call(global::TorchSharp.torch.cat(new[] { h, skip2 }, 1), emb);    // (N, 32, 16, 16), channels 64 + 32 -> 32
-        h = up0_res1.call(global::TorchSharp.torch.cat(new[] { h, skip1 }, 1), emb);    // (N, 32, 16, 16), channels 32 + 32 -> 32
-        h = up0_res2.call(global::TorchSharp.torch.cat(new[] { h, skip0 }, 1), emb);    // (N, 32, 16, 16), channels 32 + 32 -> 32
-
-        var output = out_conv.call(global::TorchSharp.torch.nn.functional.silu(out_norm.call(h)));    // (N, 2C, 16, 16)
+        if (y is not null)
+            throw new global::System.ArgumentException("SmallUNet is unconditional: pass null labels.", nameof(y));
+        using var scope = torch.NewDisposeScope();
+        var emb = time_embed.call(t);               // (N, 128): timestep
+        var h0 = input_blocks[0].call(x, emb);      // (N, 32, 16, 16): 3x3 conv
+        var h1 = input_blocks[1].call(h0, emb);     // (N, 32, 16, 16): ResBlock
+        var h2 = input_blocks[2].call(h1, emb);     // (N, 32, 16, 16): ResBlock
+        var h3 = input_blocks[3].call(h2, emb);     // (N, 32, 8, 8): stride-2 conv
+        var h4 = input_blocks[4].call(h3, emb);     // (N, 64, 8, 8): ResBlock(32 -> 64), attention
+        var h5 = input_blocks[5].call(h4, emb);     // (N, 64, 8, 8): ResBlock, attention
+        var h = middle_block.call(h5, emb);         // (N, 64, 8, 8): ResBlock, attention, ResBlock
+        h = torch.cat(new[] { h, h5 }, 1);          // (N, 128, 8, 8): with the skip h5
+        h = output_blocks[0].call(h, emb);          // (N, 64, 8, 8): ResBlock(128 -> 64), attention
+        h = torch.cat(new[] { h, h4 }, 1);          // (N, 128, 8, 8): with the skip h4
+        h = output_blocks[1].call(h, emb);          // (N, 64, 8, 8): ResBlock(128 -> 64), attention
+        h = torch.cat(new[] { h, h3 }, 1);          // (N, 96, 8, 8): with the skip h3
+        h = output_blocks[2].call(h, emb);          // (N, 64, 16, 16): ResBlock(96 -> 64), attention, upsample
+        h = torch.cat(new[] { h, h2 }, 1);          // (N, 96, 16, 16): with the skip h2
+        h = output_blocks[3].call(h, emb);          // (N, 32, 16, 16): ResBlock(96 -> 32)
+        h = torch.cat(new[] { h, h1 }, 1);          // (N, 64, 16, 16): with the skip h1
+        h = output_blocks[4].call(h, emb);          // (N, 32, 16, 16): ResBlock(64 -> 32)
+        h = torch.cat(new[] { h, h0 }, 1);          // (N, 64, 16, 16): with the skip h0
+        h = output_blocks[5].call(h, emb);          // (N, 32, 16, 16): ResBlock(64 -> 32)
+        var output = @out.call(h);                  // (N, 2C, 16, 16)
         return output.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Timestep embedding (Ho et al. 2020, Sec. 4; ADM): BaseChannels sinusoidal features of t, then Linear, SiLU, Linear to EmbeddingWidth.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class TimestepEmbedder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Sequential mlp;
-
-        public TimestepEmbedder() : base(nameof(TimestepEmbedder))
-        {
-            mlp = global::TorchSharp.torch.nn.Sequential(global::TorchSharp.torch.nn.Linear(BaseChannels, EmbeddingWidth), global::TorchSharp.torch.nn.SiLU(), global::TorchSharp.torch.nn.Linear(EmbeddingWidth, EmbeddingWidth));
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor t)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            const int half = BaseChannels / 2;
-            // freqs_k = exp(-ln(10000) k / half), k = 0..half-1 (Vaswani et al. 2017, Sec. 3.5; ADM timestep_embedding)
-            var freqs = global::TorchSharp.torch.exp(global::TorchSharp.torch.arange(0, half, dtype: global::TorchSharp.torch.ScalarType.Float32, device: t.device) * (-global::System.Math.Log(10000.0) / half));    // (half)
-            var args = t.to(global::TorchSharp.torch.ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);    // (N, half)
-            var features = global::TorchSharp.torch.cat(new[] { global::TorchSharp.torch.cos(args), global::TorchSharp.torch.sin(args) }, 1);    // (N, BaseChannels): cos first, as ADM
-            features = features.to(global::System.Linq.Enumerable.First(mlp.parameters()).dtype);    // the network's dtype (float32 unless converted)
-            return mlp.call(features).MoveToOuterDisposeScope();    // (N, EmbeddingWidth)
-        }
-    }
-
-    /// <summary>A residual block with the timestep embedding (Ho et al. 2020; ADM ResBlock): GroupNorm, SiLU, 3x3 conv, the embedding, GroupNorm, SiLU, dropout, 3x3 conv (zero-initialised), plus the skip.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class ResBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm in_norm;
-        internal readonly global::TorchSharp.Modules.Conv2d in_conv;
-        internal readonly global::TorchSharp.Modules.Linear emb_proj;
-        internal readonly global::TorchSharp.Modules.GroupNorm out_norm;
-        internal readonly global::TorchSharp.Modules.Dropout dropout;
-        internal readonly global::TorchSharp.Modules.Conv2d out_conv;
-        internal readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> skip;
-
-        /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/>; the skip is a 1x1 convolution when they differ.</summary>
-        public ResBlock(int inChannels, int outChannels) : base(nameof(ResBlock))
-        {
-            in_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, inChannels);
-            in_conv = global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1);
-            emb_proj = global::TorchSharp.torch.nn.Linear(EmbeddingWidth, ScaleShiftNorm ? 2 * outChannels : outChannels);
-            out_norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, outChannels);
-            dropout = global::TorchSharp.torch.nn.Dropout(Dropout);
-            out_conv = global::TorchSharp.torch.nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1);
-            skip = inChannels == outChannels ? global::TorchSharp.torch.nn.Identity() : global::TorchSharp.torch.nn.Conv2d(inChannels, outChannels, kernel_size: 1);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The last convolution starts at zero, so every block starts as its skip (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(out_conv.weight);
-            if (out_conv.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        /// <summary>x (N, in, H, W) with the embedding emb (N, EmbeddingWidth) to (N, out, H, W).</summary>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor emb)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var h = in_conv.call(global::TorchSharp.torch.nn.functional.silu(in_norm.call(x)));    // (N, out, H, W)
-            var e = emb_proj.call(global::TorchSharp.torch.nn.functional.silu(emb)).unsqueeze(-1).unsqueeze(-1);    // (N, out, 1, 1)
-
-            h = global::TorchSharp.torch.nn.functional.silu(out_norm.call(h + e));    // h + emb, then GroupNorm and SiLU (Ho et al. 2020)
-            h = out_conv.call(dropout.call(h));    // (N, out, H, W)
-            return (skip.call(x) + h).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Self-attention over the H x W positions (ADM AttentionBlock): GroupNorm, qkv projection, Heads-head scaled dot-product attention, output projection (zero-initialised), residual.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class AttentionBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.GroupNorm norm;
-        internal readonly global::TorchSharp.Modules.Linear qkv;
-        internal readonly global::TorchSharp.Modules.Linear proj;
-        private readonly int channels;
-
-        public AttentionBlock(int channels) : base(nameof(AttentionBlock))
-        {
-            this.channels = channels;
-            norm = global::TorchSharp.torch.nn.GroupNorm(NormGroups, channels);
-            qkv = global::TorchSharp.torch.nn.Linear(channels, 3 * channels);
-            proj = global::TorchSharp.torch.nn.Linear(channels, channels);
-            RegisterComponents();
-            using var noGrad = global::TorchSharp.torch.no_grad();
-            // The output projection starts at zero, so the block starts as the identity (ADM zero_module).
-            global::TorchSharp.torch.nn.init.zeros_(proj.weight);
-            if (proj.bias is { } bias) global::TorchSharp.torch.nn.init.zeros_(bias);
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            long n = x.shape[0], height = x.shape[2], width = x.shape[3], positions = height * width;
-            var tokens = norm.call(x).flatten(2).transpose(1, 2);    // (N, HW, C)
-            var heads = qkv.call(tokens).reshape(n, positions, 3, Heads, channels / Heads).permute(2, 0, 3, 1, 4);    // (3, N, heads, HW, C / heads)
-            // softmax(q k^T / sqrt(C / heads)) v (Vaswani et al. 2017, Eq. 1)
-            var attended = global::TorchSharp.torch.nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);    // (N, heads, HW, C / heads)
-            var merged = attended.transpose(1, 2).reshape(n, positions, channels);    // (N, HW, C)
-            var output = proj.call(merged).transpose(1, 2).reshape(n, channels, height, width);    // (N, C, H, W)
-            return (x + output).MoveToOuterDisposeScope();    // residual
-        }
-    }
-
-    /// <summary>Halves the resolution with a 3x3 stride-2 convolution (ADM Downsample).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Downsample : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d conv;
-
-        public Downsample(int channels) : base(nameof(Downsample))
-        {
-            conv = global::TorchSharp.torch.nn.Conv2d(channels, channels, kernel_size: 3, stride: 2, padding: 1);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => conv.call(x);    // (N, C, H / 2, W / 2)
-    }
-
-    /// <summary>Doubles the resolution: nearest-neighbour upsampling, then a 3x3 convolution (ADM Upsample).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    internal sealed class Upsample : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
-    {
-        internal readonly global::TorchSharp.Modules.Conv2d conv;
-
-        public Upsample(int channels) : base(nameof(Upsample))
-        {
-            conv = global::TorchSharp.torch.nn.Conv2d(channels, channels, kernel_size: 3, padding: 1);
-            RegisterComponents();
-        }
-
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
-        {
-            using var scope = global::TorchSharp.torch.NewDisposeScope();
-            var doubled = global::TorchSharp.torch.nn.functional.interpolate(x, scale_factor: new[] { 2.0, 2.0 }, mode: global::TorchSharp.torch.InterpolationMode.Nearest);    // (N, C, 2H, 2W)
-            return conv.call(doubled).MoveToOuterDisposeScope();
-        }
-    }
-
 }

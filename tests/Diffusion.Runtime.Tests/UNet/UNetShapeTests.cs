@@ -43,6 +43,7 @@ public class UNetShapeTests
             + Norm(8) + Conv3(8, 1);                                          // output
         using var network = new ThreeLevelUNet();
         Assert.Equal(expected, Count(network));
+        Assert.Equal(ThreeLevelUNet.ParameterCount, expected);    // the plan's count
     }
 
     [Fact]
@@ -73,6 +74,7 @@ public class UNetShapeTests
             + Norm(4) + Conv3(4, 2);
         using var one = new OneLevelUNet();
         Assert.Equal(oneLevel, Count(one));
+        Assert.Equal(OneLevelUNet.ParameterCount, oneLevel);
 
         long encoder = Time(8) + Conv3(1, 8)
             + Res(8, 8, 32, true) + Conv3(8, 8)
@@ -81,6 +83,7 @@ public class UNetShapeTests
             + Norm(16) + Linear(16, 3);
         using var small = new SmallEncoder();
         Assert.Equal(encoder, Count(small));
+        Assert.Equal(SmallEncoder.ParameterCount, encoder);
     }
 
     [Fact]
@@ -108,10 +111,13 @@ public class UNetShapeTests
     {
         // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised; the generated constructor sets them.
         using var network = new ThreeLevelUNet();
-        foreach (var (name, parameter) in network.named_parameters().Where(p => p.name.Contains("norm")))
+        var norms = network.named_modules().Where(m => m.module is TorchSharp.Modules.GroupNorm).ToList();
+        Assert.Equal(2 * 11 + 4 + 1, norms.Count);    // two in each of 11 ResBlocks, one in each of 4 attention blocks, out.0
+        foreach (var (name, module) in norms)
         {
-            double target = name.EndsWith(".weight", StringComparison.Ordinal) ? 1.0 : 0.0;
-            Assert.True((parameter - target).abs().max().item<float>() == 0, name);
+            var norm = (TorchSharp.Modules.GroupNorm)module;
+            Assert.True((norm.weight! - 1.0).abs().max().item<float>() == 0, name);
+            Assert.True(norm.bias!.abs().max().item<float>() == 0, name);
         }
     }
 
