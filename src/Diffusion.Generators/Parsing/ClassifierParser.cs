@@ -45,7 +45,8 @@ internal static class ClassifierParser
 
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ClassifierSpec(DeclarationChecks.NameOf(symbol), schedule, network);
+            : new ClassifierSpec(DeclarationChecks.NameOf(symbol), schedule, network,
+                ShadowedNames.Of(symbol, ClassifierAliases.All, network.Type, schedule.Type));
         return new DeclarationResult<ClassifierSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

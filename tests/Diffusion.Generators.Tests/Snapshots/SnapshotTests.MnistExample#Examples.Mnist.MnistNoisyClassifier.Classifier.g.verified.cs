@@ -3,115 +3,137 @@
 
 namespace Examples.Mnist;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using INoisyClassifier = global::Diffusion.Runtime.Models.INoisyClassifier;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using Hyperparameters = global::System.Collections.Generic.Dictionary<string, double>;
+using ReadOnlyHyperparameters = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using ArgumentNullException = global::System.ArgumentNullException;
+
 /// <summary>
 /// The noisy classifier p_phi(y | x_t, t) declared on MnistNoisyClassifier (Dhariwal and Nichol 2021, Sec. 4):
 /// <code>
-/// schedule  MnistSchedule: Cosine, T = 1000 (x_t is noised with it; guide only models on this schedule)
+/// schedule  MnistSchedule: Cosine, T = 1000 (guide only models on it)
 /// network   MnistNoisyEncoder: U-Net encoder on 28 x 28 x 1, 10 classes
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class MnistNoisyClassifier : global::Diffusion.Runtime.Models.INoisyClassifier
+partial class MnistNoisyClassifier : INoisyClassifier
 {
     /// <summary>A classifier with a freshly initialized network.</summary>
-    public MnistNoisyClassifier() : this(new global::Examples.Mnist.MnistNoisyEncoder())
+    public MnistNoisyClassifier() : this(new MnistNoisyEncoder())
     {
     }
 
     /// <summary>A classifier around an existing network (for example one whose weights were loaded).</summary>
-    public MnistNoisyClassifier(global::Examples.Mnist.MnistNoisyEncoder network)
+    public MnistNoisyClassifier(MnistNoisyEncoder network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The classifier network.</summary>
-    public global::Examples.Mnist.MnistNoisyEncoder Network { get; }
+    public MnistNoisyEncoder Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The schedule x_t is noised with.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Mnist.MnistSchedule.Create();
+    public NoiseSchedule Schedule { get; } = MnistSchedule.Create();
 
     /// <summary>Number of classes; labels are 0..Classes-1.</summary>
-    public int Classes => global::Examples.Mnist.MnistNoisyEncoder.Outputs;
+    public int Classes => MnistNoisyEncoder.Outputs;
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "MnistNoisyClassifier",
-        Channels: global::Examples.Mnist.MnistNoisyEncoder.InChannels,
-        ImageSize: global::Examples.Mnist.MnistNoisyEncoder.InputSize,
-        Classes: global::Examples.Mnist.MnistNoisyEncoder.Outputs,
+        Channels: MnistNoisyEncoder.InChannels,
+        ImageSize: MnistNoisyEncoder.InputSize,
+        Classes: MnistNoisyEncoder.Outputs,
         Predicts: null,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Cosine,
-        Timesteps: global::Examples.Mnist.MnistSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Schedule: ScheduleKind.Cosine,
+        Timesteps: MnistSchedule.Timesteps,
+        Network: new ReadOnlyHyperparameters(new Hyperparameters
         {
-            ["input_size"] = global::Examples.Mnist.MnistNoisyEncoder.InputSize,
-            ["in_channels"] = global::Examples.Mnist.MnistNoisyEncoder.InChannels,
-            ["base_channels"] = global::Examples.Mnist.MnistNoisyEncoder.BaseChannels,
+            ["input_size"] = MnistNoisyEncoder.InputSize,
+            ["in_channels"] = MnistNoisyEncoder.InChannels,
+            ["base_channels"] = MnistNoisyEncoder.BaseChannels,
             ["levels"] = 3,
             ["channel_multiplier_0"] = 1,
             ["channel_multiplier_1"] = 2,
             ["channel_multiplier_2"] = 2,
-            ["res_blocks"] = global::Examples.Mnist.MnistNoisyEncoder.ResBlocks,
+            ["res_blocks"] = MnistNoisyEncoder.ResBlocks,
             ["attention_7"] = 1,
-            ["heads"] = global::Examples.Mnist.MnistNoisyEncoder.Heads,
-            ["dropout"] = global::Examples.Mnist.MnistNoisyEncoder.Dropout,
+            ["heads"] = MnistNoisyEncoder.Heads,
+            ["dropout"] = MnistNoisyEncoder.Dropout,
             ["scale_shift_norm"] = 1,
-            ["norm_groups"] = global::Examples.Mnist.MnistNoisyEncoder.NormGroups,
-            ["outputs"] = global::Examples.Mnist.MnistNoisyEncoder.Outputs,
+            ["norm_groups"] = MnistNoisyEncoder.NormGroups,
+            ["outputs"] = MnistNoisyEncoder.Outputs,
         }));
 
-    /// <summary>Logits (N, Classes) of p_phi(y | x_t, t) for x_t (N, C, H, W) at training timesteps t (N, int64).</summary>
-    public global::TorchSharp.torch.Tensor Logits(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t) => Network.call(x, t);
+    /// <summary>Logits (N, Classes) of p_phi(y | x_t, t) for x_t (N, C, H, W) at timesteps t (N, int64).</summary>
+    public Tensor Logits(Tensor x, Tensor t) => Network.call(x, t);
 
     /// <summary>
-    /// The noisy classifier's objective (Dhariwal and Nichol 2021, Sec. 4): the cross-entropy -log p_phi(y | x_t, t) on
-    /// x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps at t ~ Uniform{0, ..., T - 1}, averaged over the batch. x0 (N, C, H, W)
-    /// in [-1, 1], labels (N, int64). Every random draw comes from <paramref name="generator"/>. Returns a scalar.
+    /// The noisy classifier's objective (Dhariwal and Nichol 2021, Sec. 4): the cross-entropy -log p_phi(y | x_t, t)
+    /// on x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps at t ~ Uniform{0, ..., T - 1}, averaged over the batch.
+    /// x0 (N, C, H, W) in [-1, 1], labels (N, int64). Every random draw comes from <paramref name="generator"/>.
+    /// Returns a scalar.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor TrainingLoss(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor? labels, global::TorchSharp.torch.Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        if (labels is null) throw new global::System.ArgumentNullException(nameof(labels), "MnistNoisyClassifier is a classifier: pass labels (N, int64) in 0..9.");
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        long n = x0.shape[0];
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (labels is null) throw new ArgumentNullException(
+            nameof(labels), "MnistNoisyClassifier is a classifier: pass labels (N, int64) in 0..9.");
+        using var scope = torch.NewDisposeScope();
 
         // 1. t ~ Uniform{0, ..., T - 1}
-        var t = global::TorchSharp.torch.randint(0, global::Examples.Mnist.MnistSchedule.Timesteps, new long[] { n }, dtype: global::TorchSharp.torch.ScalarType.Int64, device: x0.device, generator: generator);    // (N)
+        var t = torch.randint(
+            0,
+            MnistSchedule.Timesteps,
+            new long[] { x0.shape[0] },
+            dtype: torch.int64,
+            device: x0.device,
+            generator: generator);    // (N)
 
         // 2. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, eps ~ N(0, I) (Ho et al. 2020, Eq. 4)
-        var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var xt = sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise;    // (N, C, H, W)
+        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
+        var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
 
         // 3. -mean_i log p_phi(y_i | x_t, t)
         var logits = Network.call(xt, t);    // (N, Classes)
-        var loss = global::TorchSharp.torch.nn.functional.cross_entropy(logits, labels.to(logits.device));    // ()
+        var loss = torch.nn.functional.cross_entropy(logits, labels.to(logits.device));    // ()
         return loss.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// grad_{x_t} log p_phi(y | x_t, t) (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) and classes y
-    /// (N, int64), by autograd through the network (classifier guidance, Dhariwal and Nichol 2021, Algorithms 1 and 2).
-    /// The samples do not interact in the network, so the gradient of the summed log-probabilities is each sample's own.
-    /// Runs with gradients enabled even under no_grad; leaves the parameters' .grad untouched. Call Network.eval() first.
+    /// grad_{x_t} log p_phi(y | x_t, t) (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) and
+    /// classes y (N, int64), by autograd through the network (classifier guidance, Dhariwal and Nichol 2021,
+    /// Algorithms 1 and 2). The samples do not interact in the network, so the gradient of the summed
+    /// log-probabilities is each sample's own. Runs with gradients enabled even under no_grad; leaves the parameters'
+    /// .grad untouched. Call Network.eval() first.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor LogProbabilityGradient(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor labels)
+    public Tensor LogProbabilityGradient(Tensor x, Tensor t, Tensor labels)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (t is null) throw new global::System.ArgumentNullException(nameof(t));
-        if (labels is null) throw new global::System.ArgumentNullException(nameof(labels));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        using var gradients = global::TorchSharp.torch.enable_grad();
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (t is null) throw new ArgumentNullException(nameof(t));
+        if (labels is null) throw new ArgumentNullException(nameof(labels));
+        using var scope = torch.NewDisposeScope();
+        using var gradients = torch.enable_grad();
         var input = x.detach().requires_grad_(true);    // (N, C, H, W), a leaf
-        var logProbabilities = global::TorchSharp.torch.nn.functional.log_softmax(Network.call(input, t), 1);    // (N, Classes): log p_phi(. | x_t, t)
-        var selected = logProbabilities.gather(1, labels.to(logProbabilities.device).unsqueeze(1)).sum();    // sum_i log p_phi(y_i | x_t,i, t_i)
-        var gradient = global::TorchSharp.torch.autograd.grad(new[] { selected }, new[] { input })[0];    // (N, C, H, W)
+        // log p_phi(. | x_t, t) (N, Classes), and sum_i log p_phi(y_i | x_t,i, t_i)
+        var logProbabilities = torch.nn.functional.log_softmax(Network.call(input, t), 1);
+        var selected = logProbabilities.gather(1, labels.to(logProbabilities.device).unsqueeze(1)).sum();
+        var gradient = torch.autograd.grad(new[] { selected }, new[] { input })[0];    // (N, C, H, W)
         return gradient.detach().MoveToOuterDisposeScope();
     }
 }

@@ -3,112 +3,134 @@
 
 namespace Examples.UNets;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using INoisyClassifier = global::Diffusion.Runtime.Models.INoisyClassifier;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using Hyperparameters = global::System.Collections.Generic.Dictionary<string, double>;
+using ReadOnlyHyperparameters = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using ArgumentNullException = global::System.ArgumentNullException;
+
 /// <summary>
 /// The noisy classifier p_phi(y | x_t, t) declared on TinyClassifier (Dhariwal and Nichol 2021, Sec. 4):
 /// <code>
-/// schedule  UNetSchedule: Linear, T = 1000 (x_t is noised with it; guide only models on this schedule)
+/// schedule  UNetSchedule: Linear, T = 1000 (guide only models on it)
 /// network   TinyEncoder: U-Net encoder on 16 x 16 x 3, 4 classes
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class TinyClassifier : global::Diffusion.Runtime.Models.INoisyClassifier
+partial class TinyClassifier : INoisyClassifier
 {
     /// <summary>A classifier with a freshly initialized network.</summary>
-    public TinyClassifier() : this(new global::Examples.UNets.TinyEncoder())
+    public TinyClassifier() : this(new TinyEncoder())
     {
     }
 
     /// <summary>A classifier around an existing network (for example one whose weights were loaded).</summary>
-    public TinyClassifier(global::Examples.UNets.TinyEncoder network)
+    public TinyClassifier(TinyEncoder network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The classifier network.</summary>
-    public global::Examples.UNets.TinyEncoder Network { get; }
+    public TinyEncoder Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The schedule x_t is noised with.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.UNets.UNetSchedule.Create();
+    public NoiseSchedule Schedule { get; } = UNetSchedule.Create();
 
     /// <summary>Number of classes; labels are 0..Classes-1.</summary>
-    public int Classes => global::Examples.UNets.TinyEncoder.Outputs;
+    public int Classes => TinyEncoder.Outputs;
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "TinyClassifier",
-        Channels: global::Examples.UNets.TinyEncoder.InChannels,
-        ImageSize: global::Examples.UNets.TinyEncoder.InputSize,
-        Classes: global::Examples.UNets.TinyEncoder.Outputs,
+        Channels: TinyEncoder.InChannels,
+        ImageSize: TinyEncoder.InputSize,
+        Classes: TinyEncoder.Outputs,
         Predicts: null,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Linear,
-        Timesteps: global::Examples.UNets.UNetSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Schedule: ScheduleKind.Linear,
+        Timesteps: UNetSchedule.Timesteps,
+        Network: new ReadOnlyHyperparameters(new Hyperparameters
         {
-            ["input_size"] = global::Examples.UNets.TinyEncoder.InputSize,
-            ["in_channels"] = global::Examples.UNets.TinyEncoder.InChannels,
-            ["base_channels"] = global::Examples.UNets.TinyEncoder.BaseChannels,
+            ["input_size"] = TinyEncoder.InputSize,
+            ["in_channels"] = TinyEncoder.InChannels,
+            ["base_channels"] = TinyEncoder.BaseChannels,
             ["levels"] = 1,
             ["channel_multiplier_0"] = 1,
-            ["res_blocks"] = global::Examples.UNets.TinyEncoder.ResBlocks,
-            ["heads"] = global::Examples.UNets.TinyEncoder.Heads,
-            ["dropout"] = global::Examples.UNets.TinyEncoder.Dropout,
+            ["res_blocks"] = TinyEncoder.ResBlocks,
+            ["heads"] = TinyEncoder.Heads,
+            ["dropout"] = TinyEncoder.Dropout,
             ["scale_shift_norm"] = 1,
-            ["norm_groups"] = global::Examples.UNets.TinyEncoder.NormGroups,
-            ["outputs"] = global::Examples.UNets.TinyEncoder.Outputs,
+            ["norm_groups"] = TinyEncoder.NormGroups,
+            ["outputs"] = TinyEncoder.Outputs,
         }));
 
-    /// <summary>Logits (N, Classes) of p_phi(y | x_t, t) for x_t (N, C, H, W) at training timesteps t (N, int64).</summary>
-    public global::TorchSharp.torch.Tensor Logits(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t) => Network.call(x, t);
+    /// <summary>Logits (N, Classes) of p_phi(y | x_t, t) for x_t (N, C, H, W) at timesteps t (N, int64).</summary>
+    public Tensor Logits(Tensor x, Tensor t) => Network.call(x, t);
 
     /// <summary>
-    /// The noisy classifier's objective (Dhariwal and Nichol 2021, Sec. 4): the cross-entropy -log p_phi(y | x_t, t) on
-    /// x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps at t ~ Uniform{0, ..., T - 1}, averaged over the batch. x0 (N, C, H, W)
-    /// in [-1, 1], labels (N, int64). Every random draw comes from <paramref name="generator"/>. Returns a scalar.
+    /// The noisy classifier's objective (Dhariwal and Nichol 2021, Sec. 4): the cross-entropy -log p_phi(y | x_t, t)
+    /// on x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps at t ~ Uniform{0, ..., T - 1}, averaged over the batch.
+    /// x0 (N, C, H, W) in [-1, 1], labels (N, int64). Every random draw comes from <paramref name="generator"/>.
+    /// Returns a scalar.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor TrainingLoss(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor? labels, global::TorchSharp.torch.Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        if (labels is null) throw new global::System.ArgumentNullException(nameof(labels), "TinyClassifier is a classifier: pass labels (N, int64) in 0..3.");
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        long n = x0.shape[0];
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (labels is null) throw new ArgumentNullException(
+            nameof(labels), "TinyClassifier is a classifier: pass labels (N, int64) in 0..3.");
+        using var scope = torch.NewDisposeScope();
 
         // 1. t ~ Uniform{0, ..., T - 1}
-        var t = global::TorchSharp.torch.randint(0, global::Examples.UNets.UNetSchedule.Timesteps, new long[] { n }, dtype: global::TorchSharp.torch.ScalarType.Int64, device: x0.device, generator: generator);    // (N)
+        var t = torch.randint(
+            0,
+            UNetSchedule.Timesteps,
+            new long[] { x0.shape[0] },
+            dtype: torch.int64,
+            device: x0.device,
+            generator: generator);    // (N)
 
         // 2. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, eps ~ N(0, I) (Ho et al. 2020, Eq. 4)
-        var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var xt = sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise;    // (N, C, H, W)
+        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
+        var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
 
         // 3. -mean_i log p_phi(y_i | x_t, t)
         var logits = Network.call(xt, t);    // (N, Classes)
-        var loss = global::TorchSharp.torch.nn.functional.cross_entropy(logits, labels.to(logits.device));    // ()
+        var loss = torch.nn.functional.cross_entropy(logits, labels.to(logits.device));    // ()
         return loss.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// grad_{x_t} log p_phi(y | x_t, t) (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) and classes y
-    /// (N, int64), by autograd through the network (classifier guidance, Dhariwal and Nichol 2021, Algorithms 1 and 2).
-    /// The samples do not interact in the network, so the gradient of the summed log-probabilities is each sample's own.
-    /// Runs with gradients enabled even under no_grad; leaves the parameters' .grad untouched. Call Network.eval() first.
+    /// grad_{x_t} log p_phi(y | x_t, t) (N, C, H, W) for x (N, C, H, W) at training timesteps t (N, int64) and
+    /// classes y (N, int64), by autograd through the network (classifier guidance, Dhariwal and Nichol 2021,
+    /// Algorithms 1 and 2). The samples do not interact in the network, so the gradient of the summed
+    /// log-probabilities is each sample's own. Runs with gradients enabled even under no_grad; leaves the parameters'
+    /// .grad untouched. Call Network.eval() first.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor LogProbabilityGradient(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor labels)
+    public Tensor LogProbabilityGradient(Tensor x, Tensor t, Tensor labels)
     {
-        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
-        if (t is null) throw new global::System.ArgumentNullException(nameof(t));
-        if (labels is null) throw new global::System.ArgumentNullException(nameof(labels));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        using var gradients = global::TorchSharp.torch.enable_grad();
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (t is null) throw new ArgumentNullException(nameof(t));
+        if (labels is null) throw new ArgumentNullException(nameof(labels));
+        using var scope = torch.NewDisposeScope();
+        using var gradients = torch.enable_grad();
         var input = x.detach().requires_grad_(true);    // (N, C, H, W), a leaf
-        var logProbabilities = global::TorchSharp.torch.nn.functional.log_softmax(Network.call(input, t), 1);    // (N, Classes): log p_phi(. | x_t, t)
-        var selected = logProbabilities.gather(1, labels.to(logProbabilities.device).unsqueeze(1)).sum();    // sum_i log p_phi(y_i | x_t,i, t_i)
-        var gradient = global::TorchSharp.torch.autograd.grad(new[] { selected }, new[] { input })[0];    // (N, C, H, W)
+        // log p_phi(. | x_t, t) (N, Classes), and sum_i log p_phi(y_i | x_t,i, t_i)
+        var logProbabilities = torch.nn.functional.log_softmax(Network.call(input, t), 1);
+        var selected = logProbabilities.gather(1, labels.to(logProbabilities.device).unsqueeze(1)).sum();
+        var gradient = torch.autograd.grad(new[] { selected }, new[] { input })[0];    // (N, C, H, W)
         return gradient.detach().MoveToOuterDisposeScope();
     }
 }
