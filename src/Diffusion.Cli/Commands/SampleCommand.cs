@@ -20,7 +20,9 @@ internal static class SampleCommand
         var count = new Option<int?>("--count") { Description = "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default." };
         count.Validators.Add(result =>
         {
-            if (CliOptions.Parsed(result, out int? value) && value is { } n && (n < 1 || n > MaxCount)) result.AddError($"--count must be in 1..{MaxCount}.");
+            if (!CliOptions.Parsed(result, out int? value) || value is not { } n) return;
+            if (n < 1) result.AddError("--count must be at least 1.");
+            else if (n > MaxCount) result.AddError($"--count {n} is more than {MaxCount}, the most this command allocates for.");
         });
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the training steps (1..T).");

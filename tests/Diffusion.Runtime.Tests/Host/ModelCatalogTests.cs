@@ -1,12 +1,15 @@
 using System;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Tests.Training;
 using Diffusion.Runtime.Training;
 using Xunit;
 
 namespace Diffusion.Runtime.Tests.Host;
 
 /// <summary>The catalog's names and defaults, what a declaration says through IDiffusionModel, and seeded first weights.</summary>
+/// <remarks>In the global-state collection: the tests build modules and seed torch's default generator.</remarks>
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class ModelCatalogTests
 {
     private static readonly ModelCatalog Catalog = new(
