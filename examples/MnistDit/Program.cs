@@ -1,28 +1,20 @@
-using System;
-using System.CommandLine;
+using Diffusion.Cli;
 using Examples.Mnist.Commands;
+using Examples.Mnist.Evaluation;
 
 namespace Examples.Mnist;
 
-/// <summary>The MNIST DiT example's command line: prepare-data, train, sample, train-classifier, evaluate, compare-guidance, noisy-accuracy, eval, inspect, bench, release.</summary>
+/// <summary>
+/// The MNIST example's command line: the host's commands for the declared DiT, U-Net and noisy classifier (train,
+/// sample, evaluate, compare-guidance, noisy-accuracy, eval, inspect, release), judged by the example's evaluation
+/// CNN, plus what is MNIST's own: prepare-data, train-classifier and bench.
+/// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => DiffusionHost.Run(args, DeclaredModels.Catalog, new HostOptions
     {
-        var root = new RootCommand("Train and sample the class-conditional MNIST Diffusion Transformer (MnistDiffusion.cs) and U-Net (MnistUNet.cs), and guide them with a noisy classifier.")
-        {
-            PrepareDataCommand.Create(),
-            TrainCommand.Create(),
-            SampleCommand.Create(),
-            TrainClassifierCommand.Create(),
-            EvaluateCommand.Create(),
-            GuidanceCommand.Create(),
-            NoisyAccuracyCommand.Create(),
-            LikelihoodCommand.Create(),
-            InspectCommand.Create(),
-            BenchCommand.Create(),
-            ReleaseCommand.Create(),
-        };
-        return root.Parse(args).Invoke();
-    }
+        Description = "Train and sample the class-conditional MNIST Diffusion Transformer (MnistDiffusion.cs) and U-Net (MnistUNet.cs), and guide them with a noisy classifier.",
+        Evaluator = MnistEvaluator.Source,
+        Commands = [PrepareDataCommand.Create(), TrainClassifierCommand.Create(), BenchCommand.Create()],
+    });
 }

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Diffusion.Cli;
 using Diffusion.Runtime.Models;
-using Examples.Mnist.Commands;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Examples.Mnist.Commands;
+using Diffusion.Cli;
 
 namespace Examples.Mnist.Benchmarks;
 

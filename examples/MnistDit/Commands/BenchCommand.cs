@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using Diffusion.Cli;
 using Examples.Mnist.Benchmarks;
 using TorchSharp;
 

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using Diffusion.Cli;
 using Diffusion.Runtime.Data;
 using Examples.Mnist.Data;
 using Diffusion.Runtime.IO;

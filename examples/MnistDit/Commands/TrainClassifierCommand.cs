@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using Diffusion.Cli;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Evaluation;
 using Examples.Mnist.Evaluation;

@@ -33,4 +33,16 @@ public interface IDiffusionModel : ITrainableModel
     /// given, sees (step index i, counting down to 0, and x_{i}) after each step; the tensor lives only during the call.
     /// </summary>
     Tensor Sample(SamplerKind sampler, SampleRequest request, Generator generator, Denoiser? denoiser = null, System.Action<int, Tensor>? onStep = null);
+
+    /// <summary>
+    /// The samplers the declaration generated, in <see cref="SamplerKind"/> order: what <see cref="Sample"/> accepts.
+    /// By default read from the class's <see cref="SamplerAttribute"/>s.
+    /// </summary>
+    System.Collections.Generic.IReadOnlyList<SamplerKind> Samplers => DeclaredAttributes.Samplers(GetType());
+
+    /// <summary>
+    /// The declared classifier-free guidance weight w (Ho and Salimans 2022), or null when the declaration has no
+    /// <see cref="ClassifierFreeGuidanceAttribute"/>. By default read from the class's attribute.
+    /// </summary>
+    double? ClassifierFreeGuidanceScale => DeclaredAttributes.GuidanceScale(GetType());
 }

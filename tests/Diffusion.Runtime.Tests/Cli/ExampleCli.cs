@@ -29,14 +29,17 @@ internal static class ExampleCli
     /// <summary>The repository root (the folder of Dsl.sln).</summary>
     public static string RepositoryRoot => Root.Value;
 
-    private static string Locate()
+    private static string Locate() => Built(Path.Combine("examples", "MnistDit"), "MnistDit");
+
+    /// <summary>The program <paramref name="name"/>.dll of <paramref name="project"/>, built in this test assembly's configuration.</summary>
+    public static string Built(string project, string name)
     {
         // This assembly runs from tests/Diffusion.Runtime.Tests/bin/{Configuration}/{tfm}/.
         var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         string tfm = output.Name, configuration = output.Parent!.Name;
-        string dll = Path.Combine(RepositoryRoot, "examples", "MnistDit", "bin", configuration, tfm, "MnistDit.dll");
+        string dll = Path.Combine(RepositoryRoot, project, "bin", configuration, tfm, $"{name}.dll");
         if (!File.Exists(dll))
-            throw new InvalidOperationException($"'{dll}' is missing: build examples/MnistDit -c {configuration} (this project's reference to it normally does).");
+            throw new InvalidOperationException($"'{dll}' is missing: build {project} -c {configuration} (this project's reference to it normally does).");
         return dll;
     }
 
@@ -45,7 +48,10 @@ internal static class ExampleCli
     /// does its floating-point reductions in the same order (exact comparisons across runs rely on it), and parallel
     /// children do not fight over the cores.
     /// </summary>
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args) => StartInfo(DllPath, args);
+
+    /// <summary>As <see cref="StartInfo(IEnumerable{string})"/>, for the program <paramref name="dll"/>.</summary>
+    public static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args)
     {
         string host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
         var info = new ProcessStartInfo(host)
@@ -54,7 +60,7 @@ internal static class ExampleCli
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(DllPath);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["OMP_NUM_THREADS"] = "1";
         info.Environment["MKL_NUM_THREADS"] = "1";
@@ -74,7 +80,7 @@ internal static class ExampleCli
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"MnistDit {string.Join(' ', args)} did not finish within {timeout}.");
+            throw new TimeoutException($"{string.Join(' ', args)} did not finish within {timeout}.");
         }
         process.WaitForExit(); // drains the redirected streams
         return (process.ExitCode, output.Result, error.Result);

@@ -5,11 +5,12 @@ using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Training;
 
-namespace Examples.Mnist.Commands;
+namespace Diffusion.Cli;
 
 /// <summary>Runs a command's body and turns the errors a user can cause into one message and exit code 1.</summary>
-internal static class CommandAction
+public static class CommandAction
 {
+    /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>, user errors printed as one line.</summary>
     public static void Set(Command command, Func<ParseResult, int> body) => command.SetAction(parseResult =>
     {
         try

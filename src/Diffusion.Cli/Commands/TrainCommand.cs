@@ -9,17 +9,17 @@ using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Diagnostics;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
+using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Training;
-using TorchSharp;
 
-namespace Examples.Mnist.Commands;
+namespace Diffusion.Cli.Commands;
 
 /// <summary>train: AdamW + EMA + gradient clipping on an image folder, with checkpoints and exact resume.</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(ModelCatalog catalog)
     {
-        var data = CliOptions.RequiredPath("--data", "Training images: one subfolder per digit of 28x28 grayscale PNGs (data/mnist/train after setup).");
+        var data = CliOptions.RequiredPath("--data", "Training images of the model's size and channels: one subfolder per class for a class-conditional model, one flat folder for an unconditional one.");
         var output = CliOptions.RequiredPath("--out", "Run folder: checkpoints/, loss.png and loss.csv are written there.");
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
         var batchSize = CliOptions.Positive("--batch-size", 64, "Images per step.");
@@ -43,10 +43,10 @@ internal static class TrainCommand
         var fit = CliOptions.Fit();
         var device = CliOptions.Device();
         var force = CliOptions.Force();
-        var model = ExampleModels.TrainableOption();
-        var command = new Command("train", "Train the MNIST DiT, the U-Net or the U-Net's noisy classifier.")
+        var model = ModelOption.Trainable(catalog, "What to train");
+        var command = new Command("train", "Train a declared diffusion model or noisy classifier on an image folder.")
         {
-            model, data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
+            model.Option, data, output, steps, batchSize, learningRate, weightDecay, emaDecay, gradClip, seed, checkpointEvery, keepCheckpoints, logEvery,
             minutes, resume, skipBadImages, skipNonFinite, cacheMegabytes, fit, device, force,
         };
         CommandAction.Set(command, parse =>
@@ -69,27 +69,35 @@ internal static class TrainCommand
             string table = OutputPath.CheckFile(Path.Combine(outDir, "loss.csv"), "--out", parse.GetValue(force),
                 path => ownRun || IsOwnLossTable(path), [dataDir]);
 
-            Console.WriteLine($"[train] loading {dataDir}");
-            var images = StreamingImageFolder.Open(dataDir, new ImageFolderOptions(MnistDit.InputSize, MnistDit.InputSize, MnistDit.InChannels, ImageFolderLayout.ClassConditional)
+            var entry = model.Resolve(parse);
+            // The declaration says what the folder must hold; the seeded factory draws the same first weights for the same --seed.
+            var trainable = SeededInitialization.Create(entry.Factory, parse.GetValue(seed));
+            var declared = trainable.Description;
+            ModelData.RequireLayout(dataDir, "--data", declared);
+            Console.WriteLine($"[train] {declared.Name}: loading {dataDir} ({ModelData.Describe(declared)})");
+            var images = StreamingImageFolder.Open(dataDir, ModelData.Options(declared) with
             {
                 SkipBadFiles = parse.GetValue(skipBadImages),
-                Classes = MnistDit.Classes,
                 Fit = CliOptions.ToImageFit(parse.GetValue(fit)!),
             }, parse.GetValue(cacheMegabytes) * (1L << 20));
             foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            // The loader guarantees labels in 0..9; a class with no image at all would be one the model never sees.
-            var perClass = new long[MnistDit.Classes];
-            foreach (long label in images.Labels!) perClass[label]++;
-            if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
-                throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
-                    + $"the model has {MnistDit.Classes} classes, 0..{MnistDit.Classes - 1}, and trains on all of them.");
-            Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
-                + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
+            if (declared.Classes is { } classes)
+            {
+                // The loader guarantees labels in 0..classes-1; a class with no image at all would be one the model never sees.
+                var perClass = new long[classes];
+                foreach (long label in images.Labels!) perClass[label]++;
+                if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
+                    throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
+                        + $"the model has {classes} classes, 0..{classes - 1}, and trains on all of them.");
+                Console.WriteLine($"[train] {images.Count} images in {images.ClassNames.Count} classes; labels: "
+                    + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
+            }
+            else
+            {
+                Console.WriteLine($"[train] {images.Count} images");
+            }
 
             Console.WriteLine($"[train] {images.CachedBytes / (1 << 20)} MiB of decoded images kept in memory (--cache-mb {parse.GetValue(cacheMegabytes)})");
-            // The initial weights come from torch's global generator: seed it, so that the same --seed gives the same run.
-            torch.random.manual_seed(TrainingSeeds.Initialization(parse.GetValue(seed)));
-            var trainable = ExampleModels.CreateTrainable(parse.GetValue(model)!);
             var reporter = new ProgressReporter(parse.GetValue(logEvery));
             var options = new TrainingOptions
             {

@@ -4,18 +4,20 @@ using System.IO;
 using System.Linq;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
+using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Schedules;
 
-namespace Examples.Mnist.Commands;
+namespace Diffusion.Cli.Commands;
 
 /// <summary>inspect: a schedule's tables as CSV or JSON, and a PNG plot of them.</summary>
 internal static class InspectCommand
 {
-    public static Command Create()
+    public static Command Create(ModelCatalog catalog)
     {
-        var kind = new Option<string>("--schedule") { Description = "model (the example's declared schedule), linear, cosine or scaled-linear.", DefaultValueFactory = _ => "model" };
+        var kind = new Option<string>("--schedule") { Description = "model (the --model's declared schedule), linear, cosine or scaled-linear.", DefaultValueFactory = _ => "model" };
         kind.AcceptOnlyFromAmong("model", "linear", "cosine", "scaled-linear");
-        var timesteps = CliOptions.Positive("--timesteps", MnistSchedule.Timesteps, "T of a named schedule (ignored for 'model').");
+        var timesteps = CliOptions.Positive("--timesteps", 1000, "T of a named schedule (ignored for 'model').");
+        var model = ModelOption.Diffusion(catalog, "Whose schedule --schedule model shows");
         var zeroTerminal = new Option<bool>("--zero-terminal-snr") { Description = "Rescale to abar_T = 0 (Lin et al. 2024)." };
         var steps = new Option<int?>("--steps") { Description = "Show the process respaced to this many evenly spaced steps (as samplers use it)." };
         var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
@@ -25,7 +27,7 @@ internal static class InspectCommand
         var force = CliOptions.Force();
         var command = new Command("inspect", "Print a noise schedule's tables (betas, cumulative products, posterior variance and coefficients, SNR) and plot them.")
         {
-            kind, timesteps, zeroTerminal, steps, format, output, plot, force,
+            model.Option, kind, timesteps, zeroTerminal, steps, format, output, plot, force,
         };
         CommandAction.Set(command, parse =>
         {
@@ -37,12 +39,13 @@ internal static class InspectCommand
             if (table is not null && table == picture) throw new CommandLineException($"--out and --plot are the same file ({table}); give two paths.");
             int t = parse.GetValue(timesteps);
             string name = parse.GetValue(kind)!;
+            string title = name;
             var schedule = name switch
             {
                 "linear" => NoiseSchedule.Linear(t),
                 "cosine" => NoiseSchedule.Cosine(t),
                 "scaled-linear" => NoiseSchedule.ScaledLinear(t),
-                _ => MnistSchedule.Create(),
+                _ => ModelSchedule(model.Resolve(parse), out title),
             };
             if (parse.GetValue(zeroTerminal)) schedule = schedule.RescaleToZeroTerminalSnr();
             if (parse.GetValue(steps) is { } count)
@@ -65,12 +68,20 @@ internal static class InspectCommand
             }
             if (picture is not null)
             {
-                SchedulePlot.Write(schedule, picture, $"{(name == "model" ? "MnistSchedule" : name)}, {schedule.Length} steps");
+                SchedulePlot.Write(schedule, picture, $"{title}, {schedule.Length} steps");
                 Console.Error.WriteLine($"[inspect] drew {picture}");
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The declared model's training schedule, and a title naming it.</summary>
+    private static NoiseSchedule ModelSchedule(ModelEntry entry, out string title)
+    {
+        var diffusion = LoadedModel.Diffusion(entry);
+        title = $"{diffusion.Description.Name}'s {diffusion.Description.Schedule} schedule";
+        return diffusion.Schedule;
     }
 
     /// <summary>Whether the file starts as this command's CSV ("step,beta...") or JSON ({"length": ...) table does.</summary>

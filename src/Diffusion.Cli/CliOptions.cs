@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
@@ -9,11 +10,12 @@ using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using TorchSharp;
 
-namespace Examples.Mnist.Commands;
+namespace Diffusion.Cli;
 
 /// <summary>Options shared by several commands, with their validation, so each is spelled and checked once.</summary>
-internal static class CliOptions
+public static class CliOptions
 {
+    /// <summary>An integer option of at least 1 (and at most <paramref name="maximum"/>).</summary>
     public static Option<int> Positive(string name, int defaultValue, string description, int maximum = int.MaxValue)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
@@ -40,6 +42,7 @@ internal static class CliOptions
 
     private const double SensibleGuidance = 20;
 
+    /// <summary>A finite number option of at least 0.</summary>
     public static Option<double> NonNegative(string name, double defaultValue, string description)
     {
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
@@ -69,9 +72,11 @@ internal static class CliOptions
         }
     }
 
+    /// <summary>A path the command cannot run without.</summary>
     public static Option<string> RequiredPath(string name, string description) =>
         new(name) { Description = description, Required = true };
 
+    /// <summary>--force: replace outputs this command did not write.</summary>
     public static Option<bool> Force() =>
         new("--force") { Description = "Replace outputs that exist but were not written by this command (never an input or its run folder)." };
 
@@ -97,8 +102,10 @@ internal static class CliOptions
     public static string PngOutput(string path, string option, bool force, string[] inputs) =>
         OutputPath.CheckFile(path, option, force, PngMarker.IsStamped, inputs);
 
+    /// <summary>--seed, 0 by default.</summary>
     public static Option<long> Seed() => new("--seed") { Description = "Random seed: the same seed gives the same result.", DefaultValueFactory = _ => 0L };
 
+    /// <summary>--device: cpu or cuda.</summary>
     public static Option<string> Device()
     {
         var option = new Option<string>("--device") { Description = "cpu (default) or cuda (needs a build with -p:TorchBackend=cuda).", DefaultValueFactory = _ => "cpu" };
@@ -106,12 +113,48 @@ internal static class CliOptions
         return option;
     }
 
-    public static Option<SamplerKind> Sampler() =>
-        new("--sampler") { Description = "ddpm (ancestral) or ddim.", DefaultValueFactory = _ => SamplerKind.Ddim };
+    /// <summary>--sampler: one the model declares; without it, DDIM when declared, else the first declared.</summary>
+    public static Option<SamplerKind?> Sampler() =>
+        new("--sampler") { Description = "ddpm (ancestral) or ddim, of the samplers the model declares (default: ddim when declared, else the declared one)." };
 
+    /// <summary>The sampler asked for, or the model's default; a sampler the model does not declare is refused.</summary>
+    public static SamplerKind ChooseSampler(SamplerKind? asked, Diffusion.Runtime.Models.IDiffusionModel model)
+    {
+        var declared = model.Samplers;
+        if (declared.Count == 0) throw new CommandLineException($"{model.Description.Name} declares no sampler; add [Sampler(SamplerKind.Ddim)] to it.");
+        if (asked is not { } kind) return declared.Contains(SamplerKind.Ddim) ? SamplerKind.Ddim : declared[0];
+        if (!declared.Contains(kind))
+            throw new CommandLineException($"--sampler {kind.ToString().ToLowerInvariant()}: {model.Description.Name} declares {string.Join(" and ", declared).ToLowerInvariant()} only.");
+        return kind;
+    }
+
+    /// <summary>
+    /// --guidance, the classifier-free guidance weight w: without it, the model's declared weight (1, no guidance, for
+    /// a model that declares none).
+    /// </summary>
+    public static Option<double?> Guidance()
+    {
+        var option = new Option<double?>("--guidance") { Description = "Classifier-free guidance weight w (1 = none; default: the model's declared weight)." };
+        option.Validators.Add(result =>
+        {
+            if (Parsed(result, out double? value) && value is { } w && (!(w >= 0) || double.IsInfinity(w))) result.AddError("--guidance must be a finite number >= 0.");
+        });
+        return option;
+    }
+
+    /// <summary>The guidance weight asked for, or the model's declared one; an unconditional model takes none.</summary>
+    public static double ChooseGuidance(double? asked, Diffusion.Runtime.Models.IDiffusionModel model)
+    {
+        if (model.Description.Classes is null && asked is { } w && w != 1.0)
+            throw new CommandLineException($"--guidance {w}: {model.Description.Name} is unconditional; classifier-free guidance needs a class-conditional model.");
+        return asked ?? model.ClassifierFreeGuidanceScale ?? 1.0;
+    }
+
+    /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>
         new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen) or none.", DefaultValueFactory = _ => Thresholding.Static };
 
+    /// <summary>--percentile of dynamic thresholding, in (0, 1].</summary>
     public static Option<double> Percentile()
     {
         var option = new Option<double>("--percentile") { Description = "Dynamic thresholding's percentile p in (0, 1].", DefaultValueFactory = _ => 0.995 };
@@ -165,6 +208,3 @@ internal static class CliOptions
     /// <summary>The <see cref="ImageFit"/> named by <see cref="Fit"/>'s value.</summary>
     public static ImageFit ToImageFit(string value) => value == "center-crop" ? ImageFit.CenterCrop : ImageFit.Exact;
 }
-
-/// <summary>A user error on the command line or in its inputs: printed as a message, never as a stack trace.</summary>
-internal sealed class CommandLineException(string message) : Exception(message);

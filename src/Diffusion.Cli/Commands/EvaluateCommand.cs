@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Evaluation;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>
+/// evaluate: a checkpoint's samples judged by the user's evaluator: for a class-conditional model the share classified
+/// as the class they were asked for, and with --data the Frechet distance between the evaluator's features of real and
+/// generated images (Heusel et al. 2017).
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(ModelCatalog catalog, EvaluatorSource source)
+    {
+        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
+        var evaluatorPath = new Option<string>("--evaluator", "--classifier") { Description = source.Description, Required = true };
+        var perClass = CliOptions.Positive("--per-class", 100, "Samples per class of a class-conditional model.", maximum: 10_000);
+        var count = CliOptions.Positive("--count", 1000, "Samples of an unconditional model.", maximum: 100_000);
+        var data = new Option<string?>("--data") { Description = "Real images laid out as for train: also report the Frechet distance between the evaluator's features of real and generated images (needed for an unconditional model)." };
+        var realCount = CliOptions.Positive("--real-count", 10_000, "At most this many real images (a subset drawn by --seed).");
+        var sampler = CliOptions.Sampler();
+        var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..T).");
+        var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
+        var guidance = CliOptions.Guidance();
+        var threshold = CliOptions.Threshold();
+        var percentile = CliOptions.Percentile();
+        var seed = CliOptions.Seed();
+        var device = CliOptions.Device();
+        var model = ModelOption.Diffusion(catalog, "Which diffusion model; the checkpoint must be of it");
+        var noVerify = CliOptions.NoVerify();
+        var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
+        {
+            model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
+        };
+        CommandAction.Set(command, parse =>
+        {
+            var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            var declared = diffusion.Description;
+            string? real = parse.GetValue(data);
+            if (real is null && declared.Classes is null)
+                throw new CommandLineException($"--data is needed: {declared.Name} is unconditional, so its samples are scored by the Frechet distance to real images.");
+            if (real is not null)
+            {
+                CliOptions.RequireDirectory(real, "--data");
+                ModelData.RequireLayout(real, "--data", declared);
+            }
+            var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
+            double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
+            CliOptions.WarnAboutSampling(parse.GetValue(eta), weight);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+            try
+            {
+                string resolved = LoadedModel.Load(diffusion, parse.GetValue(checkpoint)!, target, verify);
+                int? classes = declared.Classes;
+                int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
+                using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
+                    weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile));
+                using var clamped = samples.clamp(-1, 1);
+                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {parse.GetValue(threshold)} thresholding, seed {parse.GetValue(seed)})";
+                if (classes is { } rows)
+                {
+                    using var intended = arange(rows, dtype: ScalarType.Int64).repeat_interleave(parse.GetValue(perClass));
+                    double share = SampleQuality.ShareMatchingLabel(evaluator, clamped, intended);
+                    Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {samples.shape[0]} samples classified as their intended class {settings}");
+                }
+                if (real is not null)
+                {
+                    using var generated = FeatureGaussian.Fit(Features(evaluator, clamped));
+                    using var reference = RealFeatures(evaluator, real, declared, parse.GetValue(realCount), parse.GetValue(seed));
+                    double distance = FrechetDistance.Between(reference, generated);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"[evaluate] {resolved}: Frechet distance {distance:F4} between the evaluator's features of {reference.Count} real images ({real}) and {generated.Count} samples {settings}"));
+                }
+            }
+            finally
+            {
+                (evaluator as IDisposable)?.Dispose();
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private const int FeatureBatch = 500;
+
+    /// <summary>The evaluator's features of <paramref name="images"/> (N, D), in batches.</summary>
+    private static Tensor Features(IImageEvaluator evaluator, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += FeatureBatch)
+            parts.Add(evaluator.Features(images.narrow(0, start, Math.Min(FeatureBatch, images.shape[0] - start))).cpu());
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The Gaussian of the evaluator's features of at most <paramref name="limit"/> real images, streamed from the folder.</summary>
+    private static FeatureGaussian RealFeatures(IImageEvaluator evaluator, string folder, ModelDescription declared, int limit, long seed)
+    {
+        var images = StreamingImageFolder.Open(folder, ModelData.Options(declared), CacheBytes);
+        foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        long n = Math.Min(limit, images.Count);
+        using var scope = NewDisposeScope();
+        // A subset is a seeded random draw, so it holds every class rather than the first folders' only.
+        using var picker = new Generator((ulong)seed + 1);
+        var picked = (n < images.Count ? randperm(images.Count, generator: picker).narrow(0, 0, n) : arange(n, dtype: ScalarType.Int64)).data<long>().ToArray();
+        var parts = new List<Tensor>();
+        for (int start = 0; start < picked.Length; start += FeatureBatch)
+        {
+            var (batch, labels) = images.Batch(picked[start..Math.Min(picked.Length, start + FeatureBatch)]);
+            labels?.Dispose();
+            parts.Add(evaluator.Features(batch).cpu());
+            batch.Dispose();
+        }
+        return FeatureGaussian.Fit(cat(parts, 0));
+    }
+
+    /// <summary>Real images are read once each: a small cache suffices.</summary>
+    private const long CacheBytes = 64L << 20;
+}

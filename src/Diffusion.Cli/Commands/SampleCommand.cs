@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>sample: a PNG grid (row i holds class i, or unconditional samples) and optionally a denoising strip, from a checkpoint's EMA weights.</summary>
+internal static class SampleCommand
+{
+    public static Command Create(ModelCatalog catalog)
+    {
+        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
+        var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
+        var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to image, as a PNG strip." };
+        var count = new Option<int?>("--count") { Description = "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default." };
+        count.Validators.Add(result =>
+        {
+            if (!CliOptions.Parsed(result, out int? value) || value is not { } n) return;
+            if (n < 1) result.AddError("--count must be at least 1.");
+            else if (n > MaxCount) result.AddError($"--count {n} is more than {MaxCount}, the most this command allocates for.");
+        });
+        var sampler = CliOptions.Sampler();
+        var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the training steps (1..T).");
+        var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
+        var guidance = CliOptions.Guidance();
+        var threshold = CliOptions.Threshold();
+        var percentile = CliOptions.Percentile();
+        var seed = CliOptions.Seed();
+        var device = CliOptions.Device();
+        var model = ModelOption.Diffusion(catalog, "Which diffusion model; the checkpoint must be of it");
+        var command = new Command("sample", "Sample a grid of images from a checkpoint.")
+        {
+            model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device,
+        };
+        var guide = GuideOptions.AddTo(command, catalog);
+        var force = CliOptions.Force();
+        var noVerify = CliOptions.NoVerify();
+        command.Add(force);
+        command.Add(noVerify);
+        CommandAction.Set(command, parse =>
+        {
+            var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            var noisy = guide?.Create(parse);
+            int? classes = diffusion.Description.Classes ?? noisy?.Classes;
+            int total = parse.GetValue(count) ?? (classes is { } k ? DefaultPerClass * k : DefaultUnconditional);
+            if (classes is { } rows && total % rows != 0) throw new CommandLineException($"--count {total} must be a multiple of {rows}: one row per class.");
+            if (parse.GetValue(steps) > diffusion.Schedule.Length) throw new CommandLineException($"--steps must be at most {diffusion.Schedule.Length} (the training timesteps).");
+            var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
+            double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
+            string? classifierPath = noisy is null ? null : parse.GetValue(guide!.Path);
+            CliOptions.WarnAboutSampling(parse.GetValue(eta), weight, noisy is null ? null : parse.GetValue(guide!.Scale));
+            bool verify = !parse.GetValue(noVerify);
+            string resolved = LoadedModel.Load(diffusion, parse.GetValue(checkpoint)!, target, verify);
+            var classifier = noisy is null ? null : NoisyClassifierFile.Load(noisy, classifierPath!, parse.GetValue(guide!.Scale), target, verify);
+            // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
+            string[] inputs = CliOptions.Inputs(parse.GetValue(checkpoint), resolved, classifierPath);
+            string gridPath = CliOptions.PngOutput(parse.GetValue(output)!, "--out", parse.GetValue(force), inputs);
+            string? stripPath = parse.GetValue(strip) is { } stripOption ? CliOptions.PngOutput(stripOption, "--strip", parse.GetValue(force), inputs) : null;
+            if (stripPath == gridPath) throw new CommandLineException($"--strip and --out are the same file ({gridPath}); give two paths.");
+            Console.WriteLine($"[sample] {resolved}: {kind} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {parse.GetValue(threshold)} thresholding{(classifier is null ? "" : $", classifier guidance s = {classifier.Scale}")}");
+
+            var snapshots = stripPath is null ? null : new List<Tensor>();
+            var started = DateTime.UtcNow;
+            using var images = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps),
+                parse.GetValue(eta), weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots, classifier: classifier);
+            double seconds = (DateTime.UtcNow - started).TotalSeconds;
+            int size = diffusion.Description.ImageSize;
+            ImageGrid.Write(images, gridPath, rows: SampleGrid.Rows(classes, total), upscale: SampleGrid.Upscale(size, GridPixels));
+            Console.WriteLine($"[sample] wrote {gridPath} ({images.shape[0]} images in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
+            if (snapshots is not null)
+            {
+                DenoisingStrip.Write(snapshots, stripPath!, upscale: SampleGrid.Upscale(size, StripPixels));
+                Console.WriteLine($"[sample] wrote {stripPath} ({snapshots.Count} frames)");
+                foreach (var s in snapshots) s.Dispose();
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private const int MaxCount = 10_000;
+    private const int DefaultPerClass = 10;
+    private const int DefaultUnconditional = 64;
+
+    /// <summary>About how many pixels a grid cell and a strip frame take: 28 px digits show at 2x and 3x.</summary>
+    private const int GridPixels = 64, StripPixels = 96;
+}

@@ -1,0 +1,30 @@
+using System;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli;
+
+/// <summary>Loads a checkpoint's EMA weights into a declared model for sampling or scoring.</summary>
+internal static class LoadedModel
+{
+    /// <summary>
+    /// Resolves <paramref name="path"/> (a checkpoint, run or release folder), loads its EMA weights into
+    /// <paramref name="model"/> (checksums verified unless <paramref name="verify"/> is false, which warns) and moves the
+    /// network to <paramref name="device"/> in eval mode. Returns the resolved checkpoint folder.
+    /// </summary>
+    public static string Load(ITrainableModel model, string path, Device device, bool verify)
+    {
+        string resolved = RunFolder.Resolve(path, verify: verify);
+        CliOptions.WarnUnverified(!verify, resolved);
+        CheckpointLoader.LoadForSampling(model, resolved, verify: verify);
+        model.Network.to(device);
+        model.Network.eval();
+        return resolved;
+    }
+
+    /// <summary>The diffusion model of <paramref name="entry"/> (a --model the command validated as one).</summary>
+    public static IDiffusionModel Diffusion(ModelEntry entry) =>
+        entry.Factory() as IDiffusionModel ?? throw new InvalidOperationException($"{entry.Name}'s factory did not build an IDiffusionModel.");
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using Diffusion.Dsl;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli;
+
+/// <summary>
+/// Samples a grid: with classes (a class-conditional model, or classifier guidance), row i holds <c>perRow</c> samples
+/// of class i; without, the samples fill a square.
+/// </summary>
+internal static class SampleGrid
+{
+    /// <summary>The classes whose rows the grid holds: the model's, else the guiding classifier's, else none.</summary>
+    public static int? Classes(IDiffusionModel model, ClassifierGuidance? classifier = null) => model.Description.Classes ?? classifier?.Classifier.Classes;
+
+    /// <summary>Rows of a grid of <paramref name="count"/> samples: one per class, or as many as make it square.</summary>
+    public static int Rows(int? classes, long count) => classes ?? (int)Math.Min(count, (long)Math.Ceiling(Math.Sqrt(count)));
+
+    /// <summary>How many times to repeat each pixel so an image of <paramref name="size"/> pixels shows at about <paramref name="target"/>.</summary>
+    public static int Upscale(int size, int target) => Math.Max(1, target / size);
+
+    /// <summary>
+    /// Samples (count, C, H, W) in [-1, 1] (approximately) on the CPU, in batches of at most <paramref name="batchSize"/>:
+    /// with <paramref name="classes"/>, <paramref name="count"/> / classes per class, row-major by class (labels
+    /// 0,0,...,1,1,...); else unconditionally. When <paramref name="strip"/> is given it receives about
+    /// <paramref name="stripFrames"/> snapshots of the first sample, from noise to image.
+    /// </summary>
+    /// <paramref name="classifier"/>, when given, guides every sample toward its row's class (its scale is the
+    /// guidance scale s); <paramref name="guidance"/> is the classifier-free weight w (0 samples the null label).
+    public static Tensor Sample(IDiffusionModel model, SamplerKind sampler, int? classes, int count, int steps, double eta, double guidance,
+        long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10,
+        ClassifierGuidance? classifier = null)
+    {
+        using var scope = NewDisposeScope();
+        var labels = classes is { } k ? arange(k, dtype: ScalarType.Int64).repeat_interleave(count / k) : null;   // 0,0,...,1,1,...
+        var parts = new List<Tensor>();
+        using var generator = new Generator((ulong)seed, device);
+        for (int start = 0; start < count; start += batchSize)
+        {
+            int size = Math.Min(batchSize, count - start);
+            var batchLabels = labels?.narrow(0, start, size).to(device);
+            var request = new SampleRequest(size, batchLabels, steps, eta, guidance) { Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier };
+            Action<int, Tensor>? onStep = null;
+            if (strip is not null && start == 0)
+            {
+                int every = Math.Max(1, steps / stripFrames);
+                onStep = (i, x) =>
+                {
+                    if (i % every == 0 || i == steps - 1) strip.Add(x[0].detach().cpu().clone().DetachFromDisposeScope());
+                };
+            }
+            parts.Add(model.Sample(sampler, request, generator, onStep: onStep).cpu());
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+}

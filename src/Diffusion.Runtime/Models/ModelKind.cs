@@ -1,0 +1,11 @@
+namespace Diffusion.Runtime.Models;
+
+/// <summary>What a declared model is, and so which commands take it.</summary>
+public enum ModelKind
+{
+    /// <summary>A <c>[DiffusionModel]</c> class (<see cref="IDiffusionModel"/>): trained, sampled, evaluated.</summary>
+    Diffusion,
+
+    /// <summary>A <c>[NoisyClassifier]</c> class (<see cref="INoisyClassifier"/>): trained, then guides a sampler.</summary>
+    NoisyClassifier,
+}

@@ -1,0 +1,9 @@
+using Diffusion.Cli;
+
+namespace HostTestApp;
+
+/// <summary>What a user writes besides the declarations: one line.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => DiffusionHost.Run(args, DeclaredModels.Catalog);
+}
