@@ -13,7 +13,20 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    /// <summary>.NET 10, Dsl, Runtime and TorchSharp.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
+
+    /// <summary>A library with nullable annotations; CS1701/CS1702 off as MSBuild has them.</summary>
+    public static readonly CSharpCompilationOptions CompilationOptions =
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // As MSBuild does by default: TorchSharp is built against System.Runtime 8.0, unified with 10.0 here.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            {
+                ["CS1701"] = ReportDiagnostic.Suppress,
+                ["CS1702"] = ReportDiagnostic.Suppress,
+            });
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
     {
         var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net100.References.All);
         foreach (var assembly in new[]
@@ -31,14 +44,8 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(params string[] sources) => CSharpCompilation.Create(
         "Generated.Tests",
         sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Input" + i + ".cs")),
-        References.Value,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
-            // As MSBuild does by default: TorchSharp is built against System.Runtime 8.0, unified with 10.0 here.
-            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
-            {
-                ["CS1701"] = ReportDiagnostic.Suppress,
-                ["CS1702"] = ReportDiagnostic.Suppress,
-            }));
+        References,
+        CompilationOptions);
 
     public static GeneratorDriver CreateDriver(bool trackSteps = false) => CSharpGeneratorDriver.Create(
         new[] { new DiffusionGenerator().AsSourceGenerator() },

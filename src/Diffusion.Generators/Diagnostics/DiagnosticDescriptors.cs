@@ -7,6 +7,12 @@ internal static class DiagnosticDescriptors
 {
     private const string Category = "Diffusion.Dsl";
 
+    /// <summary>
+    /// The page with one section per ID (anchors #ddsl001 ...): the project's planned public home, the same repository
+    /// as RepositoryUrl in Directory.Build.props, so a help link from an installed package opens the page.
+    /// </summary>
+    private const string HelpLinkBase = "https://github.com/diffusion-dsl/diffusion-dsl/blob/main/docs/diagnostics.md";
+
     /// <summary>DDSL001: the patch size must divide the input size.</summary>
     public static readonly DiagnosticDescriptor PatchSizeDoesNotDivideInput = Error(
         "DDSL001",
@@ -86,7 +92,8 @@ internal static class DiagnosticDescriptors
         "[ClassifierFreeGuidance] is declared but '{0}' has DropRate = 0, so the null label is never trained and the unconditional pass is noise; set [LabelEmbedding(DropRate = 0.1)]",
         Category,
         DiagnosticSeverity.Warning,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("DDSL013"));
 
     /// <summary>DDSL014: a model without samplers cannot sample.</summary>
     public static readonly DiagnosticDescriptor NoSampler = Error(
@@ -149,5 +156,8 @@ internal static class DiagnosticDescriptors
         "The Diffusion.Dsl generator failed on '{0}': {1}; please report it with the declaration");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    /// <summary>The ID's section of docs/diagnostics.md.</summary>
+    private static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 }

@@ -133,7 +133,8 @@ internal static class DeclarationChecks
         InRange(diagnostics, label.NamedLocation("Classes"), "Classes", classes, MaxClasses, "the number of classes, such as 10");
         if (!(dropRate >= 0 && dropRate < 1))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropRateOutOfRange, label.NamedLocation("DropRate"), dropRate));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropRateOutOfRange, label.NamedLocation("DropRate"), dropRate)
+                .WithFix(Fix.Set("DropRate", "0.1")));
         }
         return (classes, dropRate);
     }

@@ -79,11 +79,13 @@ internal static class ModelParser
         double gamma = model.Double("MinSnrGamma", 5.0);
         if (!(gamma > 0 && gamma <= 1e6))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", gamma, "a finite gamma > 0 (5 is usual)"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", gamma, "a finite gamma > 0 (5 is usual)")
+                .WithFix(Fix.Set("MinSnrGamma", 5)));
         }
         else if (model.Has("MinSnrGamma") && weighting != (int)LossWeighting.MinSnr)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", "Weighting = LossWeighting." + (LossWeighting)weighting, "set Weighting = LossWeighting.MinSnr or remove MinSnrGamma"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, model.NamedLocation("MinSnrGamma"), "MinSnrGamma", "Weighting = LossWeighting." + (LossWeighting)weighting, "set Weighting = LossWeighting.MinSnr or remove MinSnrGamma")
+                .WithFix(Fix.Set("Weighting", Fix.Member(LossWeighting.MinSnr))));
         }
         if (objective == (int)Objective.VariationalBound && model.Has("Weighting"))
         {
@@ -91,11 +93,12 @@ internal static class ModelParser
         }
         CheckObjective(model, (ReverseVariance)variance, (Objective)objective, diagnostics);
         CheckWeighting(model, (Prediction)predicts, (LossWeighting)weighting, (Objective)objective, diagnostics);
-        if (network is not null) CheckVarianceOutput(model, network, (ReverseVariance)variance, diagnostics);
+        if (network is not null) CheckVarianceOutput(model, network, (ReverseVariance)variance, FixTargets.Declaration(networkType, cancellationToken), diagnostics);
         if (schedule is { ZeroTerminalSnr: true } && predicts is (int)Prediction.Noise or (int)Prediction.Score)
         {
             var formula = predicts == (int)Prediction.Noise ? "(x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)" : "(x_t + (1 - abar_t) score) / sqrt(abar_t)";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PredictionUndefinedAtZeroTerminalSnr, FirstNamed(model, "Predicts") ?? model.Location, (Prediction)predicts, schedule.Type.Name, formula));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PredictionUndefinedAtZeroTerminalSnr, FirstNamed(model, "Predicts") ?? model.Location, (Prediction)predicts, schedule.Type.Name, formula)
+                .WithFix(Fix.Set("Predicts", Fix.Member(Prediction.Velocity))));
         }
 
         // Samplers: each kind once, at least one.
@@ -120,7 +123,8 @@ internal static class ModelParser
         }
         if (samplerViews.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSampler, model.TargetIdentifierLocation, symbol.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSampler, model.TargetIdentifierLocation, symbol.Name)
+                .WithFix(Fix.Add("Sampler(" + Fix.Member(SamplerKind.Ddim) + ")")));
         }
         samplers.Sort();
 
@@ -131,16 +135,20 @@ internal static class ModelParser
             double scale = guidance.Double("Scale", 4.0);
             if (!(scale >= 0 && scale <= 1e6))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, guidance.NamedLocation("Scale"), "Scale", scale, "a finite guidance weight w >= 0 (1 = conditional only; 4 is usual)"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, guidance.NamedLocation("Scale"), "Scale", scale, "a finite guidance weight w >= 0 (1 = conditional only; 4 is usual)")
+                    .WithFix(Fix.Set("Scale", 4)));
             }
             guidanceScale = scale;
             if (network is not null && !network.IsClassConditional)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithoutLabels, guidance.Location, network.Type.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithoutLabels, guidance.Location, network.Type.Name)
+                    .WithFix(Fix.Remove("ClassifierFreeGuidance"))
+                    .WithFix(FixTargets.Declaration(networkType, cancellationToken), Fix.Add("LabelEmbedding(Classes = 10)")));
             }
             else if (network is not null && network.LabelDropRate == 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithZeroDropRate, guidance.Location, network.Type.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithZeroDropRate, guidance.Location, network.Type.Name)
+                    .WithFix(FixTargets.Argument(networkType, AttributeNames.LabelEmbedding, "DropRate", cancellationToken), Fix.Set("DropRate", "0.1")));
             }
         }
 
@@ -160,13 +168,15 @@ internal static class ModelParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
                 "Variance = ReverseVariance.Learned with Objective.Simple: L_simple never sees the variance values, so they get no gradient",
-                "set Objective = Objective.Hybrid (Nichol and Dhariwal 2021) or Objective.VariationalBound"));
+                "set Objective = Objective.Hybrid (Nichol and Dhariwal 2021) or Objective.VariationalBound")
+                .WithFix(Fix.Set("Objective", Fix.Member(Objective.Hybrid))));
         }
         else if (variance != ReverseVariance.Learned && objective == Objective.Hybrid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObjectiveDoesNotFitVariance, location,
                 "Objective.Hybrid with Variance = ReverseVariance." + variance + ": its L_vlb term stops the mean's gradient, so with a fixed variance it trains nothing",
-                "use Objective.Simple, or Variance = ReverseVariance.Learned with LearnSigma = true on the network"));
+                "use Objective.Simple, or Variance = ReverseVariance.Learned with LearnSigma = true on the network")
+                .WithFix(Fix.Set("Objective", Fix.Member(Objective.Simple))));
         }
     }
 
@@ -179,18 +189,20 @@ internal static class ModelParser
         if (objective == Objective.VariationalBound) return;
         var ratio = LossWeights.UnboundedRatio(predicts, weighting);
         if (ratio is null) return;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightingUnboundedForPrediction, FirstNamed(model, "Weighting", "Predicts") ?? model.Location, weighting, "Prediction." + predicts, ratio));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightingUnboundedForPrediction, FirstNamed(model, "Weighting", "Predicts") ?? model.Location, weighting, "Prediction." + predicts, ratio)
+            .WithFix(Fix.Set("Predicts", Fix.Member(Prediction.Velocity))));
     }
 
     /// <summary>DDSL015: Variance = Learned needs LearnSigma = true on the network, and LearnSigma needs Learned.</summary>
-    private static void CheckVarianceOutput(AttributeView model, NetworkSpec network, ReverseVariance variance, List<DiagnosticInfo> diagnostics)
+    private static void CheckVarianceOutput(AttributeView model, NetworkSpec network, ReverseVariance variance, LocationInfo? networkDeclaration, List<DiagnosticInfo> diagnostics)
     {
         var location = FirstNamed(model, "Variance") ?? model.ConstructorLocation(1, "network");
         if (variance == ReverseVariance.Learned && !network.LearnSigma)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VarianceOutputMismatch, location,
                 "Variance = ReverseVariance.Learned but '" + network.Type.Name + "' outputs only the prediction (C channels)",
-                "add LearnSigma = true to " + NetworkKinds.Of(network).Declared + " on '" + network.Type.Name + "' so it also outputs the variance values"));
+                "add LearnSigma = true to " + NetworkKinds.Of(network).Declared + " on '" + network.Type.Name + "' so it also outputs the variance values")
+                .WithFix(networkDeclaration, Fix.Set("LearnSigma", "true")));
         }
         else if (variance != ReverseVariance.Learned && network.LearnSigma)
         {

@@ -35,7 +35,8 @@ internal static class ScheduleParser
         if (timesteps < 1 || timesteps > MaxTimesteps)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.ValueOutOfRange, schedule.NamedLocation("Timesteps"), "Timesteps", timesteps, "1.." + MaxTimesteps + " training steps (1000 is usual)"));
+                DiagnosticDescriptors.ValueOutOfRange, schedule.NamedLocation("Timesteps"), "Timesteps", timesteps, "1.." + MaxTimesteps + " training steps (1000 is usual)")
+                .WithFix(Fix.Set("Timesteps", 1000)));
         }
 
         bool zeroTerminalSnr = schedule.Bool("ZeroTerminalSnr", false);

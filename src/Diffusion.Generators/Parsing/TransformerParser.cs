@@ -104,25 +104,29 @@ internal static class TransformerParser
                 DeclarationChecks.InRange(diagnostics, headsLocation, "Heads", heads, MaxHeads, "the attention heads, such as 6");
                 if (!(mlpRatio > 0 && mlpRatio <= MaxMlpRatio) || (int)(width * mlpRatio) < 1 && width > 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, blocks.NamedLocation("MlpRatio"), "MlpRatio", mlpRatio, "a positive ratio up to 64 that leaves the MLP at least one unit (4 is usual)"));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, blocks.NamedLocation("MlpRatio"), "MlpRatio", mlpRatio, "a positive ratio up to 64 that leaves the MLP at least one unit (4 is usual)")
+                        .WithFix(Fix.Set("MlpRatio", 4)));
                 }
             }
         }
 
         if (inputValid && patchSize >= 1 && patchSize <= MaxInputSize && inputSize % patchSize != 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PatchSizeDoesNotDivideInput, patchLocation, patchSize, inputSize, NearestDivisor(inputSize, patchSize)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PatchSizeDoesNotDivideInput, patchLocation, patchSize, inputSize, NearestDivisor(inputSize, patchSize))
+                .FixBySetting("PatchSize", toArgument: 2));
         }
 
         if (width >= 1 && width <= MaxWidth)
         {
             if (width % 4 != 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthNotDivisibleByFour, widthLocation, width, width + 4 - width % 4));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthNotDivisibleByFour, widthLocation, width, width + 4 - width % 4)
+                    .FixBySetting("Width", toArgument: 1));
             }
             if (heads >= 1 && heads <= MaxHeads && width % heads != 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthNotDivisibleByHeads, headsLocation, width, heads, NearestDivisor(width, heads)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WidthNotDivisibleByHeads, headsLocation, width, heads, NearestDivisor(width, heads))
+                    .FixBySetting("Heads", toArgument: 2));
             }
         }
 
@@ -142,7 +146,8 @@ internal static class TransformerParser
             var location = timestep.NamedLocation("FrequencyDim");
             if (DeclarationChecks.InRange(diagnostics, location, "FrequencyDim", frequencyDim, MaxFrequencyDim, "an even number of sinusoidal features (256 is usual)") && frequencyDim % 2 != 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrequencyDimOdd, location, frequencyDim, frequencyDim + 1));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrequencyDimOdd, location, frequencyDim, frequencyDim + 1)
+                    .FixBySetting("FrequencyDim", toArgument: 1));
             }
         }
 

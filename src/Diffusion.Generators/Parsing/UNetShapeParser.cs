@@ -31,7 +31,8 @@ internal static class UNetShapeParser
         if (baseValid && baseChannels % 2 != 0)
         {
             // The timestep embedding has BaseChannels sinusoidal features, half cosines and half sines.
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, view.NamedLocation("BaseChannels"), "BaseChannels", baseChannels, "an even number (the timestep embedding's sinusoidal features), such as " + (baseChannels + 1).ToString(CultureInfo.InvariantCulture)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, view.NamedLocation("BaseChannels"), "BaseChannels", baseChannels, "an even number (the timestep embedding's sinusoidal features), such as " + (baseChannels + 1).ToString(CultureInfo.InvariantCulture))
+                .WithFix(Fix.Set("BaseChannels", baseChannels + 1)));
             baseValid = false;
         }
         int resBlocks = view.Int("ResBlocks", 2);
@@ -43,7 +44,8 @@ internal static class UNetShapeParser
         double dropout = view.Double("Dropout", 0.0);
         if (!(dropout >= 0 && dropout < 1))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, view.NamedLocation("Dropout"), "Dropout", dropout, "a probability in [0, 1) (0.1 is usual)"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, view.NamedLocation("Dropout"), "Dropout", dropout, "a probability in [0, 1) (0.1 is usual)")
+                .WithFix(Fix.Set("Dropout", "0.1")));
         }
 
         var multipliers = view.IntArray("ChannelMultipliers", out bool multipliersRead) ?? (view.Has("ChannelMultipliers") ? null : new[] { 1, 2, 2 });
@@ -69,7 +71,9 @@ internal static class UNetShapeParser
             if (inputSize % factor != 0)
             {
                 int suggestion = (inputSize + factor - 1) / factor * factor;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PyramidCannotHalve, view.NamedLocation("InputSize"), inputSize, levels - 1, levels, factor, suggestion));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PyramidCannotHalve, view.NamedLocation("InputSize"), inputSize, levels - 1, levels, factor, suggestion)
+                    .FixBySetting("InputSize", toArgument: 4)
+                    .WithFix(Fix.Set("ChannelMultipliers", Fix.IntArray(multipliers.Take(HalvingLevels(inputSize))))));
             }
             else
             {
@@ -79,7 +83,8 @@ internal static class UNetShapeParser
                 {
                     if (!resolutions.Contains(resolution))
                     {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AttentionResolutionNotInPyramid, attentionLocation, resolution, string.Join(", ", resolutions)));
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AttentionResolutionNotInPyramid, attentionLocation, resolution, string.Join(", ", resolutions))
+                            .WithFix(Fix.Set("AttentionResolutions", Fix.IntArray(attention.Where(resolutions.Contains)))));
                     }
                     else if (baseValid && headsValid)
                     {
@@ -87,7 +92,8 @@ internal static class UNetShapeParser
                         if (channels % heads != 0)
                         {
                             // Reported once, for the first resolution it fails at: one edit of Heads fixes them all.
-                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChannelsNotDivisibleByHeads, view.NamedLocation("Heads"), resolution, channels, heads, LargestDivisorAtMost(channels, heads)));
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChannelsNotDivisibleByHeads, view.NamedLocation("Heads"), resolution, channels, heads, LargestDivisorAtMost(channels, heads))
+                                .FixBySetting("Heads", toArgument: 3));
                             break;
                         }
                     }
@@ -101,7 +107,8 @@ internal static class UNetShapeParser
                     if (channels % groups != 0)
                     {
                         int common = multipliers.Select(m => baseChannels * m).Aggregate(Gcd);
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChannelsNotDivisibleByGroups, view.NamedLocation("NormGroups"), level, channels, baseChannels, multipliers[level], groups, LargestDivisorAtMost(common, groups)));
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChannelsNotDivisibleByGroups, view.NamedLocation("NormGroups"), level, channels, baseChannels, multipliers[level], groups, LargestDivisorAtMost(common, groups))
+                            .FixBySetting("NormGroups", toArgument: 5));
                         break;
                     }
                 }
@@ -115,6 +122,14 @@ internal static class UNetShapeParser
 
     private static bool InRange(List<DiagnosticInfo> diagnostics, AttributeView view, string name, int value, int max, string hint) =>
         DeclarationChecks.InRange(diagnostics, view.NamedLocation(name), name, value, max, hint);
+
+    /// <summary>The most levels a pyramid on <paramref name="inputSize"/> can have: 1 + how often 2 divides it.</summary>
+    private static int HalvingLevels(int inputSize)
+    {
+        int levels = 1;
+        for (int size = inputSize; size % 2 == 0 && levels < MaxLevels; size /= 2) levels++;
+        return levels;
+    }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
