@@ -19,6 +19,7 @@ internal static class ModelAliases
         new TypeAlias("torch", "global::TorchSharp.torch"),
         new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
         new TypeAlias("Generator", "global::TorchSharp.torch.Generator"),
+        new TypeAlias("Scalar", "global::TorchSharp.Scalar"),
         new TypeAlias("Module", "global::TorchSharp.torch.nn.Module"),
         new TypeAlias("NoiseSchedule", "global::Diffusion.Runtime.Schedules.NoiseSchedule"),
         new TypeAlias("IDiffusionModel", Models + "IDiffusionModel"),
