@@ -51,8 +51,11 @@ internal abstract class NetworkKind
     /// <summary>Whether <paramref name="spec"/> was parsed by this kind.</summary>
     public abstract bool Holds(NetworkSpec spec);
 
-    /// <summary>Writes <paramref name="spec"/>'s own "key = value," entries of ModelDescription.Network.</summary>
-    public abstract void DescribeEntries(CodeWriter w, NetworkSpec spec, string indent);
+    /// <summary>
+    /// Writes <paramref name="spec"/>'s own "key = value," entries of ModelDescription.Network, naming the network class
+    /// <paramref name="network"/> (short where the model's file has it in scope).
+    /// </summary>
+    public abstract void DescribeEntries(CodeWriter w, NetworkSpec spec, string network, string indent);
 }
 
 /// <summary>A <see cref="NetworkKind"/> whose parser gives <typeparamref name="TSpec"/>.</summary>
@@ -61,7 +64,7 @@ internal sealed class NetworkKind<TSpec> : NetworkKind
 {
     private readonly Func<INamedTypeSymbol, CancellationToken, DeclarationResult<TSpec>> parse;
     private readonly Func<TSpec, IEnumerable<(string HintName, string Source)>> emit;
-    private readonly Action<CodeWriter, TSpec, string> describe;
+    private readonly Action<CodeWriter, TSpec, string, string> describe;
 
     /// <param name="attribute">The declaring attribute's metadata name (<see cref="AttributeNames"/>).</param>
     /// <param name="displayName">The kind in a model's summary.</param>
@@ -75,7 +78,7 @@ internal sealed class NetworkKind<TSpec> : NetworkKind
         string trackingName,
         Func<INamedTypeSymbol, CancellationToken, DeclarationResult<TSpec>> parse,
         Func<TSpec, IEnumerable<(string HintName, string Source)>> emit,
-        Action<CodeWriter, TSpec, string> describe)
+        Action<CodeWriter, TSpec, string, string> describe)
         : base(attribute, displayName, trackingName)
     {
         this.parse = parse;
@@ -91,6 +94,6 @@ internal sealed class NetworkKind<TSpec> : NetworkKind
 
     public override bool Holds(NetworkSpec spec) => spec is TSpec;
 
-    public override void DescribeEntries(CodeWriter w, NetworkSpec spec, string indent) =>
-        describe(w, (TSpec)spec, indent);
+    public override void DescribeEntries(CodeWriter w, NetworkSpec spec, string network, string indent) =>
+        describe(w, (TSpec)spec, network, indent);
 }

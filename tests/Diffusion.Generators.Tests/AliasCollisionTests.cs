@@ -71,16 +71,41 @@ public class AliasCollisionTests
     }
 
     [Fact]
-    public void The_mnist_samplers_use_the_model_aliases_and_stay_within_120_columns()
+    public void The_mnist_samplers_use_the_model_aliases()
     {
         var (result, _) = GeneratorHarness.Run(Sources.Mnist);
         var samplers = result.Results.Single().GeneratedSources.Single(s => s.HintName == "Examples.Mnist.MnistDiffusion.Samplers.g.cs").SourceText.ToString();
         Assert.Contains("using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;", samplers);
         Assert.Contains("public Tensor SampleDdim(", samplers);
-        var lines = samplers.Split('\n');
+    }
+
+    /// <summary>The MNIST example's files but the U-Net's, the encoder's and the classifier's (another change reads those).</summary>
+    public static TheoryData<string> MnistFiles() => new()
+    {
+        "Examples.Mnist.MnistDiffusion.Model.g.cs",
+        "Examples.Mnist.MnistDiffusion.Parameterization.g.cs",
+        "Examples.Mnist.MnistDiffusion.Loss.g.cs",
+        "Examples.Mnist.MnistDiffusion.VariationalBound.g.cs",
+        "Examples.Mnist.MnistDiffusion.Samplers.g.cs",
+        "Examples.Mnist.MnistSchedule.Schedule.g.cs",
+        "Examples.Mnist.MnistUNetDiffusion.Model.g.cs",
+        "Examples.Mnist.MnistUNetDiffusion.Parameterization.g.cs",
+        "Examples.Mnist.MnistUNetDiffusion.Loss.g.cs",
+        "Examples.Mnist.MnistUNetDiffusion.VariationalBound.g.cs",
+        "Examples.Mnist.MnistUNetDiffusion.Samplers.g.cs",
+    };
+
+    [Theory]
+    [MemberData(nameof(MnistFiles))]
+    public void Mnist_files_stay_within_120_columns_with_global_only_in_alias_targets(string hintName)
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Mnist, Sources.MnistUNet);
+        var file = result.Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+        var lines = file.Split('\n');
+        Assert.True(lines.Length > 10, "the file is there");
         Assert.All(lines, line => Assert.True(line.Length <= 120, line));
-        Assert.True(lines.Count(line => line.Contains("global::") && !line.StartsWith("using ") && !line.Contains("GeneratedCode(")) == 0,
-            "global:: is for the alias targets and [GeneratedCode]");
+        Assert.All(lines.Where(line => line.Contains("global::")), line =>
+            Assert.True(line.StartsWith("using ") || line.TrimStart().StartsWith("[global::System.CodeDom.Compiler.GeneratedCode("), line));
     }
 
     [Fact]

@@ -95,19 +95,25 @@ internal sealed class CodeWriter
     }
 
     /// <summary>Numbered step comments: "// 1. ...", "// 2. ..." in the order written, so no number is kept by hand.</summary>
-    public void Step(ref int number, string comment)
+    public void Step(ref int number, string comment) => Words("// " + Int(number++) + ". ", "//    ", comment);
+
+    /// <summary><paramref name="text"/> as "/// " documentation lines, its words wrapped at <see cref="MaxLine"/>.</summary>
+    public void Doc(string text) => Words("/// ", "/// ", text);
+
+    /// <summary><paramref name="text"/>'s words after <paramref name="first"/>, continued after <paramref name="next"/> before passing <see cref="MaxLine"/>.</summary>
+    private void Words(string first, string next, string text)
     {
-        var text = "// " + Int(number++) + ". ";
-        foreach (var word in comment.Split(' '))
+        var line = first;
+        foreach (var word in text.Split(' '))
         {
-            if (depth * 4 + text.Length + 1 + word.Length > MaxLine && text.Trim().Length > 6)
+            if (depth * 4 + line.Length + word.Length > MaxLine && line.Length > first.Length)
             {
-                Line(text.TrimEnd());
-                text = "//    ";
+                Line(line.TrimEnd());
+                line = next;
             }
-            text += word + " ";
+            line += word + " ";
         }
-        Line(text.TrimEnd());
+        Line(line.TrimEnd());
     }
 
     /// <summary>

@@ -1,9 +1,7 @@
 using Diffusion.Dsl;
 using System.Collections.Generic;
-using System.Text;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
-using static Diffusion.Generators.Emitting.Names;
 
 namespace Diffusion.Generators.Emitting;
 
@@ -24,37 +22,48 @@ internal static class ModelEmitter
 
     private static string EmitModel(ModelSpec m)
     {
+        var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
+        names.Declare(w, "Tensor", "Generator", "Module", "NoiseSchedule", "IDiffusionModel", "ITrainableModel",
+            "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
+            "LossWeighting", "SamplerKind", "OnStep", "ArgumentNullException", "ArgumentException", "ReadOnlyDictionary",
+            "Dictionary");
         var name = Identifier(m.Type.Name);
-        var network = m.Network.Type.FullName;
-        var schedule = m.Schedule.Type.FullName;
+        var network = names.Network;
+        var schedule = names.Schedule;
+        var tensor = names.Tensor;
         var n = m.Network;
-        var samplers = new StringBuilder();
-        foreach (var sampler in m.Samplers)
-        {
-            if (samplers.Length > 0) samplers.Append(", ");
-            samplers.Append(sampler);
-        }
+        var samplers = string.Join(", ", m.Samplers);
+        var size = Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels);
+        var objective = m.Objective == Objective.VariationalBound
+            ? ""
+            : ", weighting " + m.Weighting + (m.Weighting == LossWeighting.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "");
 
         w.Lines(
             "/// <summary>",
             "/// The diffusion model declared on " + m.Type.Name + ":",
             "/// <code>",
             "/// schedule  " + m.Schedule.Type.Name + ": " + m.Schedule.Kind + ", T = " + Int(m.Schedule.Timesteps),
-            "/// network   " + n.Type.Name + ": " + NetworkKinds.Of(n).DisplayName + " on " + Int(n.InputSize) + " x " + Int(n.InputSize) + " x " + Int(n.InChannels) + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
+            "/// network   " + n.Type.Name + ": " + NetworkKinds.Of(n).DisplayName + " on " + size
+                + (n.IsClassConditional ? ", " + Int(n.Classes) + " classes" : ", unconditional"),
             "/// predicts  " + m.Predicts + ", variance " + m.Variance,
-            "/// objective " + m.Objective + (m.Objective == Objective.VariationalBound ? "" : ", weighting " + m.Weighting + (m.Weighting == LossWeighting.MinSnr ? " (gamma = " + Double(m.MinSnrGamma) + ")" : "")),
-            "/// samplers  " + samplers + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
+            "/// objective " + m.Objective + objective,
+            "/// samplers  " + samplers
+                + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
             "/// </code>",
             "/// </summary>");
         w.GeneratedCode();
-        w.Open("partial class " + name + " : " + RuntimeModels + ".IDiffusionModel");
+        w.Open("partial class " + name + " : " + names["IDiffusionModel"]);
         if (m.HasGuidance)
         {
-            w.Line("/// <summary>The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as SampleRequest.GuidanceScale.</summary>");
-            w.Line("public const double DefaultGuidanceScale = " + Double(m.GuidanceScale!.Value) + ";");
-            w.Line();
+            w.Lines(
+                "/// <summary>",
+                "/// The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as",
+                "/// SampleRequest.GuidanceScale.",
+                "/// </summary>",
+                "public const double DefaultGuidanceScale = " + Double(m.GuidanceScale!.Value) + ";",
+                "");
         }
         w.Lines(
             "/// <summary>A model with a freshly initialized network.</summary>",
@@ -65,50 +74,78 @@ internal static class ModelEmitter
             "/// <summary>A model around an existing network (for example one whose weights were loaded).</summary>",
             "public " + name + "(" + network + " network)",
             "{",
-            "    Network = network ?? throw new global::System.ArgumentNullException(nameof(network));",
+            "    Network = network ?? throw new " + names["ArgumentNullException"] + "(nameof(network));",
             "}",
             "",
             "/// <summary>The denoising network.</summary>",
             "public " + network + " Network { get; }",
             "",
-            Nn + ".Module " + RuntimeModels + ".ITrainableModel.Network => Network;",
+            names["Module"] + " " + names["ITrainableModel"] + ".Network => Network;",
             "",
-            "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>",
-            "public " + Tensor + " Denoise(" + Tensor + " x, " + Tensor + " t, " + Tensor + "? labels) => Network.call(x, t, labels);",
+            "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>");
+        w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
+        w.Lines(
+            "    Network.call(x, t, labels);",
             "",
             "/// <summary>The training noise schedule.</summary>",
-            "public " + NoiseSchedule + " Schedule { get; } = " + schedule + ".Create();",
-            "",
-            "/// <summary>The declaration as data, stored beside checkpoints.</summary>",
-            "public " + RuntimeModels + ".ModelDescription Description { get; } = new " + RuntimeModels + ".ModelDescription(");
+            "public " + names["NoiseSchedule"] + " Schedule { get; } = " + schedule + ".Create();",
+            "");
+        EmitDescription(w, m, names);
+        w.Line();
+        EmitSample(w, m, names);
+        w.Close();
+        return w.ToString();
+    }
+
+    /// <summary>Description: the declaration as data, the network's hyperparameters read from its constants.</summary>
+    private static void EmitDescription(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        var network = names.Network;
+        var description = names["ModelDescription"];
         w.Lines(
+            "/// <summary>The declaration as data, stored beside checkpoints.</summary>",
+            "public " + description + " Description { get; } = new " + description + "(",
             "    Name: \"" + m.Type.Name + "\",",
             "    Channels: " + network + ".InChannels,",
             "    ImageSize: " + network + ".InputSize,",
-            "    Classes: " + (n.IsClassConditional ? network + ".Classes" : "null") + ",",
-            "    Predicts: " + Names.Dsl + ".Prediction." + m.Predicts + ",",
-            "    Schedule: " + Names.Dsl + ".ScheduleKind." + m.Schedule.Kind + ",",
-            "    Timesteps: " + schedule + ".Timesteps,",
-            "    Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>",
+            "    Classes: " + (m.Network.IsClassConditional ? network + ".Classes" : "null") + ",",
+            "    Predicts: " + names["Prediction"] + "." + m.Predicts + ",",
+            "    Schedule: " + names["ScheduleKind"] + "." + m.Schedule.Kind + ",",
+            "    Timesteps: " + names.Schedule + ".Timesteps,",
+            "    Network: new " + names["ReadOnlyDictionary"] + "(new " + names["Dictionary"],
             "    {");
-        NetworkDescription.EmitEntries(w, n, "        ");
+        NetworkDescription.EmitEntries(w, m.Network, network, "        ");
         w.Lines(
             "    }),",
-            "    Variance: " + Names.Dsl + ".ReverseVariance." + m.Variance + ",",
-            "    Objective: " + Names.Dsl + ".Objective." + m.Objective + ",",
-            "    Weighting: " + Names.Dsl + ".LossWeighting." + m.Weighting + ");",
-            "",
-            "/// <summary>Runs a declared sampler (" + samplers + ").</summary>",
-            "public " + Tensor + " Sample(" + Names.Dsl + ".SamplerKind sampler, " + RuntimeModels + ".SampleRequest request, " + Generator + " generator, " + RuntimeModels + ".Denoiser? denoiser = null, global::System.Action<int, " + Tensor + ">? onStep = null) => sampler switch",
-            "{");
+            "    Variance: " + names["ReverseVariance"] + "." + m.Variance + ",",
+            "    Objective: " + names["Objective"] + "." + m.Objective + ",",
+            "    Weighting: " + names["LossWeighting"] + "." + m.Weighting + ");");
+    }
+
+    /// <summary>Sample: the declared sampler the caller names, or an exception that says how to declare another.</summary>
+    private static void EmitSample(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        var samplers = string.Join(", ", m.Samplers);
+        var kind = names["SamplerKind"];
+        w.Line("/// <summary>Runs a declared sampler (" + samplers + ").</summary>");
+        w.Wrapped("public " + names.Tensor + " Sample", new[]
+        {
+            kind + " sampler",
+            names["SampleRequest"] + " request",
+            names["Generator"] + " generator",
+            names["Denoiser"] + "? denoiser = null",
+            names["OnStep"] + "? onStep = null",
+        }, " => sampler switch");
+        w.Open();
         foreach (var sampler in m.Samplers)
         {
-            w.Line("    " + Names.Dsl + ".SamplerKind." + sampler + " => Sample" + sampler + "(request, generator, denoiser, onStep),");
+            w.Line(kind + "." + sampler + " => Sample" + sampler + "(request, generator, denoiser, onStep),");
         }
         w.Lines(
-            "    _ => throw new global::System.ArgumentException($\"" + m.Type.Name + " declares no {sampler} sampler (declared: " + samplers + "); add [Sampler(SamplerKind.{sampler})] to generate it.\", nameof(sampler)),",
-            "};");
-        w.Close();
-        return w.ToString();
+            "_ => throw new " + names["ArgumentException"] + "(",
+            "    $\"" + m.Type.Name + " declares no {sampler} sampler (declared: " + samplers + "); \"",
+            "        + $\"add [Sampler(SamplerKind.{sampler})] to generate it.\",",
+            "    nameof(sampler)),");
+        w.Close("};");
     }
 }

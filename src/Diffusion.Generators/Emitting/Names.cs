@@ -54,12 +54,15 @@ internal sealed class ModelNames
             ? CodeWriter.Identifier(type.Name)
             : type.FullName;
 
-    /// <summary>Members the generated files declare on the model class: inside it they win over a type of that name.</summary>
-    private static readonly string[] GeneratedMembers =
+    /// <summary>
+    /// Members the generated files declare on the model class: inside it they win over a type of that name. Each
+    /// sampler's Sample{Kind} and step come from its row of <see cref="Samplers.SamplerTable"/>.
+    /// </summary>
+    private static readonly string[] GeneratedMembers = new[]
     {
-        "Network", "Schedule", "Description", "DefaultGuidanceScale", "Denoise", "Sample", "SampleDdpm", "SampleDdim",
-        "DdpmStep", "DdimStep", "PrepareSampling", "ModelOutput", "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput",
-        "TrainingLoss", "LossWeight", "LossWeights", "VariationalBoundWeight", "VariationalBoundTerms",
-        "ToNoiseAndCleanSample", "NoiseFromCleanSample", "TrainingTarget", "SplitOutput", "LearnedLogVariance",
-    };
+        "Network", "Schedule", "Description", "DefaultGuidanceScale", "Denoise", "Sample", "PrepareSampling", "ModelOutput",
+        "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput", "TrainingLoss", "LossWeight", "LossWeights",
+        "VariationalBoundWeight", "VariationalBoundTerms", "ToNoiseAndCleanSample", "NoiseFromCleanSample",
+        "TrainingTarget", "SplitOutput", "LearnedLogVariance",
+    }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

@@ -7,17 +7,17 @@ namespace Diffusion.Generators.Emitting;
 internal static class NetworkDescription
 {
     /// <summary>
-    /// "key = value," lines of <paramref name="n"/>'s dictionary, read from the network class's constants: the input
-    /// and output, the kind's own entries (its row of <see cref="NetworkKinds"/>), then the labels'.
+    /// "key = value," lines of <paramref name="n"/>'s dictionary, read from the constants of the network class, written
+    /// <paramref name="network"/>: the input and output, the kind's own entries (its row of <see cref="NetworkKinds"/>),
+    /// then the labels'.
     /// </summary>
-    public static void EmitEntries(CodeWriter w, NetworkSpec n, string indent)
+    public static void EmitEntries(CodeWriter w, NetworkSpec n, string network, string indent)
     {
-        var network = n.Type.FullName;
         w.Lines(
             indent + "[\"input_size\"] = " + network + ".InputSize,",
             indent + "[\"in_channels\"] = " + network + ".InChannels,",
             indent + "[\"out_channels\"] = " + network + ".OutChannels,");
-        NetworkKinds.Of(n).DescribeEntries(w, n, indent);
+        NetworkKinds.Of(n).DescribeEntries(w, n, network, indent);
         if (n.IsClassConditional)
         {
             w.Lines(
@@ -27,9 +27,8 @@ internal static class NetworkDescription
     }
 
     /// <summary>A DiT's own entries: the patch size and the transformer's hyperparameters.</summary>
-    public static void TransformerEntries(CodeWriter w, TransformerSpec t, string indent)
+    public static void TransformerEntries(CodeWriter w, TransformerSpec t, string network, string indent)
     {
-        var network = t.Type.FullName;
         w.Lines(
             indent + "[\"patch_size\"] = " + network + ".PatchSize,",
             indent + "[\"width\"] = " + network + ".Width,",
@@ -40,10 +39,10 @@ internal static class NetworkDescription
     }
 
     /// <summary>A U-Net's own entries: the "unet" marker, then the pyramid's.</summary>
-    public static void UNetEntries(CodeWriter w, UNetSpec u, string indent)
+    public static void UNetEntries(CodeWriter w, UNetSpec u, string network, string indent)
     {
         w.Line(indent + "[\"unet\"] = 1,");
-        EmitUNetEntries(w, u.Type.FullName, u.Shape, indent, withIo: false);
+        EmitUNetEntries(w, network, u.Shape, indent, withIo: false);
     }
 
     /// <summary>The pyramid's entries (and the input's, unless <paramref name="withIo"/> is false).</summary>

@@ -4,9 +4,10 @@ namespace Diffusion.Generators.Model;
 
 /// <summary>
 /// The short names of the generated files of a [DiffusionModel] (Model, Parameterization, Loss, VariationalBound,
-/// Samplers). As in a generated DiT (<see cref="DiTAliases"/>) they are declared inside the user's namespace, where they
-/// win over outer types and usings; a name that a type of that namespace or a member of the declared class already
-/// takes is listed in <see cref="ModelSpec.Shadowed"/> and written in full instead.
+/// Samplers; the two dictionaries hold ModelDescription.Network's entries). As in a generated DiT
+/// (<see cref="DiTAliases"/>) they are declared inside the user's namespace, where they win over outer types and
+/// usings; a name that a type of that namespace or a member of the declared class already takes is listed in
+/// <see cref="ModelSpec.Shadowed"/> and written in full instead.
 /// </summary>
 internal static class ModelAliases
 {
@@ -18,6 +19,7 @@ internal static class ModelAliases
         new TypeAlias("torch", "global::TorchSharp.torch"),
         new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
         new TypeAlias("Generator", "global::TorchSharp.torch.Generator"),
+        new TypeAlias("Scalar", "global::TorchSharp.Scalar"),
         new TypeAlias("Module", "global::TorchSharp.torch.nn.Module"),
         new TypeAlias("NoiseSchedule", "global::Diffusion.Runtime.Schedules.NoiseSchedule"),
         new TypeAlias("IDiffusionModel", Models + "IDiffusionModel"),
@@ -40,5 +42,8 @@ internal static class ModelAliases
         new TypeAlias("ArgumentNullException", "global::System.ArgumentNullException"),
         new TypeAlias("ArgumentException", "global::System.ArgumentException"),
         new TypeAlias("Math", "global::System.Math"),
+        new TypeAlias("Enumerable", "global::System.Linq.Enumerable"),
+        new TypeAlias("ReadOnlyDictionary", "global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>"),
+        new TypeAlias("Dictionary", "global::System.Collections.Generic.Dictionary<string, double>"),
     };
 }

@@ -2,6 +2,7 @@ using Diffusion.Dsl;
 using System.Collections.Generic;
 using System.Threading;
 using Diffusion.Generators.Diagnostics;
+using Diffusion.Generators.Emitting.Samplers;
 using Diffusion.Generators.Model;
 using Microsoft.CodeAnalysis;
 
@@ -107,9 +108,10 @@ internal static class ModelParser
         {
             int kind = view.ConstructorInt(0, -1);
             var location = view.ConstructorLocation(0, "kind");
-            if (!System.Enum.IsDefined(typeof(SamplerKind), kind))
+            if (!SamplerTable.All.ContainsKey((SamplerKind)kind))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, "SamplerKind." + string.Join(" or SamplerKind.", System.Enum.GetNames(typeof(SamplerKind)))));
+                // Also a SamplerKind member without a row in the table: a diagnostic, not a KeyNotFoundException.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, location, "Kind", kind, SamplerTable.Expected));
             }
             else if (samplers.Contains((SamplerKind)kind))
             {

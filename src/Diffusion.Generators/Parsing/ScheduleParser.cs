@@ -48,7 +48,8 @@ internal static class ScheduleParser
 
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
-            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKind)kind, timesteps, zeroTerminalSnr);
+            : new ScheduleSpec(DeclarationChecks.NameOf(symbol), (ScheduleKind)kind, timesteps, zeroTerminalSnr,
+                ShadowedNames.Of(symbol, ScheduleAliases.All));
         return new DeclarationResult<ScheduleSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

@@ -156,28 +156,8 @@ internal static class TransformerParser
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new TransformerSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName,
-                network.Bool("LearnSigma", false), ShadowedAliases(symbol));
+                network.Bool("LearnSigma", false), ShadowedNames.Of(symbol, DiTAliases.All));
         return new DeclarationResult<TransformerSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
-    }
-
-    /// <summary>
-    /// The alias names of the generated file that a type or namespace of the declaration's namespace, or a member of
-    /// the declared class or its bases, already uses: an alias there would clash (CS0576) or lose.
-    /// </summary>
-    private static EquatableArray<string> ShadowedAliases(INamedTypeSymbol symbol)
-    {
-        var taken = new List<string>();
-        foreach (var alias in DiTAliases.All)
-        {
-            bool clash = System.Linq.Enumerable.Any(symbol.ContainingNamespace.GetMembers(alias.Name));
-            for (var type = symbol; type is not null && !clash; type = type.BaseType)
-            {
-                clash = type.GetMembers(alias.Name).Length > 0;
-            }
-            if (clash) taken.Add(alias.Name);
-        }
-        taken.Sort(System.StringComparer.Ordinal);
-        return new EquatableArray<string>(taken);
     }
 
     private static DiagnosticInfo PresetConflict(AttributeView part, string name) => DiagnosticInfo.Create(

@@ -3,31 +3,41 @@
 
 namespace Examples.Bound;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+
 /// <summary>The training objective of BoundDiffusion.</summary>
 partial class BoundDiffusion
 {
     /// <summary>
-    /// L_vlb = sum_t L_t (Ho et al. 2020, Eq. 5), estimated at one random t per sample, for a batch
-    /// x0 (N, C, H, W) in [-1, 1]; the model is unconditional, so labels must be null.
+    /// L_vlb = sum_t L_t (Ho et al. 2020, Eq. 5), estimated at one random t per sample, for a batch x0 (N, C, H, W) in
+    /// [-1, 1]; the model is unconditional, so labels must be null.
     /// Every random draw comes from <paramref name="generator"/>. Returns a scalar.
     /// </summary>
     /// <remarks>
     /// Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t].
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor TrainingLoss(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor? labels, global::TorchSharp.torch.Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        if (labels is not null) throw new global::System.ArgumentException("BoundDiffusion is unconditional: pass null labels.", nameof(labels));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (labels is not null)
+            throw new ArgumentException("BoundDiffusion is unconditional: pass null labels.", nameof(labels));
+        using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
 
         // 1. t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based)
-        var t = global::TorchSharp.torch.randint(0, global::Examples.Bound.BoundSchedule.Timesteps, new long[] { n }, dtype: global::TorchSharp.torch.ScalarType.Int64, device: x0.device, generator: generator);    // (N)
+        var t = torch.randint(0, BoundSchedule.Timesteps, new long[] { n },
+            dtype: torch.int64, device: x0.device, generator: generator);    // (N)
 
-        // 2. eps ~ N(0, I) (Algorithm 1, line 4)
-        var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
+        // 2. eps ~ N(0, I) (Ho et al. 2020, Algorithm 1, line 4)
+        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
 
         // 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
         var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
@@ -35,8 +45,9 @@ partial class BoundDiffusion
         // 4. The network's output at (x_t, t)
         var output = Network.call(xt, t, null);    // (N, C, H, W)
 
-        // 5. L_vlb = sum_t L_t, estimated as T E_t[L_t] in bits per dimension (Ho et al. 2020, Eq. 5; Nichol and Dhariwal 2021, Eq. 4-6)
-        var loss = global::Examples.Bound.BoundSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, output).mean();    // ()
+        // 5. L_vlb = sum_t L_t, estimated as T E_t[L_t] in bits per dimension (Ho et al. 2020, Eq. 5; Nichol and
+        //    Dhariwal 2021, Eq. 4-6)
+        var loss = BoundSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, output).mean();    // ()
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -3,6 +3,27 @@
 
 namespace Examples.Bound;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on BoundDiffusion:
 /// <code>
@@ -14,59 +35,68 @@ namespace Examples.Bound;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class BoundDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class BoundDiffusion : IDiffusionModel
 {
     /// <summary>A model with a freshly initialized network.</summary>
-    public BoundDiffusion() : this(new global::Examples.Bound.BoundDit())
+    public BoundDiffusion() : this(new BoundDit())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public BoundDiffusion(global::Examples.Bound.BoundDit network)
+    public BoundDiffusion(BoundDit network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.Bound.BoundDit Network { get; }
+    public BoundDit Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Bound.BoundSchedule.Create();
+    public NoiseSchedule Schedule { get; } = BoundSchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "BoundDiffusion",
-        Channels: global::Examples.Bound.BoundDit.InChannels,
-        ImageSize: global::Examples.Bound.BoundDit.InputSize,
+        Channels: BoundDit.InChannels,
+        ImageSize: BoundDit.InputSize,
         Classes: null,
-        Predicts: global::Diffusion.Dsl.Prediction.CleanSample,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Linear,
-        Timesteps: global::Examples.Bound.BoundSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Predicts: Prediction.CleanSample,
+        Schedule: ScheduleKind.Linear,
+        Timesteps: BoundSchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.Bound.BoundDit.InputSize,
-            ["in_channels"] = global::Examples.Bound.BoundDit.InChannels,
-            ["out_channels"] = global::Examples.Bound.BoundDit.OutChannels,
-            ["patch_size"] = global::Examples.Bound.BoundDit.PatchSize,
-            ["width"] = global::Examples.Bound.BoundDit.Width,
-            ["depth"] = global::Examples.Bound.BoundDit.Depth,
-            ["heads"] = global::Examples.Bound.BoundDit.Heads,
+            ["input_size"] = BoundDit.InputSize,
+            ["in_channels"] = BoundDit.InChannels,
+            ["out_channels"] = BoundDit.OutChannels,
+            ["patch_size"] = BoundDit.PatchSize,
+            ["width"] = BoundDit.Width,
+            ["depth"] = BoundDit.Depth,
+            ["heads"] = BoundDit.Heads,
             ["mlp_ratio"] = 4.0,
-            ["frequency_dim"] = global::Examples.Bound.BoundDit.FrequencyDim,
+            ["frequency_dim"] = BoundDit.FrequencyDim,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.FixedLarge,
-        Objective: global::Diffusion.Dsl.Objective.VariationalBound,
-        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
+        Variance: ReverseVariance.FixedLarge,
+        Objective: Objective.VariationalBound,
+        Weighting: LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddpm).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"BoundDiffusion declares no {sampler} sampler (declared: Ddpm); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"BoundDiffusion declares no {sampler} sampler (declared: Ddpm); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
@@ -120,7 +121,8 @@ partial class BoundDiffusion
     private Tensor ModelOutput(
         Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
-        var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
+        using Scalar timestep = step;    // disposed here, not left to the finalizer
+        var t = torch.full(new long[] { request.Count }, timestep, dtype: torch.int64, device: x.device);
 
         // 1. The model output
         var output = model(x, t, labels);    // (Count, C, H, W)

@@ -3,9 +3,12 @@
 
 namespace Examples.Bound;
 
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+
 /// <summary>
-/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.Linear, Timesteps = 1000)]</c>: the forward process
-/// q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over T = 1000 training timesteps with
+/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.Linear, Timesteps = 1000)]</c>:
+/// the forward process q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over
+/// T = 1000 training timesteps with
 /// linearly rising betas (Ho et al. 2020, Sec. 4).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -15,8 +18,9 @@ partial class BoundSchedule
     public const int Timesteps = 1000;
 
     /// <summary>
-    /// Builds the float64 tables of the schedule: beta_t rises linearly from 1e-4 to 0.02, both ends scaled by 1000 / T
-    /// (Ho et al. 2020, Sec. 4; improved-diffusion's scaling for other T).
+    /// Builds the float64 tables of the schedule: beta_t rises linearly from 1e-4 to 0.02, both ends scaled
+    /// by 1000 / T (Ho et al. 2020, Sec. 4; improved-diffusion's scaling for other T).
     /// </summary>
-    public static global::Diffusion.Runtime.Schedules.NoiseSchedule Create() => global::Diffusion.Runtime.Schedules.NoiseSchedule.Linear(Timesteps);
+    public static NoiseSchedule Create() =>
+        NoiseSchedule.Linear(Timesteps);
 }

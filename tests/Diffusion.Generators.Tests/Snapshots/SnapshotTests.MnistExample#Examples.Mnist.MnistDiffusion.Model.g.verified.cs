@@ -3,6 +3,27 @@
 
 namespace Examples.Mnist;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on MnistDiffusion:
 /// <code>
@@ -14,65 +35,77 @@ namespace Examples.Mnist;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class MnistDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class MnistDiffusion : IDiffusionModel
 {
-    /// <summary>The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as SampleRequest.GuidanceScale.</summary>
+    /// <summary>
+    /// The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as
+    /// SampleRequest.GuidanceScale.
+    /// </summary>
     public const double DefaultGuidanceScale = 4.0;
 
     /// <summary>A model with a freshly initialized network.</summary>
-    public MnistDiffusion() : this(new global::Examples.Mnist.MnistDit())
+    public MnistDiffusion() : this(new MnistDit())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public MnistDiffusion(global::Examples.Mnist.MnistDit network)
+    public MnistDiffusion(MnistDit network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.Mnist.MnistDit Network { get; }
+    public MnistDit Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Mnist.MnistSchedule.Create();
+    public NoiseSchedule Schedule { get; } = MnistSchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "MnistDiffusion",
-        Channels: global::Examples.Mnist.MnistDit.InChannels,
-        ImageSize: global::Examples.Mnist.MnistDit.InputSize,
-        Classes: global::Examples.Mnist.MnistDit.Classes,
-        Predicts: global::Diffusion.Dsl.Prediction.Noise,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Cosine,
-        Timesteps: global::Examples.Mnist.MnistSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Channels: MnistDit.InChannels,
+        ImageSize: MnistDit.InputSize,
+        Classes: MnistDit.Classes,
+        Predicts: Prediction.Noise,
+        Schedule: ScheduleKind.Cosine,
+        Timesteps: MnistSchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.Mnist.MnistDit.InputSize,
-            ["in_channels"] = global::Examples.Mnist.MnistDit.InChannels,
-            ["out_channels"] = global::Examples.Mnist.MnistDit.OutChannels,
-            ["patch_size"] = global::Examples.Mnist.MnistDit.PatchSize,
-            ["width"] = global::Examples.Mnist.MnistDit.Width,
-            ["depth"] = global::Examples.Mnist.MnistDit.Depth,
-            ["heads"] = global::Examples.Mnist.MnistDit.Heads,
+            ["input_size"] = MnistDit.InputSize,
+            ["in_channels"] = MnistDit.InChannels,
+            ["out_channels"] = MnistDit.OutChannels,
+            ["patch_size"] = MnistDit.PatchSize,
+            ["width"] = MnistDit.Width,
+            ["depth"] = MnistDit.Depth,
+            ["heads"] = MnistDit.Heads,
             ["mlp_ratio"] = 4.0,
-            ["frequency_dim"] = global::Examples.Mnist.MnistDit.FrequencyDim,
-            ["classes"] = global::Examples.Mnist.MnistDit.Classes,
-            ["label_drop_rate"] = global::Examples.Mnist.MnistDit.LabelDropRate,
+            ["frequency_dim"] = MnistDit.FrequencyDim,
+            ["classes"] = MnistDit.Classes,
+            ["label_drop_rate"] = MnistDit.LabelDropRate,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.FixedSmall,
-        Objective: global::Diffusion.Dsl.Objective.Simple,
-        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
+        Variance: ReverseVariance.FixedSmall,
+        Objective: Objective.Simple,
+        Weighting: LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddpm, Ddim).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
-        global::Diffusion.Dsl.SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"MnistDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
+        SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"MnistDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

@@ -3,34 +3,39 @@
 
 namespace Examples.Mnist;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+
 /// <summary>
-/// The parameterization hub of MnistDiffusion (SCOPE sections 3-4): the network predicts the noise eps (Ho et al. 2020, Eq. 11).
-/// Every sampler, the loss and the variational bound go through these methods only. The coefficients a = sqrt(abar_t)
-/// and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or 0-dimensional.
+/// The parameterization hub of MnistDiffusion: the network predicts
+/// the noise eps (Ho et al. 2020, Eq. 11).
+/// Every sampler, the loss and the variational bound go through these methods only. The coefficients
+/// a = sqrt(abar_t) and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or
+/// 0-dimensional.
 /// </summary>
 partial class MnistDiffusion
 {
-    /// <summary>
-    /// The prediction at x_t as the pair (eps, x0_hat).
-    /// </summary>
+    /// <summary>The prediction at x_t as the pair (eps, x0_hat).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static (global::TorchSharp.torch.Tensor Noise, global::TorchSharp.torch.Tensor CleanSample) ToNoiseAndCleanSample(global::TorchSharp.torch.Tensor prediction, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar)
+    public static (Tensor Noise, Tensor CleanSample) ToNoiseAndCleanSample(
+        Tensor prediction, Tensor x, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar)
     {
         var noise = prediction;    // eps_theta(x_t, t): the output is the noise (Ho et al. 2020, Eq. 11)
-        var cleanSample = (x - sqrtOneMinusAlphaBar * noise) / sqrtAlphaBar;    // x0_hat = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t) (Ho et al. 2020, Eq. 4 solved for x_0)
+        // x0_hat = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t) (Ho et al. 2020, Eq. 4 solved for x_0)
+        var cleanSample = (x - sqrtOneMinusAlphaBar * noise) / sqrtAlphaBar;
         return (noise, cleanSample);
     }
 
     /// <summary>
-    /// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise consistent with a
-    /// thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).
+    /// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise
+    /// consistent with a thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static global::TorchSharp.torch.Tensor NoiseFromCleanSample(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor cleanSample, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar) =>
+    public static Tensor NoiseFromCleanSample(
+        Tensor x, Tensor cleanSample, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar) =>
         (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;
 
-    /// <summary>What the network is trained to output for clean data x_0 noised with eps into x_t = a x_0 + s eps.</summary>
+    /// <summary>What the network learns to output for x_0 noised with eps into x_t = a x_0 + s eps.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static global::TorchSharp.torch.Tensor TrainingTarget(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor noise, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar) =>
+    public static Tensor TrainingTarget(Tensor x0, Tensor noise, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar) =>
         noise;    // L_simple regresses eps (Ho et al. 2020, Eq. 14)
 }

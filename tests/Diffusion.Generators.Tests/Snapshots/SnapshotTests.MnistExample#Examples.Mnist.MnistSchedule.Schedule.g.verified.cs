@@ -3,9 +3,12 @@
 
 namespace Examples.Mnist;
 
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+
 /// <summary>
-/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]</c>: the forward process
-/// q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over T = 1000 training timesteps with
+/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]</c>:
+/// the forward process q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over
+/// T = 1000 training timesteps with
 /// cosine betas (Nichol and Dhariwal 2021, Eq. 17).
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
@@ -15,8 +18,10 @@ partial class MnistSchedule
     public const int Timesteps = 1000;
 
     /// <summary>
-    /// Builds the float64 tables of the schedule: abar(t) = f(t) / f(0), f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2),
-    /// s = 0.008, beta_t = 1 - abar(t) / abar(t - 1) clipped to at most 0.999 (Nichol and Dhariwal 2021, Eq. 17).
+    /// Builds the float64 tables of the schedule: abar(t) = f(t) / f(0),
+    /// f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2), s = 0.008, beta_t = 1 - abar(t) / abar(t - 1) clipped to at
+    /// most 0.999 (Nichol and Dhariwal 2021, Eq. 17).
     /// </summary>
-    public static global::Diffusion.Runtime.Schedules.NoiseSchedule Create() => global::Diffusion.Runtime.Schedules.NoiseSchedule.Cosine(Timesteps);
+    public static NoiseSchedule Create() =>
+        NoiseSchedule.Cosine(Timesteps);
 }

@@ -3,6 +3,27 @@
 
 namespace Examples.Mnist;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on MnistUNetDiffusion:
 /// <code>
@@ -14,71 +35,83 @@ namespace Examples.Mnist;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class MnistUNetDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class MnistUNetDiffusion : IDiffusionModel
 {
-    /// <summary>The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as SampleRequest.GuidanceScale.</summary>
+    /// <summary>
+    /// The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as
+    /// SampleRequest.GuidanceScale.
+    /// </summary>
     public const double DefaultGuidanceScale = 4.0;
 
     /// <summary>A model with a freshly initialized network.</summary>
-    public MnistUNetDiffusion() : this(new global::Examples.Mnist.MnistUNet())
+    public MnistUNetDiffusion() : this(new MnistUNet())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public MnistUNetDiffusion(global::Examples.Mnist.MnistUNet network)
+    public MnistUNetDiffusion(MnistUNet network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.Mnist.MnistUNet Network { get; }
+    public MnistUNet Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Mnist.MnistSchedule.Create();
+    public NoiseSchedule Schedule { get; } = MnistSchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "MnistUNetDiffusion",
-        Channels: global::Examples.Mnist.MnistUNet.InChannels,
-        ImageSize: global::Examples.Mnist.MnistUNet.InputSize,
-        Classes: global::Examples.Mnist.MnistUNet.Classes,
-        Predicts: global::Diffusion.Dsl.Prediction.Noise,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Cosine,
-        Timesteps: global::Examples.Mnist.MnistSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Channels: MnistUNet.InChannels,
+        ImageSize: MnistUNet.InputSize,
+        Classes: MnistUNet.Classes,
+        Predicts: Prediction.Noise,
+        Schedule: ScheduleKind.Cosine,
+        Timesteps: MnistSchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.Mnist.MnistUNet.InputSize,
-            ["in_channels"] = global::Examples.Mnist.MnistUNet.InChannels,
-            ["out_channels"] = global::Examples.Mnist.MnistUNet.OutChannels,
+            ["input_size"] = MnistUNet.InputSize,
+            ["in_channels"] = MnistUNet.InChannels,
+            ["out_channels"] = MnistUNet.OutChannels,
             ["unet"] = 1,
-            ["base_channels"] = global::Examples.Mnist.MnistUNet.BaseChannels,
+            ["base_channels"] = MnistUNet.BaseChannels,
             ["levels"] = 3,
             ["channel_multiplier_0"] = 1,
             ["channel_multiplier_1"] = 2,
             ["channel_multiplier_2"] = 2,
-            ["res_blocks"] = global::Examples.Mnist.MnistUNet.ResBlocks,
+            ["res_blocks"] = MnistUNet.ResBlocks,
             ["attention_7"] = 1,
-            ["heads"] = global::Examples.Mnist.MnistUNet.Heads,
-            ["dropout"] = global::Examples.Mnist.MnistUNet.Dropout,
+            ["heads"] = MnistUNet.Heads,
+            ["dropout"] = MnistUNet.Dropout,
             ["scale_shift_norm"] = 1,
-            ["norm_groups"] = global::Examples.Mnist.MnistUNet.NormGroups,
-            ["classes"] = global::Examples.Mnist.MnistUNet.Classes,
-            ["label_drop_rate"] = global::Examples.Mnist.MnistUNet.LabelDropRate,
+            ["norm_groups"] = MnistUNet.NormGroups,
+            ["classes"] = MnistUNet.Classes,
+            ["label_drop_rate"] = MnistUNet.LabelDropRate,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.FixedSmall,
-        Objective: global::Diffusion.Dsl.Objective.Simple,
-        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
+        Variance: ReverseVariance.FixedSmall,
+        Objective: Objective.Simple,
+        Weighting: LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddpm, Ddim).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
-        global::Diffusion.Dsl.SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"MnistUNetDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
+        SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"MnistUNetDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
@@ -197,7 +198,8 @@ partial class MnistUNetDiffusion
     private Tensor ModelOutput(
         Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
-        var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
+        using Scalar timestep = step;    // disposed here, not left to the finalizer
+        var t = torch.full(new long[] { request.Count }, timestep, dtype: torch.int64, device: x.device);
 
         // 1. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq.
         //    6)

@@ -3,6 +3,16 @@
 
 namespace Examples.UNets;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using Enumerable = global::System.Linq.Enumerable;
+
 /// <summary>The training objective of SmallUNetDiffusion.</summary>
 partial class SmallUNetDiffusion
 {
@@ -10,8 +20,9 @@ partial class SmallUNetDiffusion
     public const double VariationalBoundWeight = 0.001;
 
     /// <summary>
-    /// The factor w(t) = SNR(t) / (SNR(t) + 1) on the prediction's squared error: lambda(t) = SNR(t) on
-    /// || x_0 - x0_hat ||^2, divided by the weight (SNR(t) + 1) that the Velocity error carries there (Kingma et al. 2021, Sec. 5).
+    /// The factor w(t) = SNR(t) / (SNR(t) + 1) on the prediction's squared error: lambda(t) = SNR(t) on ||x_0 -
+    /// x0_hat||^2, divided by the weight (SNR(t) + 1) that the Velocity error carries there (Kingma et al. 2021, Sec.
+    /// 5).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public static double LossWeight(double snr)
@@ -22,30 +33,33 @@ partial class SmallUNetDiffusion
     /// <summary>w(t) for t = 0..T-1, from the schedule's SNR(t) = abar_t / (1 - abar_t), built once.</summary>
     private double[]? lossWeights;
 
-    private double[] LossWeights => lossWeights ??= global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Select(Schedule.SignalToNoise, LossWeight));
+    private double[] LossWeights =>
+        lossWeights ??= Enumerable.ToArray(Enumerable.Select(Schedule.SignalToNoise, LossWeight));
 
     /// <summary>
-    /// L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1), L_simple = E || target - output(x_t, t) ||^2, for a batch
-    /// x0 (N, C, H, W) in [-1, 1]; the model is unconditional, so labels must be null.
+    /// L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1), L_simple = E || target - output(x_t, t)
+    /// ||^2, for a batch x0 (N, C, H, W) in [-1, 1]; the model is unconditional, so labels must be null.
     /// Every random draw comes from <paramref name="generator"/>. Returns a scalar.
     /// </summary>
     /// <remarks>
     /// Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t].
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor TrainingLoss(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor? labels, global::TorchSharp.torch.Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        if (labels is not null) throw new global::System.ArgumentException("SmallUNetDiffusion is unconditional: pass null labels.", nameof(labels));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (labels is not null)
+            throw new ArgumentException("SmallUNetDiffusion is unconditional: pass null labels.", nameof(labels));
+        using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
 
         // 1. t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based)
-        var t = global::TorchSharp.torch.randint(0, global::Examples.UNets.UNetSchedule.Timesteps, new long[] { n }, dtype: global::TorchSharp.torch.ScalarType.Int64, device: x0.device, generator: generator);    // (N)
+        var t = torch.randint(0, UNetSchedule.Timesteps, new long[] { n },
+            dtype: torch.int64, device: x0.device, generator: generator);    // (N)
 
-        // 2. eps ~ N(0, I) (Algorithm 1, line 4)
-        var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
+        // 2. eps ~ N(0, I) (Ho et al. 2020, Algorithm 1, line 4)
+        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
 
         // 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
         var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
@@ -55,17 +69,19 @@ partial class SmallUNetDiffusion
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
 
         // 5. The target from the parameterization hub
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
+        var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());
         var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
 
-        // 6. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda = SNR(t) (LossWeights)
-        var weight = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)
+        // 6. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda =
+        //    SNR(t) (LossWeights)
+        var weight = NoiseSchedule.Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)
         var simple = (weight * (prediction - target).pow(2)).mean();    // ()
 
-        // 7. L_vlb with the mean's gradient stopped, so it trains only the variance (Nichol and Dhariwal 2021, Sec. 3.1)
-        var frozen = global::TorchSharp.torch.cat(new[] { prediction.detach(), varianceValues }, 1);    // (N, 2C, H, W)
-        var vlb = global::Examples.UNets.UNetSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, frozen).mean();    // (): T E_t[L_t] in bits per dimension
+        // 7. L_vlb with the mean's gradient stopped, so it trains only the variance (Nichol and Dhariwal 2021, Sec.
+        //    3.1)
+        var frozen = torch.cat(new[] { prediction.detach(), varianceValues }, 1);    // (N, 2C, H, W)
+        var vlb = UNetSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, frozen).mean();    // (): T E_t[L_t] in bits/dim
 
         // 8. L_hybrid = L_simple + lambda L_vlb
         var loss = simple + VariationalBoundWeight * vlb;    // ()

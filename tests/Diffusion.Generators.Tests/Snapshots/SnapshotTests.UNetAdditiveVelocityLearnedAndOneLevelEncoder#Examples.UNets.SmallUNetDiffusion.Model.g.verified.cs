@@ -3,6 +3,27 @@
 
 namespace Examples.UNets;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on SmallUNetDiffusion:
 /// <code>
@@ -14,65 +35,74 @@ namespace Examples.UNets;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class SmallUNetDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class SmallUNetDiffusion : IDiffusionModel
 {
     /// <summary>A model with a freshly initialized network.</summary>
-    public SmallUNetDiffusion() : this(new global::Examples.UNets.SmallUNet())
+    public SmallUNetDiffusion() : this(new SmallUNet())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public SmallUNetDiffusion(global::Examples.UNets.SmallUNet network)
+    public SmallUNetDiffusion(SmallUNet network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.UNets.SmallUNet Network { get; }
+    public SmallUNet Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction, then the variance values.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.UNets.UNetSchedule.Create();
+    public NoiseSchedule Schedule { get; } = UNetSchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "SmallUNetDiffusion",
-        Channels: global::Examples.UNets.SmallUNet.InChannels,
-        ImageSize: global::Examples.UNets.SmallUNet.InputSize,
+        Channels: SmallUNet.InChannels,
+        ImageSize: SmallUNet.InputSize,
         Classes: null,
-        Predicts: global::Diffusion.Dsl.Prediction.Velocity,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Linear,
-        Timesteps: global::Examples.UNets.UNetSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Predicts: Prediction.Velocity,
+        Schedule: ScheduleKind.Linear,
+        Timesteps: UNetSchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.UNets.SmallUNet.InputSize,
-            ["in_channels"] = global::Examples.UNets.SmallUNet.InChannels,
-            ["out_channels"] = global::Examples.UNets.SmallUNet.OutChannels,
+            ["input_size"] = SmallUNet.InputSize,
+            ["in_channels"] = SmallUNet.InChannels,
+            ["out_channels"] = SmallUNet.OutChannels,
             ["unet"] = 1,
-            ["base_channels"] = global::Examples.UNets.SmallUNet.BaseChannels,
+            ["base_channels"] = SmallUNet.BaseChannels,
             ["levels"] = 2,
             ["channel_multiplier_0"] = 1,
             ["channel_multiplier_1"] = 2,
-            ["res_blocks"] = global::Examples.UNets.SmallUNet.ResBlocks,
+            ["res_blocks"] = SmallUNet.ResBlocks,
             ["attention_8"] = 1,
-            ["heads"] = global::Examples.UNets.SmallUNet.Heads,
-            ["dropout"] = global::Examples.UNets.SmallUNet.Dropout,
+            ["heads"] = SmallUNet.Heads,
+            ["dropout"] = SmallUNet.Dropout,
             ["scale_shift_norm"] = 0,
-            ["norm_groups"] = global::Examples.UNets.SmallUNet.NormGroups,
+            ["norm_groups"] = SmallUNet.NormGroups,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.Learned,
-        Objective: global::Diffusion.Dsl.Objective.Hybrid,
-        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
+        Variance: ReverseVariance.Learned,
+        Objective: Objective.Hybrid,
+        Weighting: LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddpm, Ddim).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
-        global::Diffusion.Dsl.SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"SmallUNetDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
+        SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"SmallUNetDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

@@ -3,6 +3,15 @@
 
 namespace Examples.Latent;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+
 /// <summary>The training objective of LatentDiffusion.</summary>
 partial class LatentDiffusion
 {
@@ -15,34 +24,35 @@ partial class LatentDiffusion
     /// Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t].
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor TrainingLoss(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor? labels, global::TorchSharp.torch.Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (generator is null) throw new global::System.ArgumentNullException(nameof(generator));
-        if (labels is not null) throw new global::System.ArgumentException("LatentDiffusion is unconditional: pass null labels.", nameof(labels));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (labels is not null)
+            throw new ArgumentException("LatentDiffusion is unconditional: pass null labels.", nameof(labels));
+        using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
 
         // 1. t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based)
-        var t = global::TorchSharp.torch.randint(0, global::Examples.Latent.LatentSchedule.Timesteps, new long[] { n }, dtype: global::TorchSharp.torch.ScalarType.Int64, device: x0.device, generator: generator);    // (N)
+        var t = torch.randint(0, LatentSchedule.Timesteps, new long[] { n },
+            dtype: torch.int64, device: x0.device, generator: generator);    // (N)
 
-        // 2. eps ~ N(0, I) (Algorithm 1, line 4)
-        var noise = global::TorchSharp.torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
+        // 2. eps ~ N(0, I) (Ho et al. 2020, Algorithm 1, line 4)
+        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
 
         // 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
         var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
 
         // 4. The network's output at (x_t, t)
         var output = Network.call(xt, t, null);    // (N, C, H, W)
-        var prediction = output;    // (N, C, H, W)
 
         // 5. The target from the parameterization hub
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
+        var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());
         var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
 
         // 6. L_simple = mean || target - prediction ||^2 (Ho et al. 2020, Eq. 14)
-        var simple = global::TorchSharp.torch.nn.functional.mse_loss(prediction, target);    // ()
+        var simple = torch.nn.functional.mse_loss(output, target);    // ()
         return simple.MoveToOuterDisposeScope();
     }
 }

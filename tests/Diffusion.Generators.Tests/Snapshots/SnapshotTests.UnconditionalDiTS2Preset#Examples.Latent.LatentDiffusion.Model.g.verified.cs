@@ -3,6 +3,27 @@
 
 namespace Examples.Latent;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on LatentDiffusion:
 /// <code>
@@ -14,59 +35,68 @@ namespace Examples.Latent;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class LatentDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class LatentDiffusion : IDiffusionModel
 {
     /// <summary>A model with a freshly initialized network.</summary>
-    public LatentDiffusion() : this(new global::Examples.Latent.LatentDit())
+    public LatentDiffusion() : this(new LatentDit())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public LatentDiffusion(global::Examples.Latent.LatentDit network)
+    public LatentDiffusion(LatentDit network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.Latent.LatentDit Network { get; }
+    public LatentDit Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Latent.LatentSchedule.Create();
+    public NoiseSchedule Schedule { get; } = LatentSchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "LatentDiffusion",
-        Channels: global::Examples.Latent.LatentDit.InChannels,
-        ImageSize: global::Examples.Latent.LatentDit.InputSize,
+        Channels: LatentDit.InChannels,
+        ImageSize: LatentDit.InputSize,
         Classes: null,
-        Predicts: global::Diffusion.Dsl.Prediction.Noise,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.Linear,
-        Timesteps: global::Examples.Latent.LatentSchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Predicts: Prediction.Noise,
+        Schedule: ScheduleKind.Linear,
+        Timesteps: LatentSchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.Latent.LatentDit.InputSize,
-            ["in_channels"] = global::Examples.Latent.LatentDit.InChannels,
-            ["out_channels"] = global::Examples.Latent.LatentDit.OutChannels,
-            ["patch_size"] = global::Examples.Latent.LatentDit.PatchSize,
-            ["width"] = global::Examples.Latent.LatentDit.Width,
-            ["depth"] = global::Examples.Latent.LatentDit.Depth,
-            ["heads"] = global::Examples.Latent.LatentDit.Heads,
+            ["input_size"] = LatentDit.InputSize,
+            ["in_channels"] = LatentDit.InChannels,
+            ["out_channels"] = LatentDit.OutChannels,
+            ["patch_size"] = LatentDit.PatchSize,
+            ["width"] = LatentDit.Width,
+            ["depth"] = LatentDit.Depth,
+            ["heads"] = LatentDit.Heads,
             ["mlp_ratio"] = 4.0,
-            ["frequency_dim"] = global::Examples.Latent.LatentDit.FrequencyDim,
+            ["frequency_dim"] = LatentDit.FrequencyDim,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.FixedSmall,
-        Objective: global::Diffusion.Dsl.Objective.Simple,
-        Weighting: global::Diffusion.Dsl.LossWeighting.Noise);
+        Variance: ReverseVariance.FixedSmall,
+        Objective: Objective.Simple,
+        Weighting: LossWeighting.Noise);
 
     /// <summary>Runs a declared sampler (Ddim).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"LatentDiffusion declares no {sampler} sampler (declared: Ddim); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"LatentDiffusion declares no {sampler} sampler (declared: Ddim); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

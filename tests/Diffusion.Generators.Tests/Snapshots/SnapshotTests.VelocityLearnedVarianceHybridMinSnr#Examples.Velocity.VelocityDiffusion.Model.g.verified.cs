@@ -3,6 +3,27 @@
 
 namespace Examples.Velocity;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+using Generator = global::TorchSharp.torch.Generator;
+using Module = global::TorchSharp.torch.nn.Module;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
+using ITrainableModel = global::Diffusion.Runtime.Models.ITrainableModel;
+using ModelDescription = global::Diffusion.Runtime.Models.ModelDescription;
+using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
+using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
+using Prediction = global::Diffusion.Dsl.Prediction;
+using ScheduleKind = global::Diffusion.Dsl.ScheduleKind;
+using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
+using Objective = global::Diffusion.Dsl.Objective;
+using LossWeighting = global::Diffusion.Dsl.LossWeighting;
+using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
+using ArgumentNullException = global::System.ArgumentNullException;
+using ArgumentException = global::System.ArgumentException;
+using ReadOnlyDictionary = global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>;
+using Dictionary = global::System.Collections.Generic.Dictionary<string, double>;
+
 /// <summary>
 /// The diffusion model declared on VelocityDiffusion:
 /// <code>
@@ -14,65 +35,77 @@ namespace Examples.Velocity;
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-partial class VelocityDiffusion : global::Diffusion.Runtime.Models.IDiffusionModel
+partial class VelocityDiffusion : IDiffusionModel
 {
-    /// <summary>The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as SampleRequest.GuidanceScale.</summary>
+    /// <summary>
+    /// The declared classifier-free guidance weight w (Ho and Salimans 2022, Eq. 6); pass it as
+    /// SampleRequest.GuidanceScale.
+    /// </summary>
     public const double DefaultGuidanceScale = 3.0;
 
     /// <summary>A model with a freshly initialized network.</summary>
-    public VelocityDiffusion() : this(new global::Examples.Velocity.VelocityDit())
+    public VelocityDiffusion() : this(new VelocityDit())
     {
     }
 
     /// <summary>A model around an existing network (for example one whose weights were loaded).</summary>
-    public VelocityDiffusion(global::Examples.Velocity.VelocityDit network)
+    public VelocityDiffusion(VelocityDit network)
     {
-        Network = network ?? throw new global::System.ArgumentNullException(nameof(network));
+        Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The denoising network.</summary>
-    public global::Examples.Velocity.VelocityDit Network { get; }
+    public VelocityDit Network { get; }
 
-    global::TorchSharp.torch.nn.Module global::Diffusion.Runtime.Models.ITrainableModel.Network => Network;
+    Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction, then the variance values.</summary>
-    public global::TorchSharp.torch.Tensor Denoise(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor? labels) => Network.call(x, t, labels);
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
+        Network.call(x, t, labels);
 
     /// <summary>The training noise schedule.</summary>
-    public global::Diffusion.Runtime.Schedules.NoiseSchedule Schedule { get; } = global::Examples.Velocity.VelocitySchedule.Create();
+    public NoiseSchedule Schedule { get; } = VelocitySchedule.Create();
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
-    public global::Diffusion.Runtime.Models.ModelDescription Description { get; } = new global::Diffusion.Runtime.Models.ModelDescription(
+    public ModelDescription Description { get; } = new ModelDescription(
         Name: "VelocityDiffusion",
-        Channels: global::Examples.Velocity.VelocityDit.InChannels,
-        ImageSize: global::Examples.Velocity.VelocityDit.InputSize,
-        Classes: global::Examples.Velocity.VelocityDit.Classes,
-        Predicts: global::Diffusion.Dsl.Prediction.Velocity,
-        Schedule: global::Diffusion.Dsl.ScheduleKind.ScaledLinear,
-        Timesteps: global::Examples.Velocity.VelocitySchedule.Timesteps,
-        Network: new global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new global::System.Collections.Generic.Dictionary<string, double>
+        Channels: VelocityDit.InChannels,
+        ImageSize: VelocityDit.InputSize,
+        Classes: VelocityDit.Classes,
+        Predicts: Prediction.Velocity,
+        Schedule: ScheduleKind.ScaledLinear,
+        Timesteps: VelocitySchedule.Timesteps,
+        Network: new ReadOnlyDictionary(new Dictionary
         {
-            ["input_size"] = global::Examples.Velocity.VelocityDit.InputSize,
-            ["in_channels"] = global::Examples.Velocity.VelocityDit.InChannels,
-            ["out_channels"] = global::Examples.Velocity.VelocityDit.OutChannels,
-            ["patch_size"] = global::Examples.Velocity.VelocityDit.PatchSize,
-            ["width"] = global::Examples.Velocity.VelocityDit.Width,
-            ["depth"] = global::Examples.Velocity.VelocityDit.Depth,
-            ["heads"] = global::Examples.Velocity.VelocityDit.Heads,
+            ["input_size"] = VelocityDit.InputSize,
+            ["in_channels"] = VelocityDit.InChannels,
+            ["out_channels"] = VelocityDit.OutChannels,
+            ["patch_size"] = VelocityDit.PatchSize,
+            ["width"] = VelocityDit.Width,
+            ["depth"] = VelocityDit.Depth,
+            ["heads"] = VelocityDit.Heads,
             ["mlp_ratio"] = 4.0,
-            ["frequency_dim"] = global::Examples.Velocity.VelocityDit.FrequencyDim,
-            ["classes"] = global::Examples.Velocity.VelocityDit.Classes,
-            ["label_drop_rate"] = global::Examples.Velocity.VelocityDit.LabelDropRate,
+            ["frequency_dim"] = VelocityDit.FrequencyDim,
+            ["classes"] = VelocityDit.Classes,
+            ["label_drop_rate"] = VelocityDit.LabelDropRate,
         }),
-        Variance: global::Diffusion.Dsl.ReverseVariance.Learned,
-        Objective: global::Diffusion.Dsl.Objective.Hybrid,
-        Weighting: global::Diffusion.Dsl.LossWeighting.MinSnr);
+        Variance: ReverseVariance.Learned,
+        Objective: Objective.Hybrid,
+        Weighting: LossWeighting.MinSnr);
 
     /// <summary>Runs a declared sampler (Ddpm, Ddim).</summary>
-    public global::TorchSharp.torch.Tensor Sample(global::Diffusion.Dsl.SamplerKind sampler, global::Diffusion.Runtime.Models.SampleRequest request, global::TorchSharp.torch.Generator generator, global::Diffusion.Runtime.Models.Denoiser? denoiser = null, global::System.Action<int, global::TorchSharp.torch.Tensor>? onStep = null) => sampler switch
+    public Tensor Sample(
+        SamplerKind sampler,
+        SampleRequest request,
+        Generator generator,
+        Denoiser? denoiser = null,
+        OnStep? onStep = null) => sampler switch
     {
-        global::Diffusion.Dsl.SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
-        global::Diffusion.Dsl.SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
-        _ => throw new global::System.ArgumentException($"VelocityDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); add [Sampler(SamplerKind.{sampler})] to generate it.", nameof(sampler)),
+        SamplerKind.Ddpm => SampleDdpm(request, generator, denoiser, onStep),
+        SamplerKind.Ddim => SampleDdim(request, generator, denoiser, onStep),
+        _ => throw new ArgumentException(
+            $"VelocityDiffusion declares no {sampler} sampler (declared: Ddpm, Ddim); "
+                + $"add [Sampler(SamplerKind.{sampler})] to generate it.",
+            nameof(sampler)),
     };
 }

@@ -3,51 +3,61 @@
 
 namespace Examples.Velocity;
 
+using Tensor = global::TorchSharp.torch.Tensor;
+
 /// <summary>
-/// The parameterization hub of VelocityDiffusion (SCOPE sections 3-4): the network predicts the velocity v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4).
-/// Every sampler, the loss and the variational bound go through these methods only. The coefficients a = sqrt(abar_t)
-/// and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or 0-dimensional.
+/// The parameterization hub of VelocityDiffusion: the network predicts
+/// the velocity v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4).
+/// Every sampler, the loss and the variational bound go through these methods only. The coefficients
+/// a = sqrt(abar_t) and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or
+/// 0-dimensional.
 /// </summary>
 partial class VelocityDiffusion
 {
-    /// <summary>
-    /// The prediction at x_t as the pair (eps, x0_hat).
-    /// </summary>
+    /// <summary>The prediction at x_t as the pair (eps, x0_hat).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static (global::TorchSharp.torch.Tensor Noise, global::TorchSharp.torch.Tensor CleanSample) ToNoiseAndCleanSample(global::TorchSharp.torch.Tensor prediction, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar)
+    public static (Tensor Noise, Tensor CleanSample) ToNoiseAndCleanSample(
+        Tensor prediction, Tensor x, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar)
     {
-        var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;    // x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)
-        var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;    // eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)
+        // x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)
+        var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;
+        // eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)
+        var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;
         return (noise, cleanSample);
     }
 
     /// <summary>
-    /// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise consistent with a
-    /// thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).
+    /// eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps): the noise
+    /// consistent with a thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static global::TorchSharp.torch.Tensor NoiseFromCleanSample(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor cleanSample, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar) =>
+    public static Tensor NoiseFromCleanSample(
+        Tensor x, Tensor cleanSample, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar) =>
         (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;
 
-    /// <summary>What the network is trained to output for clean data x_0 noised with eps into x_t = a x_0 + s eps.</summary>
+    /// <summary>What the network learns to output for x_0 noised with eps into x_t = a x_0 + s eps.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static global::TorchSharp.torch.Tensor TrainingTarget(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor noise, global::TorchSharp.torch.Tensor sqrtAlphaBar, global::TorchSharp.torch.Tensor sqrtOneMinusAlphaBar) =>
-        sqrtAlphaBar * noise - sqrtOneMinusAlphaBar * x0;    // v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)
+    public static Tensor TrainingTarget(Tensor x0, Tensor noise, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar) =>
+        // v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)
+        sqrtAlphaBar * noise - sqrtOneMinusAlphaBar * x0;
 
-    /// <summary>The network output (N, 2C, H, W) split into the prediction (N, C, H, W) and the variance values v (N, C, H, W).</summary>
+    /// <summary>
+    /// The network output (N, 2C, H, W) split into the prediction (N, C, H, W) and the variance values v
+    /// (N, C, H, W).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static (global::TorchSharp.torch.Tensor Prediction, global::TorchSharp.torch.Tensor VarianceValues) SplitOutput(global::TorchSharp.torch.Tensor output)
+    public static (Tensor Prediction, Tensor VarianceValues) SplitOutput(Tensor output)
     {
         var halves = output.chunk(2, 1);    // the reference DiT's learn_sigma layout: prediction channels first
         return (halves[0], halves[1]);
     }
 
     /// <summary>
-    /// log Sigma_theta = f log beta_t + (1 - f) log beta~_t with f = (v + 1) / 2 (Nichol and Dhariwal 2021, Eq. 15; the network's
-    /// v in [-1, 1] mapped to [0, 1] as improved-diffusion's learned_range does), element-wise.
+    /// log Sigma_theta = f log beta_t + (1 - f) log beta~_t with f = (v + 1) / 2 (Nichol and Dhariwal 2021, Eq. 15;
+    /// the network's v in [-1, 1] mapped to [0, 1] as improved-diffusion's learned_range does), element-wise.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public static global::TorchSharp.torch.Tensor LearnedLogVariance(global::TorchSharp.torch.Tensor varianceValues, global::TorchSharp.torch.Tensor logBeta, global::TorchSharp.torch.Tensor logPosteriorVariance)
+    public static Tensor LearnedLogVariance(Tensor varianceValues, Tensor logBeta, Tensor logPosteriorVariance)
     {
         var fraction = (varianceValues + 1.0) / 2.0;    // f = (v + 1) / 2
         return fraction * logBeta + (1.0 - fraction) * logPosteriorVariance;    // Eq. 15

@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
@@ -84,7 +85,8 @@ partial class VelocityDiffusion
         var logBeta = torch.tensor(Math.Log(transition.Beta), dtype: x.dtype, device: x.device);
         var logPosteriorVariance = torch.tensor(Math.Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);
         var logVariance = LearnedLogVariance(SplitOutput(output).VarianceValues, logBeta, logPosteriorVariance);
-        var sigma = (0.5 * logVariance).exp();    // (N, C, H, W)
+        using Scalar half = 0.5;    // disposed here, not left to the finalizer
+        var sigma = (logVariance * half).exp();    // (N, C, H, W)
 
         // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
         var next = mean + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
@@ -200,7 +202,8 @@ partial class VelocityDiffusion
     private Tensor ModelOutput(
         Denoiser model, SampleRequest request, Tensor? labels, Tensor? targets, Tensor x, int step)
     {
-        var t = torch.full(new long[] { request.Count }, step, dtype: torch.int64, device: x.device);    // (Count)
+        using Scalar timestep = step;    // disposed here, not left to the finalizer
+        var t = torch.full(new long[] { request.Count }, timestep, dtype: torch.int64, device: x.device);
 
         // 1. The model output, guided when w != 1: one batched pass on (x, y) and (x, null) (Ho and Salimans 2022, Eq.
         //    6)

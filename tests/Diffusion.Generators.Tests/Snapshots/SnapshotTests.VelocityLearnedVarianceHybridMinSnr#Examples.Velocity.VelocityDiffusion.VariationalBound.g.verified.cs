@@ -3,53 +3,65 @@
 
 namespace Examples.Velocity;
 
-/// <summary>The variational bound of VelocityDiffusion (SCOPE section 3).</summary>
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
+using Tensor = global::TorchSharp.torch.Tensor;
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using GaussianLikelihood = global::Diffusion.Runtime.Likelihood.GaussianLikelihood;
+using ArgumentNullException = global::System.ArgumentNullException;
+
+/// <summary>The variational bound of VelocityDiffusion (Ho et al. 2020, Eq. 5).</summary>
 partial class VelocityDiffusion
 {
     /// <summary>
-    /// L_t per sample in bits per dimension (N) for clean data x0 (N, C, H, W), its noised xt at training timesteps t (N, int64)
-    /// and the network output there: L_{t-1} = KL(q(x_{t-1} | x_t, x_0) || p_theta(x_{t-1} | x_t)) for t &gt; 0 (Ho et al. 2020, Eq. 5),
-    /// and L_0 = -log p_theta(x_0 | x_1) under the discretized Gaussian decoder at t = 0 (Eq. 13). x0_hat is not thresholded:
-    /// the bound is of the model as trained.
+    /// L_t per sample in bits per dimension (N) for clean data x0 (N, C, H, W), its noised xt at training timesteps
+    /// t (N, int64) and the network output there: L_{t-1} = KL(q(x_{t-1} | x_t, x_0) || p_theta(x_{t-1} | x_t)) for
+    /// t &gt; 0 (Ho et al. 2020, Eq. 5), and L_0 = -log p_theta(x_0 | x_1) under the discretized Gaussian decoder at
+    /// t = 0 (Eq. 13). x0_hat is not thresholded: the bound is of the model as trained.
     /// </summary>
     /// <remarks>
-    /// Notation: mean = mu_theta(x_t, t), logVariance = log Sigma_theta (Learned), posteriorMean = mu~_t(x_t, x_0),
-    /// posteriorLogVariance = log beta~_t (its t = 0 entry clipped to t = 1's, as improved-diffusion does).
+    /// Notation: mean = mu_theta(x_t, t), logVariance = log Sigma_theta (Learned),
+    /// posteriorMean = mu~_t(x_t, x_0), posteriorLogVariance = log beta~_t (its t = 0 entry clipped to t = 1's, as
+    /// improved-diffusion does).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public global::TorchSharp.torch.Tensor VariationalBoundTerms(global::TorchSharp.torch.Tensor x0, global::TorchSharp.torch.Tensor xt, global::TorchSharp.torch.Tensor t, global::TorchSharp.torch.Tensor output)
+    public Tensor VariationalBoundTerms(Tensor x0, Tensor xt, Tensor t, Tensor output)
     {
-        if (x0 is null) throw new global::System.ArgumentNullException(nameof(x0));
-        if (xt is null) throw new global::System.ArgumentNullException(nameof(xt));
-        if (t is null) throw new global::System.ArgumentNullException(nameof(t));
-        if (output is null) throw new global::System.ArgumentNullException(nameof(output));
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (xt is null) throw new ArgumentNullException(nameof(xt));
+        if (t is null) throw new ArgumentNullException(nameof(t));
+        if (output is null) throw new ArgumentNullException(nameof(output));
+        using var scope = torch.NewDisposeScope();
         long rank = x0.dim();
 
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
 
         // 1. x0_hat from the parameterization hub
-        var sqrtAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, rank);    // (N, 1, 1, 1)
-        var sqrtOneMinusAlphaBar = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, rank);    // (N, 1, 1, 1)
-        var (_, cleanSample) = ToNoiseAndCleanSample(prediction, xt, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
+        var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, rank);    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, rank);    // (N, 1, 1, 1)
+        var (_, cleanSample) = ToNoiseAndCleanSample(prediction, xt, sqrtAlphaBar, sqrtOneMinusAlphaBar);
 
         // 2. mu_theta = coef1 x0_hat + coef2 x_t: the posterior mean with x0_hat for x_0 (Ho et al. 2020, Eq. 7 and 10)
-        var coef1 = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.PosteriorMeanCoef1, t, rank);    // (N, 1, 1, 1)
-        var coef2 = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, rank);    // (N, 1, 1, 1)
+        var coef1 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef1, t, rank);    // (N, 1, 1, 1)
+        var coef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, rank);    // (N, 1, 1, 1)
         var mean = coef1 * cleanSample + coef2 * xt;    // (N, C, H, W)
 
-        // 3. log Sigma_theta
-        var posteriorLogVariance = global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.PosteriorLogVarianceClipped, t, rank);    // (N, 1, 1, 1): log beta~_t
-        var logVariance = LearnedLogVariance(varianceValues, global::Diffusion.Runtime.Schedules.NoiseSchedule.Gather(Schedule.LogBetas, t, rank), posteriorLogVariance);    // (N, C, H, W) (Nichol and Dhariwal 2021, Eq. 15)
+        // 3. log Sigma_theta = f log beta_t + (1 - f) log beta~_t (Nichol and Dhariwal 2021, Eq. 15)
+        // log beta~_t
+        var posteriorLogVariance = NoiseSchedule.Gather(Schedule.PosteriorLogVarianceClipped, t, rank);
+        var logVariance = LearnedLogVariance(varianceValues, NoiseSchedule.Gather(Schedule.LogBetas, t, rank), posteriorLogVariance);
 
         // 4. L_{t-1} = KL(N(mu~_t, beta~_t) || N(mu_theta, Sigma_theta)) in closed form (Ho et al. 2020, Eq. 5)
         var posteriorMean = coef1 * x0 + coef2 * xt;    // (N, C, H, W): mu~_t(x_t, x_0), Eq. 7
-        var kl = global::Diffusion.Runtime.Likelihood.GaussianLikelihood.MeanBitsPerDimension(global::Diffusion.Runtime.Likelihood.GaussianLikelihood.NormalKl(posteriorMean, posteriorLogVariance, mean, logVariance));    // (N)
+        var divergence = GaussianLikelihood.NormalKl(posteriorMean, posteriorLogVariance, mean, logVariance);
+        var kl = GaussianLikelihood.MeanBitsPerDimension(divergence);    // (N)
 
         // 5. L_0 = -log p_theta(x_0 | x_1), 256 bins over [-1, 1] (Ho et al. 2020, Eq. 13)
-        var decoder = global::Diffusion.Runtime.Likelihood.GaussianLikelihood.MeanBitsPerDimension(-global::Diffusion.Runtime.Likelihood.GaussianLikelihood.DiscretizedGaussianLogLikelihood(x0, mean, 0.5 * logVariance));    // (N)
+        var logLikelihood = GaussianLikelihood.DiscretizedGaussianLogLikelihood(x0, mean, 0.5 * logVariance);
+        var decoder = GaussianLikelihood.MeanBitsPerDimension(-logLikelihood);    // (N)
 
         // 6. L_0 where t = 0, else L_{t-1}
-        return global::TorchSharp.torch.where(t == 0, decoder, kl).MoveToOuterDisposeScope();
+        return torch.where(t == 0, decoder, kl).MoveToOuterDisposeScope();
     }
 }

@@ -3,9 +3,12 @@
 
 namespace Examples.Velocity;
 
+using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+
 /// <summary>
-/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.ScaledLinear, Timesteps = 1000, ZeroTerminalSnr = true)]</c>: the forward process
-/// q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over T = 1000 training timesteps with
+/// The noise schedule declared by <c>[NoiseSchedule(ScheduleKind.ScaledLinear, Timesteps = 1000, ZeroTerminalSnr = true)]</c>:
+/// the forward process q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, Eq. 4) over
+/// T = 1000 training timesteps with
 /// scaled-linear betas (Rombach et al. 2022; diffusers' scaled_linear),
 /// rescaled to a zero terminal signal-to-noise ratio, abar_T = 0 (Lin et al. 2024, Algorithm 1).
 /// </summary>
@@ -16,9 +19,11 @@ partial class VelocitySchedule
     public const int Timesteps = 1000;
 
     /// <summary>
-    /// Builds the float64 tables of the schedule: sqrt(beta_t) rises linearly from sqrt(0.00085) to sqrt(0.012)
-    /// (Rombach et al. 2022, as diffusers' scaled_linear).
-    /// Then sqrt(abar_t) is shifted and scaled to end at 0 and keep its first value (Lin et al. 2024, Algorithm 1).
+    /// Builds the float64 tables of the schedule: sqrt(beta_t) rises linearly from sqrt(0.00085) to
+    /// sqrt(0.012) (Rombach et al. 2022, as diffusers' scaled_linear).
+    /// Then sqrt(abar_t) is shifted and scaled to end at 0 and keep its first value (Lin et al. 2024,
+    /// Algorithm 1).
     /// </summary>
-    public static global::Diffusion.Runtime.Schedules.NoiseSchedule Create() => global::Diffusion.Runtime.Schedules.NoiseSchedule.ScaledLinear(Timesteps).RescaleToZeroTerminalSnr();
+    public static NoiseSchedule Create() =>
+        NoiseSchedule.ScaledLinear(Timesteps).RescaleToZeroTerminalSnr();
 }

@@ -49,7 +49,8 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
                     "var logBeta = " + torch + ".tensor(" + math + ".Log(transition.Beta), dtype: x.dtype, device: x.device);",
                     "var logPosteriorVariance = " + torch + ".tensor(" + math + ".Log(transition.PosteriorVariance), dtype: x.dtype, device: x.device);",
                     "var logVariance = LearnedLogVariance(SplitOutput(output).VarianceValues, logBeta, logPosteriorVariance);",
-                    "var sigma = (0.5 * logVariance).exp();    // (N, C, H, W)");
+                    "using " + names["Scalar"] + " half = 0.5;    // disposed here, not left to the finalizer",
+                    "var sigma = (logVariance * half).exp();    // (N, C, H, W)");
                 break;
             case ReverseVariance.FixedLarge:
                 w.Step(ref n, "sigma_t^2 = beta_t (Ho et al. 2020, Sec. 3.2)");

@@ -16,7 +16,7 @@ internal static class SamplerLoopEmitter
         var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
-        names.Declare(w, "torch", "Tensor", "Generator", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
+        names.Declare(w, "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
             "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math");
         w.Line("/// <summary>The samplers declared on " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
@@ -148,7 +148,9 @@ internal static class SamplerLoopEmitter
             "int step",
         });
         w.Open();
-        w.Line("var t = " + names.Torch + ".full(new long[] { request.Count }, step, dtype: " + names.Torch + ".int64, device: x.device);    // (Count)");
+        w.Lines(
+            "using " + names["Scalar"] + " timestep = step;    // disposed here, not left to the finalizer",
+            "var t = " + names.Torch + ".full(new long[] { request.Count }, timestep, dtype: " + names.Torch + ".int64, device: x.device);");
         w.Line();
         int n = 1;
         if (m.HasGuidance)

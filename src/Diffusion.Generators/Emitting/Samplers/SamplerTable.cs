@@ -1,11 +1,13 @@
 using System.Collections.Generic;
+using System.Linq;
 using Diffusion.Dsl;
 
 namespace Diffusion.Generators.Emitting.Samplers;
 
 /// <summary>
 /// The samplers the generator can emit, one row per <see cref="SamplerKind"/> member: a new sampler is an enum member,
-/// its emitter file and its row here.
+/// its emitter file and its row here. The model parser accepts only the kinds listed, so a member without a row is a
+/// diagnostic on its [Sampler], never an exception in the generator.
 /// </summary>
 internal static class SamplerTable
 {
@@ -14,4 +16,8 @@ internal static class SamplerTable
         [SamplerKind.Ddpm] = new DdpmSamplerEmitter(),
         [SamplerKind.Ddim] = new DdimSamplerEmitter(),
     };
+
+    /// <summary>The accepted kinds as the diagnostic names them: "SamplerKind.Ddpm or SamplerKind.Ddim".</summary>
+    public static readonly string Expected =
+        string.Join(" or ", All.Keys.OrderBy(k => k).Select(k => "SamplerKind." + k));
 }
