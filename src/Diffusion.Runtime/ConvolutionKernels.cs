@@ -9,10 +9,14 @@ namespace Diffusion.Runtime;
 /// Keeps libtorch's convolutions correct on AMD processors with AVX-512. On a 2-core AMD EPYC with AVX-512 (Zen 4,
 /// 2026-12-01) oneDNN 3.7.1, which libtorch 2.10 uses for float32 convolutions, now and then returned non-finite values
 /// for every output of a convolution the first time it ran with a new shape (finite input, finite weights; the same call
-/// repeated was finite), and NaN input gradients in backward: a U-Net's first forward pass could come out all NaN. With
-/// oneDNN limited to AVX2 kernels it did not happen in any run. So on AMD processors with AVX-512 this sets
-/// <c>ONEDNN_MAX_CPU_ISA=AVX2</c> in the native environment before any convolution runs (oneDNN reads it once, when it
-/// first dispatches); a value the user set, under this name or the older <c>DNNL_MAX_CPU_ISA</c>, wins.
+/// repeated was finite), and NaN input gradients in backward: a U-Net's first forward pass could come out all NaN.
+/// Limited to AVX2 kernels the forward passes were finite, but training still failed: a NaN gradient norm at a random
+/// step in 4 of 12 two-step runs of a small U-Net and in 2 of 2 twelve-step runs of the MNIST U-Net. Limited to SSE4.1
+/// kernels: 0 of 32 runs (AVX: 0 of 8), at 10.5 against 11.5 images/s for the MNIST U-Net (oneDNN switched off
+/// altogether: 0 of 12, 8 images/s). So on AMD processors with AVX-512 this sets <c>ONEDNN_MAX_CPU_ISA=SSE41</c> in the
+/// native environment before any convolution runs (oneDNN reads it once, when it first dispatches); a value the user
+/// set, under this name or the older <c>DNNL_MAX_CPU_ISA</c>, wins. Only convolutions go through oneDNN here; matrix
+/// products (most of a DiT) do not.
 /// </summary>
 internal static class ConvolutionKernels
 {
@@ -29,7 +33,7 @@ internal static class ConvolutionKernels
         try
         {
             // Environment.SetEnvironmentVariable changes only .NET's copy on Unix; oneDNN reads the C environment.
-            setenv(IsaVariable, "AVX2", overwrite: 0);
+            setenv(IsaVariable, "SSE41", overwrite: 0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

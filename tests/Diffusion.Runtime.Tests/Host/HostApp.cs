@@ -17,20 +17,8 @@ internal static class HostApp
     private static readonly Lazy<string> Dll = new(() => ExampleCli.Built(Path.Combine("tests", "HostTestApp"), "HostTestApp"));
 
     /// <summary>Runs <c>dotnet HostTestApp.dll args</c> to completion (one libtorch thread, at most two minutes).</summary>
-    public static (int ExitCode, string Output, string Error) Run(params string[] args) => Run(convolutions: false, args);
-
-    /// <summary>
-    /// As <see cref="Run(string[])"/>; with <paramref name="convolutions"/>, oneDNN is held to SSE4.1 kernels. On this
-    /// sitting's 2-core AMD EPYC (AVX-512) a U-Net's first training step still had a NaN gradient norm now and then with
-    /// the AVX2 kernels ConvolutionKernels chooses (3 of 6 runs of the ShapesDiffusion step, and MnistUNetDiffusion on
-    /// main alike), never in 10 runs with SSE4.1; the U-Net test must not inherit that flake.
-    /// </summary>
-    public static (int ExitCode, string Output, string Error) Run(bool convolutions, params string[] args)
-    {
-        var info = ExampleCli.StartInfo(Dll.Value, args);
-        if (convolutions) info.Environment["ONEDNN_MAX_CPU_ISA"] = "SSE41";
-        return ExampleCli.Run(info, TimeSpan.FromMinutes(2));
-    }
+    public static (int ExitCode, string Output, string Error) Run(params string[] args) =>
+        ExampleCli.Run(ExampleCli.StartInfo(Dll.Value, args), TimeSpan.FromMinutes(2));
 
     /// <summary><paramref name="count"/> seeded random RGB images of <paramref name="size"/> pixels directly in <paramref name="folder"/>.</summary>
     public static string WriteRgb(string folder, int count, int size = 16, int seed = 1)

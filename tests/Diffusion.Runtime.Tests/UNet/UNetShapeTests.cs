@@ -186,7 +186,7 @@ public class UNetShapeTests
         using var noGrad = no_grad();
         foreach (var parameter in network.parameters()) nn.init.normal_(parameter, 0.0, 0.2);
         // Float64: on an AVX-512 AMD EPYC (2026-12-01) oneDNN's float32 convolutions now and then returned NaN (see
-        // ConvolutionKernels, which now limits oneDNN to AVX2 there), which this structural check would misread as a
+        // ConvolutionKernels, which now limits oneDNN to SSE4.1 there), which this structural check would misread as a
         // missing connection. Which parameters receive gradient does not depend on the dtype.
         network.to(ScalarType.Float64);
     }
