@@ -21,7 +21,8 @@ public partial class MnistDit;
 /// The diffusion model: the network predicts the noise; DDPM and DDIM sample it with guidance. The command line's
 /// default, also named dit.
 /// </summary>
-[DiffusionModel(typeof(MnistSchedule), typeof(MnistDit), Predicts = Prediction.Noise, CommandName = "dit", IsDefault = true)]
+[DiffusionModel(typeof(MnistSchedule), typeof(MnistDit), Predicts = Prediction.Noise,
+                CommandName = "dit", IsDefault = true)]
 [Sampler(SamplerKind.Ddpm)]
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 4.0)]

@@ -57,7 +57,8 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
             .Select(static (input, _) =>
             {
                 var (((declaredModels, declaredClassifiers), (generatedModels, generatedClassifiers)), at) = input;
-                return Catalog(declaredModels.AddRange(declaredClassifiers), generatedModels.AddRange(generatedClassifiers), at);
+                var generated = generatedModels.AddRange(generatedClassifiers);
+                return Catalog(declaredModels.AddRange(declaredClassifiers), generated, at);
             })
             .WithTrackingName(TrackingNames.Catalog);
         context.RegisterSourceOutput(catalog, static (spc, result) => Output(spc, result, CatalogEmitter.Emit));
@@ -73,7 +74,7 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
             (ctx, ct) => Parse(ctx, ct, parse))
             .WithTrackingName(TrackingNames.CatalogEntries);
 
-    /// <summary>The catalog's spec and every entry's own diagnostics with the catalog's; never throws (DDSL999).</summary>
+    /// <summary>The catalog's spec, with every entry's own diagnostics and the catalog's; never throws (DDSL999).</summary>
     private static DeclarationResult<CatalogSpec> Catalog(
         ImmutableArray<DeclarationResult<CatalogEntry>> declared,
         ImmutableArray<TypeName?> generated,
@@ -96,8 +97,8 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
 
     /// <summary>
     /// One declaration's pipeline: the classes carrying <paramref name="attribute"/>, parsed into equatable results
-    /// (step <paramref name="trackingName"/>), then each result's diagnostics reported and its spec emitted. Returns the
-    /// results, which the catalog reads.
+    /// (step <paramref name="trackingName"/>), then each result's diagnostics reported and its spec emitted. Returns
+    /// the results, which the catalog reads.
     /// </summary>
     internal static IncrementalValuesProvider<DeclarationResult<TSpec>> Register<TSpec>(
         IncrementalGeneratorInitializationContext context,

@@ -81,7 +81,8 @@ internal static class CatalogChecks
             listed.Add(current);
         }
 
-        return new CatalogSpec(target.Namespace, Emit: listed.Count > 0 && !target.NameTaken, new EquatableArray<CatalogEntry>(listed));
+        bool emit = listed.Count > 0 && !target.NameTaken;
+        return new CatalogSpec(target.Namespace, emit, new EquatableArray<CatalogEntry>(listed));
     }
 
     /// <summary>An entry as DDSL023 names it: its full name, "Examples.Mnist.MnistDiffusion".</summary>
