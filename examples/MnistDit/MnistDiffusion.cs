@@ -17,8 +17,12 @@ public partial class MnistSchedule;
 [AdaLnZeroBlocks(Depth = 6, Heads = 3, MlpRatio = 4.0)]
 public partial class MnistDit;
 
-/// <summary>The diffusion model: the network predicts the noise; DDPM and DDIM sample it with guidance.</summary>
-[DiffusionModel(typeof(MnistSchedule), typeof(MnistDit), Predicts = Prediction.Noise)]
+/// <summary>
+/// The diffusion model: the network predicts the noise; DDPM and DDIM sample it with guidance. The command line's
+/// default, also named dit.
+/// </summary>
+[DiffusionModel(typeof(MnistSchedule), typeof(MnistDit), Predicts = Prediction.Noise,
+                CommandName = "dit", IsDefault = true)]
 [Sampler(SamplerKind.Ddpm)]
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 4.0)]

@@ -12,8 +12,11 @@ namespace Examples.Mnist;
 [LabelEmbedding(Classes = 10, DropRate = 0.1)]
 public partial class MnistUNet;
 
-/// <summary>The U-Net diffusion model on the DiT's schedule: noise prediction, DDPM and DDIM, classifier-free guidance.</summary>
-[DiffusionModel(typeof(MnistSchedule), typeof(MnistUNet), Predicts = Prediction.Noise)]
+/// <summary>
+/// The U-Net diffusion model on the DiT's schedule: noise prediction, DDPM and DDIM, classifier-free guidance; named
+/// unet on the command line.
+/// </summary>
+[DiffusionModel(typeof(MnistSchedule), typeof(MnistUNet), Predicts = Prediction.Noise, CommandName = "unet")]
 [Sampler(SamplerKind.Ddpm)]
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 4.0)]
@@ -28,5 +31,5 @@ public partial class MnistUNetDiffusion;
 public partial class MnistNoisyEncoder;
 
 /// <summary>p(y | x_t, t) on the diffusion models' cosine schedule, for classifier guidance.</summary>
-[NoisyClassifier(typeof(MnistSchedule), typeof(MnistNoisyEncoder))]
+[NoisyClassifier(typeof(MnistSchedule), typeof(MnistNoisyEncoder), CommandName = "noisy-classifier")]
 public partial class MnistNoisyClassifier;

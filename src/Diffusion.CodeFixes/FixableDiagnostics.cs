@@ -25,7 +25,8 @@ internal static class FixableDiagnostics
         "DDSL019", // InputSize that halves often enough, or ChannelMultipliers cut to the levels it allows
         "DDSL020", // AttentionResolutions without the resolutions the U-Net lacks
         "DDSL021", // NormGroups dividing every level's channels
-        "DDSL022"); // Heads dividing the channels where attention runs
+        "DDSL022", // Heads dividing the channels where attention runs
+        "DDSL024"); // IsDefault = false on the second default
 
     /// <summary>An attribute added to a class.</summary>
     public static readonly ImmutableArray<string> AddAttribute = ImmutableArray.Create(

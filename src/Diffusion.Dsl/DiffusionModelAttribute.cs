@@ -45,4 +45,16 @@ public sealed class DiffusionModelAttribute : Attribute
 
     /// <summary>gamma of <see cref="LossWeighting.MinSnr"/> (Hang et al. 2023 use 5); positive.</summary>
     public double MinSnrGamma { get; set; } = 5.0;
+
+    /// <summary>
+    /// Another name the command line's <c>--model</c> accepts for this model, in any case (such as "dit"): letters,
+    /// digits, '-', '_' and '.', starting with a letter or digit. The class name is always accepted.
+    /// </summary>
+    public string? CommandName { get; set; }
+
+    /// <summary>
+    /// Whether commands take this model when several diffusion models are declared and no <c>--model</c> is given; at
+    /// most one diffusion model of an assembly is the default.
+    /// </summary>
+    public bool IsDefault { get; set; }
 }

@@ -30,4 +30,17 @@ public sealed class NoisyClassifierAttribute : Attribute
 
     /// <summary>The network class.</summary>
     public Type Network { get; }
+
+    /// <summary>
+    /// Another name the command line's <c>--model</c> and <c>--classifier-model</c> accept for this classifier, in any
+    /// case (such as "noisy-classifier"): letters, digits, '-', '_' and '.', starting with a letter or digit. The class
+    /// name is always accepted.
+    /// </summary>
+    public string? CommandName { get; set; }
+
+    /// <summary>
+    /// Whether guided commands take this classifier when several noisy classifiers are declared and none is named; at
+    /// most one noisy classifier of an assembly is the default.
+    /// </summary>
+    public bool IsDefault { get; set; }
 }

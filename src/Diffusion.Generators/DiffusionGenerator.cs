@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Diffusion.Generators.Diagnostics;
 using Diffusion.Generators.Emitting;
@@ -28,17 +30,77 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
         foreach (var kind in NetworkKinds.All) kind.Register(context);
         Register(context, AttributeNames.UNetEncoder, TrackingNames.Encoders,
             EncoderParser.Parse, EncoderEmitter.Emit);
-        Register(context, AttributeNames.NoisyClassifier, TrackingNames.Classifiers,
+        var classifiers = Register(context, AttributeNames.NoisyClassifier, TrackingNames.Classifiers,
             ClassifierParser.Parse, ClassifierEmitter.Emit);
-        Register(context, AttributeNames.DiffusionModel, TrackingNames.Models,
+        var models = Register(context, AttributeNames.DiffusionModel, TrackingNames.Models,
             ModelParser.Parse, ModelEmitter.Emit);
+        RegisterCatalog(context,
+            models.Select(static (result, _) => result.Spec?.Type).Collect(),
+            classifiers.Select(static (result, _) => result.Spec?.Type).Collect());
+    }
+
+    /// <summary>
+    /// The model catalog: every [DiffusionModel] and [NoisyClassifier] read as an entry (step
+    /// <see cref="TrackingNames.CatalogEntries"/>), the entries whose declarations got code, where the catalog goes,
+    /// all collected into one <see cref="CatalogSpec"/> (step <see cref="TrackingNames.Catalog"/>), then emitted once.
+    /// </summary>
+    private static void RegisterCatalog(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValueProvider<ImmutableArray<TypeName?>> models,
+        IncrementalValueProvider<ImmutableArray<TypeName?>> classifiers)
+    {
+        var entries = Entries(context, AttributeNames.DiffusionModel, CatalogParser.Model).Collect()
+            .Combine(Entries(context, AttributeNames.NoisyClassifier, CatalogParser.Classifier).Collect());
+        var target = context.AnalyzerConfigOptionsProvider.Combine(context.CompilationProvider)
+            .Select(static (pair, ct) => CatalogParser.Target(pair.Left, pair.Right, ct));
+        var catalog = entries.Combine(models.Combine(classifiers)).Combine(target)
+            .Select(static (input, _) =>
+            {
+                var (((declaredModels, declaredClassifiers), (generatedModels, generatedClassifiers)), at) = input;
+                var generated = generatedModels.AddRange(generatedClassifiers);
+                return Catalog(declaredModels.AddRange(declaredClassifiers), generated, at);
+            })
+            .WithTrackingName(TrackingNames.Catalog);
+        context.RegisterSourceOutput(catalog, static (spc, result) => Output(spc, result, CatalogEmitter.Emit));
+    }
+
+    private static IncrementalValuesProvider<DeclarationResult<CatalogEntry>> Entries(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        Func<INamedTypeSymbol, CancellationToken, DeclarationResult<CatalogEntry>> parse) =>
+        context.SyntaxProvider.ForAttributeWithMetadataName(
+            attribute,
+            static (node, _) => node is TypeDeclarationSyntax,
+            (ctx, ct) => Parse(ctx, ct, parse))
+            .WithTrackingName(TrackingNames.CatalogEntries);
+
+    /// <summary>The catalog's spec, with every entry's own diagnostics and the catalog's; never throws (DDSL999).</summary>
+    private static DeclarationResult<CatalogSpec> Catalog(
+        ImmutableArray<DeclarationResult<CatalogEntry>> declared,
+        ImmutableArray<TypeName?> generated,
+        CatalogTarget target)
+    {
+        var diagnostics = declared.SelectMany(r => r.Diagnostics).ToList();
+        try
+        {
+            var entries = declared.Where(r => r.Spec is not null).Select(r => r.Spec!).ToImmutableArray();
+            var spec = CatalogChecks.Build(entries, generated, target, diagnostics);
+            return new DeclarationResult<CatalogSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, CatalogChecks.ClassName,
+                exception.GetType().Name + ": " + exception.Message));
+            return new DeclarationResult<CatalogSpec>(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
     }
 
     /// <summary>
     /// One declaration's pipeline: the classes carrying <paramref name="attribute"/>, parsed into equatable results
-    /// (step <paramref name="trackingName"/>), then each result's diagnostics reported and its spec emitted.
+    /// (step <paramref name="trackingName"/>), then each result's diagnostics reported and its spec emitted. Returns
+    /// the results, which the catalog reads.
     /// </summary>
-    internal static void Register<TSpec>(
+    internal static IncrementalValuesProvider<DeclarationResult<TSpec>> Register<TSpec>(
         IncrementalGeneratorInitializationContext context,
         string attribute,
         string trackingName,
@@ -52,6 +114,7 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
             (ctx, ct) => Parse(ctx, ct, parse))
             .WithTrackingName(trackingName);
         context.RegisterSourceOutput(results, (spc, result) => Output(spc, result, emit));
+        return results;
     }
 
     private static DeclarationResult<TSpec> Parse<TSpec>(

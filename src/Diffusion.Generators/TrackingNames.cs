@@ -22,6 +22,12 @@ public static class TrackingNames
     /// <summary>[DiffusionModel] classes parsed into model specs.</summary>
     public const string Models = "Diffusion.Models";
 
+    /// <summary>[DiffusionModel] and [NoisyClassifier] classes read as entries of the model catalog.</summary>
+    public const string CatalogEntries = "Diffusion.CatalogEntries";
+
+    /// <summary>The model catalog: the entries taken together, with their namespace and their diagnostics.</summary>
+    public const string Catalog = "Diffusion.Catalog";
+
     /// <summary>Every step name, in pipeline order.</summary>
     public static IReadOnlyList<string> All { get; } = InPipelineOrder();
 
@@ -29,7 +35,7 @@ public static class TrackingNames
     {
         var names = new List<string> { Schedules };
         foreach (var kind in NetworkKinds.All) names.Add(kind.TrackingName);
-        names.AddRange(new[] { Encoders, Classifiers, Models });
+        names.AddRange(new[] { Encoders, Classifiers, Models, CatalogEntries, Catalog });
         return names.ToArray();
     }
 }

@@ -62,7 +62,8 @@ public class NetworkKindTests
             var compilation = GeneratorHarness.CreateCompilation("namespace T;\n\n" + Probe(attribute, "K"));
             var run = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation)
                 .GetRunResult().Results.Single();
-            var steps = TrackingNames.All
+            // The catalog's step has one value per compilation, whatever it declares: it parses no attribute.
+            var steps = TrackingNames.All.Where(name => name != TrackingNames.Catalog)
                 .Where(name => run.TrackedSteps.TryGetValue(name, out var found) && found.Any(s => s.Outputs.Length > 0))
                 .ToList();
             Assert.True(steps.Count == 1,

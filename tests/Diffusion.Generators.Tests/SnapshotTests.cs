@@ -14,6 +14,7 @@ public class SnapshotTests
         Assert.Equal(
             new[]
             {
+                "DeclaredModels.Catalog.g.cs",
                 "Examples.Mnist.MnistDiffusion.Loss.g.cs",
                 "Examples.Mnist.MnistDiffusion.Model.g.cs",
                 "Examples.Mnist.MnistDiffusion.Parameterization.g.cs",

@@ -149,6 +149,18 @@ internal static class DiagnosticDescriptors
         "Channels are not divisible by the attention heads",
         "Attention at resolution {0} runs on {1} channels, not divisible by Heads = {2}; choose heads that divide it (for example {3})");
 
+    /// <summary>DDSL023: the command line finds a model by its class name or CommandName, so each names one model.</summary>
+    public static readonly DiagnosticDescriptor DuplicateModelName = Error(
+        "DDSL023",
+        "Two declared models answer to the same name",
+        "'{0}' names both {1} and {2} (--model ignores case); {3}");
+
+    /// <summary>DDSL024: a command takes its kind's default when no --model is given, so there is at most one.</summary>
+    public static readonly DiagnosticDescriptor SecondDefaultModel = Error(
+        "DDSL024",
+        "Two declared models are both the default",
+        "{0} and {1} are both the default {2}; keep IsDefault = true on one of them");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

@@ -27,8 +27,8 @@ internal static class ModelEmitter
         w.Header(m.Type);
         names.Declare(w, "Tensor", "Generator", "Module", "NoiseSchedule", "IDiffusionModel", "ITrainableModel",
             "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
-            "LossWeighting", "SamplerKind", "OnStep", "ArgumentNullException", "ArgumentException", "ReadOnlyDictionary",
-            "Dictionary");
+            "LossWeighting", "SamplerKind", "SamplerKindList", "OnStep", "ArgumentNullException", "ArgumentException",
+            "ReadOnlyDictionary", "Dictionary");
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var schedule = names.Schedule;
@@ -90,11 +90,39 @@ internal static class ModelEmitter
             "/// <summary>The training noise schedule.</summary>",
             "public " + names["NoiseSchedule"] + " Schedule { get; } = " + schedule + ".Create();",
             "");
+        EmitDeclared(w, m, names);
         EmitDescription(w, m, names);
         w.Line();
         EmitSample(w, m, names);
         w.Close();
         return w.ToString();
+    }
+
+    /// <summary>What the host reads of the declaration: the samplers Sample accepts and the guidance weight.</summary>
+    private static void EmitDeclared(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        var kind = names["SamplerKind"];
+        w.Lines(
+            "/// <summary>The declared samplers, in SamplerKind order: what Sample accepts.</summary>",
+            "public " + names["SamplerKindList"] + " Samplers { get; } = new[]",
+            "{");
+        foreach (var sampler in m.Samplers) w.Line("    " + kind + "." + sampler + ",");
+        w.Lines(
+            "};",
+            "");
+        if (m.HasGuidance)
+        {
+            w.Lines(
+                "/// <summary>The declared classifier-free guidance weight w: <see cref=\"DefaultGuidanceScale\"/>.</summary>",
+                "public double? ClassifierFreeGuidanceScale => DefaultGuidanceScale;");
+        }
+        else
+        {
+            w.Lines(
+                "/// <summary>None: the declaration has no [ClassifierFreeGuidance].</summary>",
+                "public double? ClassifierFreeGuidanceScale => null;");
+        }
+        w.Line();
     }
 
     /// <summary>Description: the declaration as data, the network's hyperparameters read from its constants.</summary>

@@ -60,7 +60,8 @@ internal sealed class ModelNames
     /// </summary>
     private static readonly string[] GeneratedMembers = new[]
     {
-        "Network", "Schedule", "Description", "DefaultGuidanceScale", "Denoise", "Sample", "PrepareSampling", "ModelOutput",
+        "Network", "Schedule", "Samplers", "ClassifierFreeGuidanceScale", "Description", "DefaultGuidanceScale",
+        "Denoise", "Sample", "PrepareSampling", "ModelOutput",
         "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput", "TrainingLoss", "LossWeight", "LossWeights",
         "VariationalBoundWeight", "VariationalBoundTerms", "ToNoiseAndCleanSample", "NoiseFromCleanSample",
         "TrainingTarget", "SplitOutput", "LearnedLogVariance",

@@ -37,6 +37,7 @@ internal static class ModelAliases
         new TypeAlias("Objective", Dsl + "Objective"),
         new TypeAlias("LossWeighting", Dsl + "LossWeighting"),
         new TypeAlias("SamplerKind", Dsl + "SamplerKind"),
+        new TypeAlias("SamplerKindList", "global::System.Collections.Generic.IReadOnlyList<" + Dsl + "SamplerKind>"),
         new TypeAlias("Thresholding", Dsl + "Thresholding"),
         new TypeAlias("OnStep", "global::System.Action<int, global::TorchSharp.torch.Tensor>"),
         new TypeAlias("ArgumentNullException", "global::System.ArgumentNullException"),

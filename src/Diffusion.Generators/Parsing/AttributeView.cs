@@ -104,6 +104,16 @@ internal sealed class AttributeView
         return fallback;
     }
 
+    /// <summary>A string argument; null when it is absent or written as null.</summary>
+    public string? String(string name)
+    {
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Key == name) return argument.Value.Value as string;
+        }
+        return null;
+    }
+
     public double Double(string name, double fallback)
     {
         foreach (var argument in data.NamedArguments)

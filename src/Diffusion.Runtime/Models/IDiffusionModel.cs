@@ -35,14 +35,14 @@ public interface IDiffusionModel : ITrainableModel
     Tensor Sample(SamplerKind sampler, SampleRequest request, Generator generator, Denoiser? denoiser = null, System.Action<int, Tensor>? onStep = null);
 
     /// <summary>
-    /// The samplers the declaration generated, in <see cref="SamplerKind"/> order: what <see cref="Sample"/> accepts.
-    /// By default read from the class's <see cref="SamplerAttribute"/>s.
+    /// The samplers the declaration generated (its <see cref="SamplerAttribute"/>s), in <see cref="SamplerKind"/>
+    /// order: what <see cref="Sample"/> accepts.
     /// </summary>
-    System.Collections.Generic.IReadOnlyList<SamplerKind> Samplers => DeclaredAttributes.Samplers(GetType());
+    System.Collections.Generic.IReadOnlyList<SamplerKind> Samplers { get; }
 
     /// <summary>
     /// The declared classifier-free guidance weight w (Ho and Salimans 2022), or null when the declaration has no
-    /// <see cref="ClassifierFreeGuidanceAttribute"/>. By default read from the class's attribute.
+    /// <see cref="ClassifierFreeGuidanceAttribute"/>.
     /// </summary>
-    double? ClassifierFreeGuidanceScale => DeclaredAttributes.GuidanceScale(GetType());
+    double? ClassifierFreeGuidanceScale { get; }
 }

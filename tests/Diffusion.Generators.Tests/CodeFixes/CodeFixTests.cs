@@ -32,6 +32,7 @@ public class CodeFixTests
         ["DDSL020"] = "DDSL020.Set.AttentionResolutions",
         ["DDSL021"] = "DDSL021.Set.NormGroups",
         ["DDSL022"] = "DDSL022.Set.Heads",
+        ["DDSL024"] = "DDSL024.Set.IsDefault",
     };
 
     public static TheoryData<string> PageFixIds() => new(PageFixes.Keys);

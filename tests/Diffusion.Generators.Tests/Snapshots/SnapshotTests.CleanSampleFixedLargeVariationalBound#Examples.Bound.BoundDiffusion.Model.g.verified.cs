@@ -18,6 +18,7 @@ using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
 using Objective = global::Diffusion.Dsl.Objective;
 using LossWeighting = global::Diffusion.Dsl.LossWeighting;
 using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using SamplerKindList = global::System.Collections.Generic.IReadOnlyList<global::Diffusion.Dsl.SamplerKind>;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
 using ArgumentException = global::System.ArgumentException;
@@ -59,6 +60,15 @@ partial class BoundDiffusion : IDiffusionModel
 
     /// <summary>The training noise schedule.</summary>
     public NoiseSchedule Schedule { get; } = BoundSchedule.Create();
+
+    /// <summary>The declared samplers, in SamplerKind order: what Sample accepts.</summary>
+    public SamplerKindList Samplers { get; } = new[]
+    {
+        SamplerKind.Ddpm,
+    };
+
+    /// <summary>None: the declaration has no [ClassifierFreeGuidance].</summary>
+    public double? ClassifierFreeGuidanceScale => null;
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
     public ModelDescription Description { get; } = new ModelDescription(

@@ -18,6 +18,7 @@ using ReverseVariance = global::Diffusion.Dsl.ReverseVariance;
 using Objective = global::Diffusion.Dsl.Objective;
 using LossWeighting = global::Diffusion.Dsl.LossWeighting;
 using SamplerKind = global::Diffusion.Dsl.SamplerKind;
+using SamplerKindList = global::System.Collections.Generic.IReadOnlyList<global::Diffusion.Dsl.SamplerKind>;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
 using ArgumentException = global::System.ArgumentException;
@@ -65,6 +66,16 @@ partial class VelocityDiffusion : IDiffusionModel
 
     /// <summary>The training noise schedule.</summary>
     public NoiseSchedule Schedule { get; } = VelocitySchedule.Create();
+
+    /// <summary>The declared samplers, in SamplerKind order: what Sample accepts.</summary>
+    public SamplerKindList Samplers { get; } = new[]
+    {
+        SamplerKind.Ddpm,
+        SamplerKind.Ddim,
+    };
+
+    /// <summary>The declared classifier-free guidance weight w: <see cref="DefaultGuidanceScale"/>.</summary>
+    public double? ClassifierFreeGuidanceScale => DefaultGuidanceScale;
 
     /// <summary>The declaration as data, stored beside checkpoints.</summary>
     public ModelDescription Description { get; } = new ModelDescription(

@@ -139,6 +139,11 @@ internal sealed class TinyDenoiser : IDiffusionModel
     public Tensor Sample(SamplerKind sampler, SampleRequest request, Generator generator, Denoiser? denoiser = null, Action<int, Tensor>? onStep = null) =>
         throw new NotSupportedException("The test model does not sample.");
 
+    /// <summary>None: the test model does not sample.</summary>
+    public IReadOnlyList<SamplerKind> Samplers => [];
+
+    public double? ClassifierFreeGuidanceScale => null;
+
     /// <summary>
     /// N synthetic 1x4x4 images in [-1, 1]: one of two fixed patterns (a gradient and a checkerboard), a random sign, a
     /// little noise. Low-dimensional data, so a small network learns to predict the noise quickly.
