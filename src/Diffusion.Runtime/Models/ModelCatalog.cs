@@ -30,10 +30,13 @@ public sealed class ModelCatalog
         Entries = entries.ToArray();
     }
 
-    /// <summary>Every entry, in declaration order.</summary>
+    /// <summary>
+    /// Every entry, in the order the catalog lists them (a generated catalog: diffusion models, then classifiers, each
+    /// by full name).
+    /// </summary>
     public IReadOnlyList<ModelEntry> Entries { get; }
 
-    /// <summary>The entries of the given kinds, in declaration order.</summary>
+    /// <summary>The entries of the given kinds, in the catalog's order.</summary>
     public IReadOnlyList<ModelEntry> OfKind(params ModelKind[] kinds) => Entries.Where(e => kinds.Contains(e.Kind)).ToArray();
 
     /// <summary>The entry answering to <paramref name="name"/> (its name or an alias, any case), or null.</summary>
