@@ -147,16 +147,6 @@ internal static class UNetShapeParser
     /// The alias names of the generated file that a type or namespace of the declaration's namespace, or a member of
     /// the declared class or its bases, already uses: an alias there would clash (CS0576) or lose.
     /// </summary>
-    public static EquatableArray<string> ShadowedAliases(Microsoft.CodeAnalysis.INamedTypeSymbol symbol)
-    {
-        var taken = new List<string>();
-        foreach (var alias in UNetAliases.All)
-        {
-            bool clash = symbol.ContainingNamespace.GetMembers(alias.Name).Any();
-            for (var type = symbol; type is not null && !clash; type = type.BaseType) clash = type.GetMembers(alias.Name).Length > 0;
-            if (clash) taken.Add(alias.Name);
-        }
-        taken.Sort(System.StringComparer.Ordinal);
-        return new EquatableArray<string>(taken);
-    }
+    public static EquatableArray<string> ShadowedAliases(Microsoft.CodeAnalysis.INamedTypeSymbol symbol) =>
+        ShadowedNames.Of(symbol, UNetAliases.All);
 }
