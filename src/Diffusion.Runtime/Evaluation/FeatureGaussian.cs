@@ -24,7 +24,9 @@ public sealed record FeatureGaussian(Tensor Mean, Tensor Covariance, long Count)
         var mean = x.mean([0]);                                        // mu (D)
         var centred = x - mean;                                        // (N, D)
         var covariance = centred.t().matmul(centred) / (double)(n - 1);    // Sigma (D, D)
-        return new FeatureGaussian(mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope(), n);
+        // Detached, not moved to the caller's scope: the record owns its tensors (Dispose), so one fitted inside a
+        // caller's dispose scope and returned from it stays alive.
+        return new FeatureGaussian(mean.DetachFromDisposeScope(), covariance.DetachFromDisposeScope(), n);
     }
 
     /// <summary>Disposes the tensors.</summary>

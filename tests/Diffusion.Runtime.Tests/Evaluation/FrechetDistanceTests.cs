@@ -61,4 +61,21 @@ public sealed class FrechetDistanceTests
         using var single = ones(1, 2);
         Assert.Throws<ArgumentException>(() => FeatureGaussian.Fit(single));
     }
+
+    [Fact]
+    public void A_gaussian_fitted_inside_a_dispose_scope_outlives_it()
+    {
+        // evaluate fits the real images' Gaussian inside a scope and returns it: the record owns its tensors.
+        FeatureGaussian fitted;
+        using (NewDisposeScope())
+        {
+            var features = tensor(new float[,] { { 1, 2 }, { 3, 4 }, { 5, 0 } });
+            fitted = FeatureGaussian.Fit(features);
+        }
+        using (fitted)
+        {
+            Assert.Equal(new[] { 3.0, 2.0 }, fitted.Mean.data<double>().ToArray());
+            Assert.Equal(0.0, FrechetDistance.Between(fitted, fitted), 12);
+        }
+    }
 }
