@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Evaluation;
@@ -25,6 +26,7 @@ internal static class EvaluateCommand
         var count = CliOptions.Positive("--count", 1000, "Samples of an unconditional model.", maximum: 100_000);
         var data = new Option<string?>("--data") { Description = "Real images laid out as for train: also report the Frechet distance between the evaluator's features of real and generated images (needed for an unconditional model)." };
         var realCount = CliOptions.Positive("--real-count", 10_000, "At most this many real images (a subset drawn by --seed).");
+        var heldOut = new Option<string?>("--held-out") { Description = "Real images the model never trained on, laid out as --data: their Frechet distance to --data, at the sample count, is printed as the floor the samples' distance is read against." };
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps (1..T).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
@@ -37,7 +39,7 @@ internal static class EvaluateCommand
         var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
         {
-            model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
+            model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
         };
         CommandAction.Set(command, parse =>
         {
@@ -52,6 +54,13 @@ internal static class EvaluateCommand
                 CliOptions.RequireDirectory(real, "--data");
                 ModelData.RequireLayout(real, "--data", declared);
             }
+            string? unseen = parse.GetValue(heldOut);
+            if (unseen is not null)
+            {
+                if (real is null) throw new CommandLineException("--held-out needs --data: the floor is the held-out images' distance to those real images.");
+                CliOptions.RequireDirectory(unseen, "--held-out");
+                ModelData.RequireLayout(unseen, "--held-out", declared);
+            }
             var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
             double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
             CliOptions.WarnAboutSampling(parse.GetValue(eta), weight);
@@ -63,10 +72,14 @@ internal static class EvaluateCommand
                 string resolved = LoadedModel.Load(diffusion, parse.GetValue(checkpoint)!, target, verify);
                 int? classes = declared.Classes;
                 int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
+                var clock = Stopwatch.StartNew();
                 using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
                     weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile));
+                double seconds = clock.Elapsed.TotalSeconds;
                 using var clamped = samples.clamp(-1, 1);
                 string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {parse.GetValue(threshold)} thresholding, seed {parse.GetValue(seed)})";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[evaluate] sampled {samples.shape[0]} images in {seconds:F1} s: {samples.shape[0] / seconds:F2} images/s {settings}"));
                 if (classes is { } rows)
                 {
                     using var intended = arange(rows, dtype: ScalarType.Int64).repeat_interleave(parse.GetValue(perClass));
@@ -75,11 +88,20 @@ internal static class EvaluateCommand
                 }
                 if (real is not null)
                 {
-                    using var generated = FeatureGaussian.Fit(Features(evaluator, clamped));
+                    using var sampleFeatures = Features(evaluator, clamped);
+                    using var generated = FeatureGaussian.Fit(sampleFeatures);
                     using var reference = RealFeatures(evaluator, real, declared, parse.GetValue(realCount), parse.GetValue(seed));
                     double distance = FrechetDistance.Between(reference, generated);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"[evaluate] {resolved}: Frechet distance {distance:F4} between the evaluator's features of {reference.Count} real images ({real}) and {generated.Count} samples {settings}"));
+                    if (unseen is not null)
+                    {
+                        // The same statistic between two real sets of about the sample count: what sampling noise alone leaves.
+                        using var heldOutFeatures = RealFeatures(evaluator, unseen, declared, (int)generated.Count, parse.GetValue(seed));
+                        double floor = FrechetDistance.Between(reference, heldOutFeatures);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"[evaluate] floor: Frechet distance {floor:F4} between the same {reference.Count} real images and {heldOutFeatures.Count} held-out real images ({unseen})"));
+                    }
                 }
             }
             finally
