@@ -35,7 +35,8 @@ public static class ConsistencySampler
         RequireSameShape(modelOutput, sample, nameof(modelOutput));
         using var scope = NewDisposeScope();
         var s = LevelShape.Broadcastable(sigma, sample, nameof(sigma));
-        var denoised = scalings.COut(s) * modelOutput + scalings.CSkip(s) * sample;   // f = c_skip x + c_out F (Song et al. 2023, Eq. 5)
+        // f = c_skip x + c_out F (Song et al. 2023, Eq. 5)
+        var denoised = scalings.COut(s) * modelOutput + scalings.CSkip(s) * sample;
         if (clipDenoised)
         {
             using var low = (-1.0).ToScalar();
@@ -45,7 +46,9 @@ public static class ConsistencySampler
         return denoised.MoveToOuterDisposeScope();
     }
 
-    /// <summary>f = c_skip(s) x + c_out(s) F at one level <paramref name="sigma"/> for the batch; see the tensor overload.</summary>
+    /// <summary>
+    /// f = c_skip(s) x + c_out(s) F at one level <paramref name="sigma"/> for the batch; see the tensor overload.
+    /// </summary>
     public static Tensor Denoise(Tensor sample, Tensor modelOutput, double sigma, ConsistencyScalings scalings, bool clipDenoised)
     {
         using var level = tensor(sigma, dtype: ScalarType.Float64);
@@ -69,10 +72,11 @@ public static class ConsistencySampler
         var s = LevelShape.Broadcastable(sigmaNext, denoised, nameof(sigmaNext));
         using var min = sigmaMin.ToScalar();
         if (s.lt(min).any().item<bool>())
-            throw new ArgumentOutOfRangeException(nameof(sigmaNext), $"A level below s_min = {sigmaMin} has no re-noising: sqrt(s^2 - s_min^2) is not real.");
+            throw new ArgumentOutOfRangeException(nameof(sigmaNext),
+                $"A level below s_min = {sigmaMin} has no re-noising: sqrt(s^2 - s_min^2) is not real.");
         using var minSquared = (sigmaMin * sigmaMin).ToScalar();
         var scale = s.mul(s).sub_(minSquared).sqrt_();                                     // sqrt(s_next^2 - s_min^2)
-        return (denoised + noise * scale).MoveToOuterDisposeScope();                      // Song et al. 2023, Algorithm 1, line 5
+        return (denoised + noise * scale).MoveToOuterDisposeScope();  // Song et al. 2023, Algorithm 1, line 5
     }
 
     /// <summary>x = f + sqrt(s_next^2 - s_min^2) z at one level for the batch; see the tensor overload.</summary>
@@ -92,21 +96,22 @@ public static class ConsistencySampler
     /// <param name="sigmaMin">s_min (epsilon).</param>
     /// <param name="generator">Draws every z, in order; PyTorch's global generator when null.</param>
     /// <returns>The last f, owned by the caller.</returns>
-    public static Tensor Sample(ConsistencyFunction consistencyFunction, Tensor start, IReadOnlyList<double> levels, double sigmaMin,
-        Generator? generator = null)
+    public static Tensor Sample(ConsistencyFunction consistencyFunction, Tensor start, IReadOnlyList<double> levels,
+        double sigmaMin, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(consistencyFunction);
         ArgumentNullException.ThrowIfNull(start);
         CheckLevels(levels, sigmaMin);
         using var scope = NewDisposeScope();
         // Aliases: the step owns every x it holds, whatever f returns (its input, or a tensor of its own).
-        var x = consistencyFunction(start, levels[0]).alias();                             // Algorithm 1, line 2: x = f(x_T, T)
+        var x = consistencyFunction(start, levels[0]).alias();  // Algorithm 1, line 2: x = f(x_T, T)
         for (int n = 1; n < levels.Count; n++)
         {
             using var step = NewDisposeScope();
             var z = StepNoise.Get(generator, null, x.shape, x.dtype, x.device, x.dtype);  // line 4: z ~ N(0, I)
-            var noisy = Renoise(x, levels[n], sigmaMin, z);                                // line 5: x_tau = x + sqrt(tau^2 - eps^2) z
-            var next = consistencyFunction(noisy, levels[n]).alias().MoveToOuterDisposeScope();   // line 6: x = f(x_tau, tau)
+            var noisy = Renoise(x, levels[n], sigmaMin, z);  // line 5: x_tau = x + sqrt(tau^2 - eps^2) z
+            // line 6: x = f(x_tau, tau)
+            var next = consistencyFunction(noisy, levels[n]).alias().MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
         }
@@ -131,6 +136,7 @@ public static class ConsistencySampler
     private static void RequireSameShape(Tensor a, Tensor sample, string name)
     {
         if (!a.shape.SequenceEqual(sample.shape))
-            throw new ArgumentException($"{name} has shape [{string.Join(", ", a.shape)}] but the sample has [{string.Join(", ", sample.shape)}].", name);
+            throw new ArgumentException(
+                $"{name} has shape [{string.Join(", ", a.shape)}] but the sample has [{string.Join(", ", sample.shape)}].", name);
     }
 }

@@ -53,7 +53,7 @@ public sealed record ConsistencyScalings(double SigmaMin = 0.002, double SigmaDa
         using var sd = SigmaData.ToScalar();
         using var sd2 = (SigmaData * SigmaData).ToScalar();
         var root = sigma.mul(sigma).add_(sd2).sqrt_();
-        return sigma.sub(min).mul_(sd).div_(root).MoveToOuterDisposeScope();           // (s - s_min) sd / sqrt(s^2 + sd^2)
+        return sigma.sub(min).mul_(sd).div_(root).MoveToOuterDisposeScope();  // (s - s_min) sd / sqrt(s^2 + sd^2)
     }
 
     /// <summary>c_in at every level of <paramref name="sigma"/>; see the scalar form.</summary>

@@ -36,7 +36,7 @@ public sealed class ConsistencyScheduler
         Config = config ?? new ConsistencySchedulerConfig();
         Config.Validate();
         int n = Config.NumTrainTimesteps;
-        double step = 1.0 / (n - 1);                                          // numpy's linspace(0, 1, N): i * (1 / (N - 1)), last 1
+        double step = 1.0 / (n - 1);  // numpy's linspace(0, 1, N): i * (1 / (N - 1)), last 1
         (timesteps, sigmas) = Schedule(Enumerable.Range(0, n).Select(i => i == n - 1 ? 1.0 : i * step).ToArray());
     }
 
@@ -88,9 +88,11 @@ public sealed class ConsistencyScheduler
         if (indices.Count == 0) throw new ArgumentException("Give at least one timestep.", nameof(indices));
         for (int i = 1; i < indices.Count; i++)
             if (indices[i] >= indices[i - 1])
-                throw new ArgumentException($"timesteps must be in descending order: [{string.Join(", ", indices)}].", nameof(indices));
+                throw new ArgumentException(
+                    $"timesteps must be in descending order: [{string.Join(", ", indices)}].", nameof(indices));
         if (indices[0] >= n)
-            throw new ArgumentOutOfRangeException(nameof(indices), $"timesteps must start before NumTrainTimesteps = {n}: {indices[0]}.");
+            throw new ArgumentOutOfRangeException(nameof(indices),
+                $"timesteps must start before NumTrainTimesteps = {n}: {indices[0]}.");
         if (indices[^1] < 0)
             throw new ArgumentOutOfRangeException(nameof(indices), $"timesteps cannot be negative: {indices[^1]} (0 is s_max).");
         (timesteps, sigmas) = Schedule(indices.Reverse().Select(t => (double)t / (n - 1)).ToArray());
@@ -120,7 +122,8 @@ public sealed class ConsistencyScheduler
     /// than one timestep; one-step sampling adds nothing.
     /// </summary>
     /// <returns>x_next and f (<see cref="SchedulerStepOutput.PredOriginalSample"/>), owned by the caller.</returns>
-    public SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, Generator? generator = null, Tensor? noise = null)
+    public SchedulerStepOutput Step(Tensor modelOutput, double timestep, Tensor sample, Generator? generator = null,
+        Tensor? noise = null)
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
         ArgumentNullException.ThrowIfNull(sample);
@@ -147,7 +150,9 @@ public sealed class ConsistencyScheduler
         return SchedulerStepOutput.Escaping(next, denoised, next.dtype);
     }
 
-    /// <summary>The position of <paramref name="timestep"/> in <see cref="Timesteps"/>; throws when it is not one of them.</summary>
+    /// <summary>
+    /// The position of <paramref name="timestep"/> in <see cref="Timesteps"/>; throws when it is not one of them.
+    /// </summary>
     public int IndexOf(double timestep)
     {
         int index = Array.IndexOf(timesteps, timestep);
@@ -169,6 +174,9 @@ public sealed class ConsistencyScheduler
         return (steps, stored);
     }
 
-    /// <summary>Level <paramref name="index"/> as a 0-d float32 tensor on the sample's device (diffusers' <c>self.sigmas[i]</c>).</summary>
+    /// <summary>
+    /// Level <paramref name="index"/> as a 0-d float32 tensor on the sample's device (diffusers'
+    /// <c>self.sigmas[i]</c>).
+    /// </summary>
     private Tensor Level(int index, Tensor like) => tensor((float)sigmas[index], dtype: ScalarType.Float32, device: like.device);
 }

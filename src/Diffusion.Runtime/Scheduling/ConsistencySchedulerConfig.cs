@@ -9,7 +9,9 @@ namespace Diffusion.Runtime.Scheduling;
 /// </summary>
 public sealed record ConsistencySchedulerConfig
 {
-    /// <summary>N, the number of Karras levels of the training discretisation (diffusers' <c>num_train_timesteps</c>: 40).</summary>
+    /// <summary>
+    /// N, the number of Karras levels of the training discretisation (diffusers' <c>num_train_timesteps</c>: 40).
+    /// </summary>
     public int NumTrainTimesteps { get; init; } = 40;
 
     /// <summary>s_min = epsilon, where f is the identity (Song et al. 2023: 0.002).</summary>

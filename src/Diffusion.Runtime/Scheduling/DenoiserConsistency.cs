@@ -36,13 +36,18 @@ public static class DenoiserConsistency
         ArgumentNullException.ThrowIfNull(denoised);
         ArgumentNullException.ThrowIfNull(scalings);
         if (!denoised.shape.AsSpan().SequenceEqual(sample.shape))
-            throw new ArgumentException($"denoised has shape [{string.Join(", ", denoised.shape)}] but the sample has [{string.Join(", ", sample.shape)}].", nameof(denoised));
+            throw new ArgumentException(
+                $"denoised has shape [{string.Join(", ", denoised.shape)}] " +
+                $"but the sample has [{string.Join(", ", sample.shape)}].",
+                nameof(denoised));
         using var scope = NewDisposeScope();
         using var min = scalings.SigmaMin.ToScalar();
         var s = LevelShape.Broadcastable(sigma, sample, nameof(sigma));
-        var edmSkip = ConsistencyScalings.Edm(scalings.SigmaData).CSkip(s);            // c_skip^EDM(s) (Karras et al. 2022, Table 1)
-        var share = s.sub(min).div_(s);                                                  // c_out(s) / c_out^EDM(s) = (s - s_min) / s
-        var f = scalings.CSkip(s) * sample + share * (denoised - edmSkip * sample);      // f = c_skip x + c_out F, F implied by D
+        // c_skip^EDM(s) (Karras et al. 2022, Table 1)
+        var edmSkip = ConsistencyScalings.Edm(scalings.SigmaData).CSkip(s);
+        var share = s.sub(min).div_(s);  // c_out(s) / c_out^EDM(s) = (s - s_min) / s
+        // f = c_skip x + c_out F, F implied by D
+        var f = scalings.CSkip(s) * sample + share * (denoised - edmSkip * sample);
         return f.MoveToOuterDisposeScope();
     }
 

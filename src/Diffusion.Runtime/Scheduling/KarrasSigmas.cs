@@ -35,7 +35,7 @@ public sealed record KarrasSigmas(double SigmaMin = 0.002, double SigmaMax = 80.
         var levels = new double[count];
         for (int i = 0; i < count; i++)
             levels[i] = FromMaximum(count == 1 ? 0.0 : i / (double)(count - 1));
-        levels[0] = SigmaMax;                                                // i = 0: s_max exactly (Karras et al. 2022, Eq. 5)
+        levels[0] = SigmaMax;  // i = 0: s_max exactly (Karras et al. 2022, Eq. 5)
         if (count > 1) levels[^1] = SigmaMin;                                // i = N - 1: s_min exactly
         return levels;
     }
@@ -56,8 +56,10 @@ public sealed record KarrasSigmas(double SigmaMin = 0.002, double SigmaMax = 80.
         if (!(SigmaMin > 0) || double.IsInfinity(SigmaMin))
             throw new ArgumentOutOfRangeException(nameof(SigmaMin), SigmaMin, "s_min must be a finite number above 0.");
         if (!(SigmaMax > SigmaMin) || double.IsInfinity(SigmaMax))
-            throw new ArgumentOutOfRangeException(nameof(SigmaMax), SigmaMax, $"s_max must be finite and above s_min = {SigmaMin}.");
+            throw new ArgumentOutOfRangeException(nameof(SigmaMax), SigmaMax,
+                $"s_max must be finite and above s_min = {SigmaMin}.");
         if (!(Rho > 0) || double.IsInfinity(Rho))
-            throw new ArgumentOutOfRangeException(nameof(Rho), Rho, "rho must be a finite number above 0 (Karras et al. 2022 use 7).");
+            throw new ArgumentOutOfRangeException(nameof(Rho), Rho,
+                "rho must be a finite number above 0 (Karras et al. 2022 use 7).");
     }
 }

@@ -23,7 +23,10 @@ public sealed class VariancePreservingSigmas
     private readonly double[] sigmas;
     private readonly double[] logSigmas;
 
-    /// <summary>The levels of the schedule with <paramref name="alphasCumprod"/> = abar_0 .. abar_{T-1}, strictly decreasing in (0, 1).</summary>
+    /// <summary>
+    /// The levels of the schedule with <paramref name="alphasCumprod"/> = abar_0 .. abar_{T-1}, strictly decreasing in
+    /// (0, 1).
+    /// </summary>
     public VariancePreservingSigmas(IReadOnlyList<double> alphasCumprod)
     {
         ArgumentNullException.ThrowIfNull(alphasCumprod);
@@ -33,11 +36,15 @@ public sealed class VariancePreservingSigmas
             double abar = alphasCumprod[t];
             if (!(abar > 0 && abar < 1))
                 throw new ArgumentOutOfRangeException(nameof(alphasCumprod),
-                    $"abar_{t} = {abar} is outside (0, 1): its level sqrt((1 - abar) / abar) is not finite and positive (a zero terminal SNR has no finite last level).");
+                    $"abar_{t} = {abar} is outside (0, 1): its level sqrt((1 - abar) / abar) is not finite and positive " +
+                    "(a zero terminal SNR has no finite last level).");
             if (t > 0 && !(abar < alphasCumprod[t - 1]))
-                throw new ArgumentException($"abar_{t} = {abar} does not fall below abar_{t - 1} = {alphasCumprod[t - 1]}; levels must increase with t.", nameof(alphasCumprod));
+                throw new ArgumentException(
+                    $"abar_{t} = {abar} does not fall below abar_{t - 1} = {alphasCumprod[t - 1]}; levels must increase with t.",
+                    nameof(alphasCumprod));
         }
-        sigmas = alphasCumprod.Select(abar => Math.Sqrt((1 - abar) / abar)).ToArray();   // s_t = sqrt((1 - abar_t) / abar_t)
+        // s_t = sqrt((1 - abar_t) / abar_t)
+        sigmas = alphasCumprod.Select(abar => Math.Sqrt((1 - abar) / abar)).ToArray();
         logSigmas = sigmas.Select(s => Math.Log(s)).ToArray();
     }
 
@@ -62,13 +69,15 @@ public sealed class VariancePreservingSigmas
     {
         if (!(sigma >= Min && sigma <= Max))
             throw new ArgumentOutOfRangeException(nameof(sigma), sigma,
-                $"The schedule's levels span [{Min}, {Max}] (s_t = sqrt((1 - abar_t) / abar_t)); clamp the level or choose s_min at or above s_0.");
+                $"The schedule's levels span [{Min}, {Max}] (s_t = sqrt((1 - abar_t) / abar_t)); " +
+                "clamp the level or choose s_min at or above s_0.");
         if (sigmas.Length == 1) return 0;
         double logSigma = Math.Log(sigma);
         int low = Array.BinarySearch(logSigmas, logSigma);
         if (low >= 0) return low;                                             // a table level: t exactly
         low = Math.Min(~low - 1, sigmas.Length - 2);                          // the last level below
-        double w = (logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]);   // interpolation weight in log s
+        // interpolation weight in log s
+        double w = (logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]);
         return (1 - w) * low + w * (low + 1);
     }
 
@@ -76,10 +85,12 @@ public sealed class VariancePreservingSigmas
     /// x_ve = x_vp / sqrt(abar) = x_vp sqrt(1 + s^2), since abar = 1 / (1 + s^2) at level s (Song et al. 2023, Sec. 3);
     /// <paramref name="sigma"/> is one level (0-d) or one per sample (shape [N]).
     /// </summary>
-    public static Tensor ToVarianceExploding(Tensor variancePreserving, Tensor sigma) => Scale(variancePreserving, sigma, towardsExploding: true);
+    public static Tensor ToVarianceExploding(Tensor variancePreserving, Tensor sigma) => Scale(variancePreserving,
+        sigma, towardsExploding: true);
 
     /// <summary>x_vp = x_ve sqrt(abar) = x_ve / sqrt(1 + s^2), the inverse of <see cref="ToVarianceExploding"/>.</summary>
-    public static Tensor ToVariancePreserving(Tensor varianceExploding, Tensor sigma) => Scale(varianceExploding, sigma, towardsExploding: false);
+    public static Tensor ToVariancePreserving(Tensor varianceExploding, Tensor sigma) => Scale(varianceExploding,
+        sigma, towardsExploding: false);
 
     private static Tensor Scale(Tensor x, Tensor sigma, bool towardsExploding)
     {
