@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -32,6 +33,18 @@ internal static class DiffusersFixtures
         var tf = tensor((float)t);
         var next = tensor((float)(t + 1));
         return (sample * tf / next).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>dummy_model</c> at a fractional timestep (the consistency scheduler's 250 log s): diffusers casts the float64
+    /// t to the sample's dtype first, so t and t + 1 are float32.
+    /// </summary>
+    public static Tensor Model(Tensor sample, double t)
+    {
+        using var scope = NewDisposeScope();
+        using var one = 1.0.ToScalar();
+        var tf = tensor((float)t);
+        return (sample * tf / (tf + one)).MoveToOuterDisposeScope();
     }
 
     /// <summary>sum(|x|) and mean(|x|), the two numbers every diffusers full-loop test asserts.</summary>
