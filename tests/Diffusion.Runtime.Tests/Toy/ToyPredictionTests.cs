@@ -48,7 +48,7 @@ public class ToyPredictionTests : IDisposable, IClassFixture<TrainedToyModels>
 
     public void Dispose() => torch.set_num_threads(2);
 
-    public static TheoryData<string> Kinds => new() { "Noise", "CleanSample", "Velocity", "Score", "Learned" };
+    public static TheoryData<string> Kinds => new() { "Noise", "CleanSample", "Velocity", "Score", "Mean", "Learned" };
 
     internal static IDiffusionModel Create(string kind)
     {
@@ -59,6 +59,7 @@ public class ToyPredictionTests : IDisposable, IClassFixture<TrainedToyModels>
             "CleanSample" => new ToyCleanSampleModel(),
             "Velocity" => new ToyVelocityModel(),
             "Score" => new ToyScoreModel(),
+            "Mean" => new ToyMeanModel(),
             _ => new ToyLearnedModel(),
         };
     }
