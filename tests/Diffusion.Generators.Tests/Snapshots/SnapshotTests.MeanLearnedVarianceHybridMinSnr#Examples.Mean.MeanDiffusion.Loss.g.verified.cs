@@ -83,9 +83,10 @@ partial class MeanDiffusion
         // 6. The target from the parameterization hub
         var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
         var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());
-        // coef1_t of mu~_t (Ho et al. 2020, Eq. 7)
+        // coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)
         var meanCoef1 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef1, t, x0.dim());
-        var meanCoef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, x0.dim());    // coef2_t of mu~_t (same)
+        // coef2_t of the one-step mu~_t (same)
+        var meanCoef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, x0.dim());
         var target = TrainingTarget(
             x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar, meanCoef1, meanCoef2);    // (N, C, H, W)
 

@@ -9,10 +9,10 @@ using Tensor = global::TorchSharp.torch.Tensor;
 /// The parameterization hub of MeanDiffusion: the network predicts
 /// the mean mu~_t = coef1_t x_0 + coef2_t x_t of x_{t-1} (Ho et al. 2020, Eq. 7; improved-diffusion's PREVIOUS_X).
 /// Every sampler, the loss and the variational bound go through these methods only. The coefficients
-/// a = sqrt(abar_t) and s = sqrt(1 - abar_t),
-/// and meanCoef1 = coef1_t, meanCoef2 = coef2_t of the one-step posterior q(x_{t-1} | x_t, x_0) at the
-/// training timestep t (Ho et al. 2020, Eq. 7; the training chain's, whatever a sampler's stride) are tensors
-/// that broadcast against x: (N, 1, 1, 1) per sample, or 0-dimensional.
+/// a = sqrt(abar_t), s = sqrt(1 - abar_t), and meanCoef1 = coef1_t, meanCoef2 = coef2_t of the one-step
+/// posterior q(x_{t-1} | x_t, x_0) at the training timestep t (Ho et al. 2020, Eq. 7; the training chain's,
+/// whatever a sampler's stride) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or
+/// 0-dimensional.
 /// </summary>
 partial class MeanDiffusion
 {

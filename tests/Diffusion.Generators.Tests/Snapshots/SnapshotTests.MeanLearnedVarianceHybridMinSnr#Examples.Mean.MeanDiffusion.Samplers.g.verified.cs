@@ -68,9 +68,9 @@ partial class MeanDiffusion
         var sqrtAlphaBar = torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
         var sqrtOneMinusAlphaBar = torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);
 
-        // coef1_t of mu~_t (Ho et al. 2020, Eq. 7)
+        // coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)
         var meanCoef1 = torch.tensor(Schedule.PosteriorMeanCoef1[step], dtype: x.dtype, device: x.device);
-        // coef2_t of mu~_t (same)
+        // coef2_t of the one-step mu~_t (same)
         var meanCoef2 = torch.tensor(Schedule.PosteriorMeanCoef2[step], dtype: x.dtype, device: x.device);
 
         // 1. x0_hat from the parameterization hub
@@ -145,9 +145,9 @@ partial class MeanDiffusion
         var sqrtAlphaBar = torch.tensor(transition.SqrtAlphaBar, dtype: x.dtype, device: x.device);    // ()
         var sqrtOneMinusAlphaBar = torch.tensor(transition.SqrtOneMinusAlphaBar, dtype: x.dtype, device: x.device);
 
-        // coef1_t of mu~_t (Ho et al. 2020, Eq. 7)
+        // coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)
         var meanCoef1 = torch.tensor(Schedule.PosteriorMeanCoef1[step], dtype: x.dtype, device: x.device);
-        // coef2_t of mu~_t (same)
+        // coef2_t of the one-step mu~_t (same)
         var meanCoef2 = torch.tensor(Schedule.PosteriorMeanCoef2[step], dtype: x.dtype, device: x.device);
 
         // 1. (eps, x0_hat) from the parameterization hub
@@ -256,9 +256,9 @@ partial class MeanDiffusion
         var sqrtAlphaBar = torch.tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var sqrtOneMinusAlphaBar = torch.tensor(
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
-        // coef1_t of mu~_t (Ho et al. 2020, Eq. 7)
+        // coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)
         var meanCoef1 = torch.tensor(Schedule.PosteriorMeanCoef1[step], dtype: x.dtype, device: x.device);
-        // coef2_t of mu~_t (same)
+        // coef2_t of the one-step mu~_t (same)
         var meanCoef2 = torch.tensor(Schedule.PosteriorMeanCoef2[step], dtype: x.dtype, device: x.device);
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
         var (noise, _) = ToNoiseAndCleanSample(

@@ -40,9 +40,10 @@ partial class MeanDiffusion
         // 1. x0_hat from the parameterization hub
         var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, rank);    // (N, 1, 1, 1)
         var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, rank);    // (N, 1, 1, 1)
-        // coef1_t of mu~_t (Ho et al. 2020, Eq. 7)
+        // coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)
         var meanCoef1 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef1, t, rank);
-        var meanCoef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, rank);    // coef2_t of mu~_t (same)
+        // coef2_t of the one-step mu~_t (same)
+        var meanCoef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, rank);
         var (_, cleanSample) = ToNoiseAndCleanSample(
             prediction, xt, sqrtAlphaBar, sqrtOneMinusAlphaBar, meanCoef1, meanCoef2);
 
