@@ -384,6 +384,8 @@ public class DiagnosticTests
     [InlineData("Noise", "CleanSample", "1 / SNR(t)")]
     [InlineData("Noise", "Velocity", "(SNR(t) + 1) / SNR(t)")]
     [InlineData("Score", "CleanSample", "1 / (SNR(t) (SNR(t) + 1))")]
+    [InlineData("Mean", "CleanSample", "1 / coef1_t^2")]
+    [InlineData("Mean", "TruncatedSnr", "max(SNR(t), 1) / coef1_t^2")]
     public void DDSL017_WeightingUnboundedForThePrediction(string prediction, string weighting, string ratio)
     {
         var diagnostics = Markup.Verify(Wrap(Schedule + GoodNetwork + $$"""
@@ -400,6 +402,8 @@ public class DiagnosticTests
     [InlineData("Velocity", "CleanSample")]
     [InlineData("Noise", "MinSnr")]
     [InlineData("Score", "Noise")]
+    [InlineData("Mean", "Noise")]
+    [InlineData("Mean", "MinSnr")]
     public void BoundedWeightingsAreAccepted(string prediction, string weighting)
     {
         var result = RunPlain(Schedule + GoodNetwork + $$"""
@@ -426,6 +430,26 @@ public class DiagnosticTests
             public partial class D;
             """));
         Assert.Contains("divides by sqrt(abar_T) = 0", diagnostics.Single().GetMessage());
+    }
+
+    /// <summary>
+    /// The posterior mean stays defined at a zero terminal SNR: x0_hat divides by coef1_T, which is positive because
+    /// abar_{T-1} is, and eps divides by sqrt(1 - abar_T) = 1.
+    /// </summary>
+    [Fact]
+    public void MeanPredictionWithAZeroTerminalSnrIsAccepted()
+    {
+        var result = RunPlain("""
+            [NoiseSchedule(ScheduleKind.ScaledLinear, ZeroTerminalSnr = true)]
+            public partial class Z;
+
+            """ + GoodNetwork + """
+            [DiffusionModel(typeof(Z), typeof(N), Predicts = Prediction.Mean)]
+            [Sampler(SamplerKind.Ddim)]
+            public partial class D;
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.GeneratedTrees, t => t.FilePath.EndsWith("T.D.Parameterization.g.cs"));
     }
 
     [Fact]

@@ -66,4 +66,12 @@ public class SnapshotTests
         Assert.Empty(result.Diagnostics);
         Snapshot.Verify(result);
     }
+
+    [Fact]
+    public void MeanLearnedVarianceHybridMinSnr()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.MeanLearned);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
 }

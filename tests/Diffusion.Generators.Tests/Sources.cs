@@ -123,4 +123,33 @@ internal static class Sources
         [Sampler(SamplerKind.Ddpm)]
         public partial class BoundDiffusion;
         """;
+
+    /// <summary>
+    /// Posterior-mean prediction (improved-diffusion's "previous x") with a learned variance and the hybrid objective
+    /// weighted by min-SNR-5, on the cosine schedule; class-conditional with classifier-free guidance and both samplers,
+    /// so every caller of the hub passes the one-step posterior's coefficients.
+    /// </summary>
+    public const string MeanLearned = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Mean;
+
+        /// <summary>The cosine schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class MeanSchedule;
+
+        /// <summary>A small DiT that also outputs its variance values.</summary>
+        [DiffusionTransformer(InputSize = 8, InChannels = 1, LearnSigma = true)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [LabelEmbedding(Classes = 3, DropRate = 0.1)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class MeanDit;
+
+        /// <summary>The model.</summary>
+        [DiffusionModel(typeof(MeanSchedule), typeof(MeanDit), Predicts = Prediction.Mean,
+            Variance = ReverseVariance.Learned, Objective = Objective.Hybrid, Weighting = LossWeighting.MinSnr)]
+        [Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+        [ClassifierFreeGuidance(Scale = 2.0)]
+        public partial class MeanDiffusion;
+        """;
 }

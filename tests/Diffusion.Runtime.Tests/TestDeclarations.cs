@@ -40,7 +40,7 @@ public partial class TinyCosineModel;
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class TinyGuidedModel;
 
-// The four predictions and the learned variance on the same tiny network shape, for the hub's round trips and the
+// The five predictions and the learned variance on the same tiny network shape, for the hub's round trips and the
 // variational bound's tests.
 
 [DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.CleanSample, Weighting = LossWeighting.Noise)]
@@ -54,6 +54,14 @@ public partial class TinyVelocityModel;
 [DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.Score)]
 [Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
 public partial class TinyScoreModel;
+
+[DiffusionModel(typeof(LinearSchedule1000), typeof(TinyDit), Predicts = Prediction.Mean)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyMeanModel;
+
+[DiffusionModel(typeof(CosineSchedule1000), typeof(TinyDit), Predicts = Prediction.Mean)]
+[Sampler(SamplerKind.Ddpm), Sampler(SamplerKind.Ddim)]
+public partial class TinyCosineMeanModel;
 
 /// <summary>TinyDit's shape with the variance values as well (2C output channels).</summary>
 [DiffusionTransformer(InputSize = 4, InChannels = 1, LearnSigma = true)]

@@ -119,9 +119,10 @@ internal static class LossEmitter
         w.Step(ref step, "The target from the parameterization hub");
         w.Lines(
             "var sqrtAlphaBar = " + noiseSchedule + ".Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)",
-            "var sqrtOneMinusAlphaBar = " + noiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());",
-            "var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)",
-            "");
+            "var sqrtOneMinusAlphaBar = " + noiseSchedule + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());");
+        ParameterizationEmitter.EmitMeanCoefficients(w, m, table => noiseSchedule + ".Gather(" + table + ", t, x0.dim())");
+        ParameterizationEmitter.Call(w, m, "var target = TrainingTarget", "x0, noise", ";    // (N, C, H, W)");
+        w.Line();
         if (weight is null)
         {
             w.Step(ref step, "L_simple = mean || target - prediction ||^2 (Ho et al. 2020, Eq. 14)");
@@ -188,7 +189,8 @@ internal static class LossEmitter
             + source + ").");
         w.Line("/// </summary>");
         w.GeneratedCode();
-        w.Open("public static double LossWeight(double snr)");
+        bool mean = LossWeights.TakesMeanCoefficient(m.Predicts);
+        w.Open("public static double LossWeight(double snr" + (mean ? ", double meanCoef1" : "") + ")");
         if (m.Weighting == LossWeighting.MinSnr)
             w.Line("const double gamma = " + Double(m.MinSnrGamma) + ";    // min-SNR-gamma");
         w.Line("return " + weight + ";");
@@ -196,11 +198,21 @@ internal static class LossEmitter
         w.Line();
         var enumerable = names["Enumerable"];
         w.Lines(
-            "/// <summary>w(t) for t = 0..T-1, from the schedule's SNR(t) = abar_t / (1 - abar_t), built once.</summary>",
+            "/// <summary>w(t) for t = 0..T-1, from the schedule's SNR(t) = abar_t / (1 - abar_t)"
+                + (mean ? " and coef1_t" : "") + ", built once.</summary>",
             "private double[]? lossWeights;",
             "",
-            "private double[] LossWeights =>",
-            "    lossWeights ??= " + enumerable + ".ToArray(" + enumerable + ".Select(Schedule.SignalToNoise, LossWeight));",
-            "");
+            "private double[] LossWeights =>");
+        if (mean)
+        {
+            w.Lines(
+                "    lossWeights ??= " + enumerable + ".ToArray(",
+                "        " + enumerable + ".Zip(Schedule.SignalToNoise, Schedule.PosteriorMeanCoef1, LossWeight));");
+        }
+        else
+        {
+            w.Line("    lossWeights ??= " + enumerable + ".ToArray(" + enumerable + ".Select(Schedule.SignalToNoise, LossWeight));");
+        }
+        w.Line();
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
@@ -22,12 +23,25 @@ internal static class ParameterizationEmitter
             "/// <summary>",
             "/// The parameterization hub of " + m.Type.Name + ": the network predicts",
             "/// " + Describe(m.Predicts) + ".",
-            "/// Every sampler, the loss and the variational bound go through these methods only. The coefficients",
-            "/// a = sqrt(abar_t) and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or",
-            "/// 0-dimensional.",
-            "/// </summary>");
+            "/// Every sampler, the loss and the variational bound go through these methods only. The coefficients");
+        if (m.Predicts == Prediction.Mean)
+        {
+            w.Lines(
+                "/// a = sqrt(abar_t), s = sqrt(1 - abar_t), and meanCoef1 = coef1_t, meanCoef2 = coef2_t of the one-step",
+                "/// posterior q(x_{t-1} | x_t, x_0) at the training timestep t (Ho et al. 2020, Eq. 7; the training chain's,",
+                "/// whatever a sampler's stride) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or",
+                "/// 0-dimensional.");
+        }
+        else
+        {
+            w.Lines(
+                "/// a = sqrt(abar_t) and s = sqrt(1 - abar_t) are tensors that broadcast against x: (N, 1, 1, 1) per sample, or",
+                "/// 0-dimensional.");
+        }
+        w.Line("/// </summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
-        var coefficients = new[] { tensor + " sqrtAlphaBar", tensor + " sqrtOneMinusAlphaBar" };
+        var coefficients = Coefficients(m).Split(new[] { ", " }, System.StringSplitOptions.None)
+            .Select(name => tensor + " " + name).ToArray();
         EmitToNoiseAndCleanSample(w, m.Predicts, tensor, coefficients);
         w.Line();
         w.Lines(
@@ -36,7 +50,8 @@ internal static class ParameterizationEmitter
             "/// consistent with a thresholded x0_hat (improved-diffusion's _predict_eps_from_xstart).",
             "/// </summary>");
         w.GeneratedCode();
-        w.Wrapped("public static " + tensor + " NoiseFromCleanSample", Parameters(tensor + " x", tensor + " cleanSample", coefficients), " =>");
+        w.Wrapped("public static " + tensor + " NoiseFromCleanSample",
+            new[] { tensor + " x", tensor + " cleanSample", coefficients[0], coefficients[1] }, " =>");
         w.Line("    (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;");
         w.Line();
         EmitTrainingTarget(w, m.Predicts, tensor, coefficients);
@@ -75,8 +90,41 @@ internal static class ParameterizationEmitter
         return w.ToString();
     }
 
+    /// <summary>
+    /// The coefficients the hub's ToNoiseAndCleanSample and TrainingTarget take after their two tensors, as the argument
+    /// list a caller writes: sqrt(abar_t) and sqrt(1 - abar_t), and for <see cref="Prediction.Mean"/> also coef1_t and
+    /// coef2_t of the one-step posterior (<see cref="EmitMeanCoefficients"/> declares them), so the other kinds' code
+    /// keeps its two.
+    /// </summary>
+    public static string Coefficients(ModelSpec m) => m.Predicts == Prediction.Mean
+        ? "sqrtAlphaBar, sqrtOneMinusAlphaBar, meanCoef1, meanCoef2"
+        : "sqrtAlphaBar, sqrtOneMinusAlphaBar";
+
+    /// <summary>
+    /// For <see cref="Prediction.Mean"/> only: declares meanCoef1 and meanCoef2, coef1_t and coef2_t of the one-step
+    /// posterior at training timestep t, each from <paramref name="read"/> given the schedule's table
+    /// (<c>Schedule.PosteriorMeanCoef1</c> or <c>Schedule.PosteriorMeanCoef2</c>).
+    /// </summary>
+    public static void EmitMeanCoefficients(CodeWriter w, ModelSpec m, System.Func<string, string> read)
+    {
+        if (m.Predicts != Prediction.Mean) return;
+        w.Commented("var meanCoef1 = " + read("Schedule.PosteriorMeanCoef1") + ";", "coef1_t of the one-step mu~_t (Ho et al. 2020, Eq. 7)");
+        w.Commented("var meanCoef2 = " + read("Schedule.PosteriorMeanCoef2") + ";", "coef2_t of the one-step mu~_t (same)");
+    }
+
+    /// <summary>
+    /// <paramref name="head"/>(<paramref name="arguments"/>, the coefficients)<paramref name="tail"/>: a call of the hub.
+    /// The other kinds' calls stay on one line as they always were; the mean's longer list wraps.
+    /// </summary>
+    public static void Call(CodeWriter w, ModelSpec m, string head, string arguments, string tail)
+    {
+        var all = arguments + ", " + Coefficients(m);
+        if (m.Predicts == Prediction.Mean) w.Wrapped(head, new[] { all }, tail);
+        else w.Line(head + "(" + all + ")" + tail);
+    }
+
     private static string[] Parameters(string first, string second, string[] coefficients) =>
-        new[] { first, second, coefficients[0], coefficients[1] };
+        new[] { first, second }.Concat(coefficients).ToArray();
 
     private static void EmitToNoiseAndCleanSample(CodeWriter w, Prediction predicts, string tensor, string[] coefficients)
     {
@@ -109,6 +157,13 @@ internal static class ParameterizationEmitter
                 w.Commented("var cleanSample = (x - sqrtOneMinusAlphaBar * noise) / sqrtAlphaBar;",
                     "x0_hat = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t) (Ho et al. 2020, Eq. 4 solved for x_0)");
                 break;
+            case Prediction.Mean:
+                // coef1_t > 0 at every t (beta_t > 0, and abar_{t-1} > 0 even with a zero terminal SNR): no division by 0.
+                w.Commented("var cleanSample = (prediction - meanCoef2 * x) / meanCoef1;",
+                    "x0_hat = (mu_theta - coef2_t x_t) / coef1_t (Ho et al. 2020, Eq. 7 solved for x_0)");
+                w.Commented("var noise = (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;",
+                    "eps = (x_t - sqrt(abar_t) x0_hat) / sqrt(1 - abar_t) (Ho et al. 2020, Eq. 4 solved for eps)");
+                break;
         }
         w.Line("return (noise, cleanSample);");
         w.Close();
@@ -131,6 +186,11 @@ internal static class ParameterizationEmitter
             case Prediction.Score:
                 Body(w, "-noise / sqrtOneMinusAlphaBar;",
                     "grad log q(x_t | x_0) = -eps / sqrt(1 - abar_t), denoising score matching (Song et al. 2021, Eq. 7)");
+                break;
+            case Prediction.Mean:
+                w.Lines(
+                    "    // mu~_t(x_t, x_0) = coef1_t x_0 + coef2_t x_t with x_t = a x_0 + s eps (Ho et al. 2020, Eq. 7 and 4)",
+                    "    meanCoef1 * x0 + meanCoef2 * (sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise);");
                 break;
             default:
                 w.Line("    noise;    // L_simple regresses eps (Ho et al. 2020, Eq. 14)");
@@ -156,6 +216,7 @@ internal static class ParameterizationEmitter
         Prediction.CleanSample => "the clean sample x_0 (Ho et al. 2020, Sec. 3.2)",
         Prediction.Velocity => "the velocity v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0 (Salimans and Ho 2022, Sec. 4)",
         Prediction.Score => "the score grad log q(x_t), trained on grad log q(x_t | x_0) = -eps / sqrt(1 - abar_t) (Song et al. 2021, Eq. 7)",
+        Prediction.Mean => "the mean mu~_t = coef1_t x_0 + coef2_t x_t of x_{t-1} (Ho et al. 2020, Eq. 7; improved-diffusion's PREVIOUS_X)",
         _ => "the noise eps (Ho et al. 2020, Eq. 11)",
     };
 }

@@ -58,9 +58,10 @@ internal static class VariationalBoundEmitter
         w.Step(ref step, "x0_hat from the parameterization hub");
         w.Lines(
             "var sqrtAlphaBar = " + gather + "(Schedule.SqrtAlphasCumprod, t, rank);    // (N, 1, 1, 1)",
-            "var sqrtOneMinusAlphaBar = " + gather + "(Schedule.SqrtOneMinusAlphasCumprod, t, rank);    // (N, 1, 1, 1)",
-            "var (_, cleanSample) = ToNoiseAndCleanSample(" + prediction + ", xt, sqrtAlphaBar, sqrtOneMinusAlphaBar);",
-            "");
+            "var sqrtOneMinusAlphaBar = " + gather + "(Schedule.SqrtOneMinusAlphasCumprod, t, rank);    // (N, 1, 1, 1)");
+        ParameterizationEmitter.EmitMeanCoefficients(w, m, table => gather + "(" + table + ", t, rank)");
+        ParameterizationEmitter.Call(w, m, "var (_, cleanSample) = ToNoiseAndCleanSample", prediction + ", xt", ";");
+        w.Line();
         w.Step(ref step, "mu_theta = coef1 x0_hat + coef2 x_t: the posterior mean with x0_hat for x_0 (Ho et al. 2020, Eq. 7 and 10)");
         w.Lines(
             "var coef1 = " + gather + "(Schedule.PosteriorMeanCoef1, t, rank);    // (N, 1, 1, 1)",

@@ -6,7 +6,9 @@ namespace Diffusion.Generators.Model;
 /// The factor by which the loss multiplies the prediction's own squared error so that the objective is
 /// lambda(t) || x_0 - x0_hat ||^2 for the declared weighting lambda (Diffusion.Dsl.LossWeighting): lambda divided by the
 /// weight the prediction's error carries on the clean-sample error, which is SNR for noise, 1 for the clean sample,
-/// SNR + 1 for velocity and SNR (SNR + 1) for the score (Kingma et al. 2021, Sec. 5; Salimans and Ho 2022, Sec. 4).
+/// SNR + 1 for velocity and SNR (SNR + 1) for the score (Kingma et al. 2021, Sec. 5; Salimans and Ho 2022, Sec. 4), and
+/// coef1_t^2 for the posterior mean (mu_theta - mu~_t = coef1_t (x0_hat - x_0) at fixed x_t, Ho et al. 2020, Eq. 7):
+/// not a function of SNR alone, so the Mean factor also takes <c>meanCoef1</c> (<see cref="TakesMeanCoefficient"/>).
 /// </summary>
 internal static class LossWeights
 {
@@ -27,8 +29,14 @@ internal static class LossWeights
         (Prediction.Velocity, LossWeighting.MinSnr) => "global::System.Math.Min(snr, gamma) / (snr + 1.0)",
         (Prediction.Score, LossWeighting.Noise) => "1.0 / (snr + 1.0)",
         (Prediction.Score, LossWeighting.MinSnr) => "global::System.Math.Min(1.0, gamma / snr) / (snr + 1.0)",
+        // SNR / coef1^2 = alpha_t (1 - abar_t) / beta_t^2: the mean's squared error as || eps - eps_hat ||^2 (Eq. 11-12).
+        (Prediction.Mean, LossWeighting.Noise) => "snr / (meanCoef1 * meanCoef1)",
+        (Prediction.Mean, LossWeighting.MinSnr) => "global::System.Math.Min(snr, gamma) / (meanCoef1 * meanCoef1)",
         _ => null,
     };
+
+    /// <summary>Whether the factor depends on coef1_t as well as on SNR(t): the posterior mean's.</summary>
+    public static bool TakesMeanCoefficient(Prediction predicts) => predicts == Prediction.Mean;
 
     /// <summary>The factor as math, for the generated comment.</summary>
     public static string Formula(Prediction predicts, LossWeighting weighting) =>
@@ -41,7 +49,9 @@ internal static class LossWeights
     public static string? UnboundedRatio(Prediction predicts, LossWeighting weighting) =>
         (predicts, weighting) switch
         {
-            (Prediction.Noise or Prediction.Score, LossWeighting.CleanSample or LossWeighting.Velocity or LossWeighting.TruncatedSnr)
+            // For the mean, 1 / coef1_t^2 = (1 - abar_t)^2 / (beta_t^2 abar_{t-1}) grows like 1 / SNR(t - 1).
+            (Prediction.Noise or Prediction.Score or Prediction.Mean,
+                LossWeighting.CleanSample or LossWeighting.Velocity or LossWeighting.TruncatedSnr)
                 => Formula(predicts, weighting),
             _ => null,
         };
@@ -62,6 +72,7 @@ internal static class LossWeights
         Prediction.CleanSample => "1",
         Prediction.Velocity => "(SNR(t) + 1)",
         Prediction.Score => "(SNR(t) (SNR(t) + 1))",
+        Prediction.Mean => "coef1_t^2",
         _ => "SNR(t)",
     };
 }

@@ -58,9 +58,9 @@ internal static class ModelParser
         }
 
         int predicts = model.Int("Predicts", (int)Prediction.Noise);
-        if (predicts is < (int)Prediction.Noise or > (int)Prediction.Score)
+        if (predicts is < (int)Prediction.Noise or > (int)Prediction.Mean)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Predicts"), "Predicts", predicts, "Prediction.Noise, CleanSample, Velocity or Score"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, model.NamedLocation("Predicts"), "Predicts", predicts, "Prediction.Noise, CleanSample, Velocity, Score or Mean"));
         }
         int variance = model.Int("Variance", (int)ReverseVariance.FixedSmall);
         if (variance is < (int)ReverseVariance.FixedSmall or > (int)ReverseVariance.Learned)

@@ -28,14 +28,38 @@ public class OracleSamplerTests
     [InlineData("cosine", "ddim", 50, 0.0, 0.05)]
     [InlineData("cosine", "ddim", 50, 1.0, 0.10)]
     [InlineData("cosine", "ddpm", 100, 0.0, 0.06)]
-    public void Sampler_driven_by_the_Gaussian_oracle_matches_closed_form_moments(string schedule, string sampler, int steps, double eta, double stdBias)
+    public void Sampler_driven_by_the_Gaussian_oracle_matches_closed_form_moments(string schedule, string sampler, int steps, double eta, double stdBias) =>
+        Oracle_driven_sampler_matches_closed_form_moments(schedule, sampler, steps, eta, stdBias, predictsMean: false);
+
+    /// <summary>
+    /// The same through a model that predicts the posterior mean, given the oracle's optimal mean: the samplers convert
+    /// it to x0_hat with the one-step coefficients of the training chain, also when they stride.
+    /// </summary>
+    [Theory]
+    [InlineData("linear", "ddpm", 1000, 0.0, 0.02)]
+    [InlineData("cosine", "ddpm", 1000, 0.0, 0.02)]
+    [InlineData("linear", "ddim", 50, 0.0, 0.10)]
+    [InlineData("linear", "ddim", 50, 1.0, 0.17)]
+    [InlineData("cosine", "ddim", 50, 0.0, 0.05)]
+    [InlineData("cosine", "ddpm", 100, 0.0, 0.06)]
+    public void Mean_prediction_driven_by_the_Gaussian_oracle_matches_closed_form_moments(string schedule, string sampler, int steps, double eta, double stdBias) =>
+        Oracle_driven_sampler_matches_closed_form_moments(schedule, sampler, steps, eta, stdBias, predictsMean: true);
+
+    private static void Oracle_driven_sampler_matches_closed_form_moments(string schedule, string sampler, int steps, double eta, double stdBias, bool predictsMean)
     {
-        IDiffusionModel model = schedule == "linear" ? new TinyLinearModel() : new TinyCosineModel();
+        IDiffusionModel model = (schedule, predictsMean) switch
+        {
+            ("linear", false) => new TinyLinearModel(),
+            ("linear", true) => new TinyMeanModel(),
+            (_, false) => new TinyCosineModel(),
+            _ => new TinyCosineMeanModel(),
+        };
         var oracle = new GaussianOracle(model.Schedule, [DataMean], DataStd);
+        var denoiser = predictsMean ? MeanFromNoise(model.Schedule, oracle.Denoiser) : oracle.Denoiser;
         var kind = sampler == "ddpm" ? Dsl.SamplerKind.Ddpm : Dsl.SamplerKind.Ddim;
         using var generator = new Generator(1234);
 
-        using var samples = model.Sample(kind, new SampleRequest(Count, Steps: steps, Eta: eta) { Thresholding = Dsl.Thresholding.None }, generator, oracle.Denoiser);
+        using var samples = model.Sample(kind, new SampleRequest(Count, Steps: steps, Eta: eta) { Thresholding = Dsl.Thresholding.None }, generator, denoiser);
 
         var process = model.Schedule.Respace(NoiseSchedule.EvenlySpacedSteps(model.Schedule.Length, steps));
         var (expectedMean, expectedVariance) = kind == Dsl.SamplerKind.Ddpm
@@ -54,6 +78,20 @@ public class OracleSamplerTests
         Assert.InRange(expectedMean, DataMean - 0.01, DataMean + 0.01);
         Assert.InRange(Math.Sqrt(expectedVariance), DataStd * (1 - stdBias), DataStd * (1 + stdBias));
     }
+
+    /// <summary>
+    /// The optimal mean of x_{t-1} one training step back from the optimal noise, in float64:
+    /// mu = (x_t - beta_t / sqrt(1 - abar_t) eps) / sqrt(alpha_t) (Ho et al. 2020, Eq. 11), not the hub's coef1 x0_hat + coef2 x_t.
+    /// </summary>
+    internal static Denoiser MeanFromNoise(NoiseSchedule schedule, Denoiser noise) => (x, t, labels) =>
+    {
+        using var scope = NewDisposeScope();
+        Tensor At(System.Collections.Generic.IReadOnlyList<double> table) =>
+            tensor(System.Linq.Enumerable.ToArray(table), dtype: ScalarType.Float64).index_select(0, t.cpu()).reshape(-1, 1, 1, 1).to(x.device);
+        var eps = noise(x, t, labels).to(ScalarType.Float64);
+        var mean = (x.to(ScalarType.Float64) - At(schedule.Betas) / At(schedule.SqrtOneMinusAlphasCumprod) * eps) / At(schedule.Alphas).sqrt();
+        return mean.to(x.dtype).MoveToOuterDisposeScope();
+    };
 
     [Fact]
     public void Same_seed_gives_the_same_samples()

@@ -36,6 +36,10 @@ public partial class ToyVelocityModel;
 [Sampler(SamplerKind.Ddpm)]
 public partial class ToyScoreModel;
 
+[DiffusionModel(typeof(ToySchedule), typeof(ToyNet), Predicts = Prediction.Mean, Weighting = LossWeighting.MinSnr)]
+[Sampler(SamplerKind.Ddpm)]
+public partial class ToyMeanModel;
+
 [DiffusionModel(typeof(ToySchedule), typeof(ToySigmaNet), Variance = ReverseVariance.Learned, Objective = Objective.VariationalBound)]
 [Sampler(SamplerKind.Ddpm)]
 public partial class ToyLearnedModel;

@@ -59,6 +59,7 @@ public class ToyPredictionTests : IDisposable, IClassFixture<TrainedToyModels>
             "CleanSample" => new ToyCleanSampleModel(),
             "Velocity" => new ToyVelocityModel(),
             "Score" => new ToyScoreModel(),
+            "Mean" => new ToyMeanModel(),
             _ => new ToyLearnedModel(),
         };
     }
@@ -87,6 +88,17 @@ public class ToyPredictionTests : IDisposable, IClassFixture<TrainedToyModels>
         Assert.True(Math.Abs(meanLogDensity - Truth) < Margin, $"{kind}: mean log-density {meanLogDensity:F3}, data {Truth:F3}");
         Assert.All(shares, s => Assert.InRange(s, 0.06, 0.19));
     }
+
+    /// <summary>
+    /// The posterior-mean prediction under the same threshold. It does not reach it in this budget: -2.513 nats (gap
+    /// 1.57), every mode covered but blurred (docs/benchmarks.md). Its weighting, min(SNR, 5) on the clean-sample error,
+    /// is the noise model's, which passes; what differs is that x0_hat = (mu_theta - coef2_t x_t) / coef1_t multiplies
+    /// the network's error by 1 / coef1_t (about 100 mid-chain, 7,900 at T - 1): the network must output nearly x_t
+    /// and get the small rest right (Ho et al. 2020, Sec. 4.2 found it trains well only on the true bound).
+    /// </summary>
+    [Fact(Skip = "Prediction.Mean misses the ring's threshold in this budget (gap 1.57 nats); see docs/benchmarks.md")]
+    public void Mean_prediction_samples_the_ring_at_the_true_mean_log_density() =>
+        Every_prediction_samples_the_ring_at_the_true_mean_log_density("Mean");
 
     /// <summary>
     /// The learned variance against the fixed ones on the same trained mean: v = -1 makes the learned model's variance

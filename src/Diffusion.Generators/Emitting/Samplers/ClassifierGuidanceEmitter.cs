@@ -41,15 +41,18 @@ internal static class ClassifierGuidanceEmitter
             "var sqrtAlphaBar = " + torch + ".tensor(Schedule.SqrtAlphasCumprod[step], dtype: x.dtype, device: x.device);",
             "var sqrtOneMinusAlphaBar = " + torch + ".tensor(",
             "    Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);");
+        ParameterizationEmitter.EmitMeanCoefficients(w, m, table => SamplerLoopEmitter.AtStep(names, table));
         if (m.LearnsVariance) w.Line("var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each");
+        ParameterizationEmitter.Call(w, m, "var (noise, _) = ToNoiseAndCleanSample",
+            (m.LearnsVariance ? "prediction" : "output") + ", x", ";    // eps_theta");
         w.Lines(
-            "var (noise, _) = ToNoiseAndCleanSample(" + (m.LearnsVariance ? "prediction" : "output") + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta",
             "var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)");
         var guided = "guidedNoise";
         if (!noise)
         {
             w.Line("var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4");
-            w.Line("var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // as " + m.Predicts);
+            ParameterizationEmitter.Call(w, m, "var guided = TrainingTarget", "guidedCleanSample, guidedNoise",
+                ";    // as " + m.Predicts);
             guided = "guided";
         }
         w.Line(m.LearnsVariance

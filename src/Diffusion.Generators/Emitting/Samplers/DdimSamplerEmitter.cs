@@ -30,9 +30,11 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
         w.Wrapped("public " + names.Tensor + " DdimStep", SamplerLoopEmitter.StepParameters(names, "double eta"));
         w.Open();
         SamplerLoopEmitter.EmitStepOpening(w, names);
+        SamplerLoopEmitter.EmitMeanCoefficients(w, m, names);
         int n = 1;
         w.Step(ref n, "(eps, x0_hat) from the parameterization hub");
-        w.Line("var (noise, cleanSample) = ToNoiseAndCleanSample(" + SamplerLoopEmitter.Prediction(m) + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);");
+        ParameterizationEmitter.Call(w, m, "var (noise, cleanSample) = ToNoiseAndCleanSample",
+            SamplerLoopEmitter.Prediction(m) + ", x", ";");
         w.Line();
         SamplerLoopEmitter.EmitThresholding(w, names, ref n,
             "noise = NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);", "eps of the thresholded x0_hat");

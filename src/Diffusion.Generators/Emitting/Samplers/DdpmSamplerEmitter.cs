@@ -30,9 +30,11 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
         w.Wrapped("public " + names.Tensor + " DdpmStep", SamplerLoopEmitter.StepParameters(names));
         w.Open();
         SamplerLoopEmitter.EmitStepOpening(w, names);
+        SamplerLoopEmitter.EmitMeanCoefficients(w, m, names);
         int n = 1;
         w.Step(ref n, "x0_hat from the parameterization hub");
-        w.Line("var (_, cleanSample) = ToNoiseAndCleanSample(" + SamplerLoopEmitter.Prediction(m) + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);");
+        ParameterizationEmitter.Call(w, m, "var (_, cleanSample) = ToNoiseAndCleanSample",
+            SamplerLoopEmitter.Prediction(m) + ", x", ";");
         w.Line();
         SamplerLoopEmitter.EmitThresholding(w, names, ref n, noiseAgain: null);
         w.Step(ref n, "mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)");

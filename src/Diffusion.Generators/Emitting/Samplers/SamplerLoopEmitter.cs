@@ -203,6 +203,23 @@ internal static class SamplerLoopEmitter
             "");
     }
 
+    /// <summary>
+    /// For a model that predicts the posterior mean: coef1_t and coef2_t of the training chain's one-step posterior at
+    /// <c>step</c> (not the respaced transition's), which the hub needs to read the output, as 0-dimensional tensors. The
+    /// network always predicts the mean of x_{t-1} one training step back; improved-diffusion's respacing likewise
+    /// converts it to x0_hat with the original process's coefficients before taking the strided step.
+    /// </summary>
+    public static void EmitMeanCoefficients(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        if (m.Predicts != Diffusion.Dsl.Prediction.Mean) return;
+        ParameterizationEmitter.EmitMeanCoefficients(w, m, table => AtStep(names, table));
+        w.Line();
+    }
+
+    /// <summary>A float64 schedule table's entry at <c>step</c> as a 0-dimensional tensor of x's type and device.</summary>
+    public static string AtStep(ModelNames names, string table) =>
+        names.Torch + ".tensor(" + table + "[step], dtype: x.dtype, device: x.device)";
+
     /// <summary>The parameters every step method takes, with <paramref name="extra"/> (DDIM's eta) before the generator.</summary>
     public static string[] StepParameters(ModelNames names, params string[] extra)
     {
