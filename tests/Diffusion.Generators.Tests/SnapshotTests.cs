@@ -51,6 +51,20 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>A student's sixth file, its model's summary and guidance, and its sampler's trailing grid.</summary>
+    [Fact]
+    public void ProgressiveDistillationStudent()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.Distillation);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Assert.Contains("Examples.Distilled.DistilledStudent.Distillation.g.cs",
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName));
+        Assert.DoesNotContain("Examples.Distilled.VelocityTeacher.Distillation.g.cs",
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName));
+        Snapshot.Verify(result);
+    }
+
     [Fact]
     public void CleanSampleFixedLargeVariationalBound()
     {
