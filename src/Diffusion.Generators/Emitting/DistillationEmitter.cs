@@ -70,22 +70,21 @@ internal static class DistillationEmitter
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var nullException = names["ArgumentNullException"];
-        w.Lines(
-            "/// <summary>The first round's student: the declared teacher's network, copied (Algorithm 2).</summary>");
-        w.GeneratedCode();
-        w.Open("public static " + name + " FromTeacher(" + teacher + " teacher)");
-        w.Line("if (teacher is null) throw new " + nullException + "(nameof(teacher));");
-        w.Line("return new " + name + "(" + names["NetworkCopy"] + ".Of(teacher.Network, new " + network + "()));");
-        w.Close();
-        w.Line();
-        w.Lines(
-            "/// <summary>A later round's student: the previous round's student, now its teacher, copied.</summary>");
-        w.GeneratedCode();
-        w.Open("public static " + name + " FromTeacher(" + name + " teacher)");
-        w.Line("if (teacher is null) throw new " + nullException + "(nameof(teacher));");
-        w.Line("return new " + name + "(" + names["NetworkCopy"] + ".Of(teacher.Network, new " + network + "()));");
-        w.Close();
-        w.Line();
+        var factories = new[]
+        {
+            (Teacher: teacher, Summary: "The first round's student: the declared teacher's network, copied (Algorithm 2)."),
+            (Teacher: name, Summary: "A later round's student: the previous round's student, now its teacher, copied."),
+        };
+        foreach (var factory in factories)
+        {
+            w.Line("/// <summary>" + factory.Summary + "</summary>");
+            w.GeneratedCode();
+            w.Open("public static " + name + " FromTeacher(" + factory.Teacher + " teacher)");
+            w.Line("if (teacher is null) throw new " + nullException + "(nameof(teacher));");
+            w.Line("return new " + name + "(" + names["NetworkCopy"] + ".Of(teacher.Network, new " + network + "()));");
+            w.Close();
+            w.Line();
+        }
     }
 
     private static void EmitLoss(CodeWriter w, ModelSpec m, ModelNames names)
