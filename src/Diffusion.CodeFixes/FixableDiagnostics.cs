@@ -26,12 +26,16 @@ internal static class FixableDiagnostics
         "DDSL020", // AttentionResolutions without the resolutions the U-Net lacks
         "DDSL021", // NormGroups dividing every level's channels
         "DDSL022", // Heads dividing the channels where attention runs
-        "DDSL024"); // IsDefault = false on the second default
+        "DDSL024", // IsDefault = false on the second default
+        "DDSL032", // Predicts = Prediction.Velocity on a distillation student
+        "DDSL034"); // Guidance = 1 on a teacher without classifier-free guidance
 
     /// <summary>An attribute added to a class.</summary>
     public static readonly ImmutableArray<string> AddAttribute = ImmutableArray.Create(
         "DDSL005", // [LabelEmbedding(Classes = 10)] on the network
-        "DDSL014"); // [Sampler(SamplerKind.Ddim)] on the model
+        "DDSL014", // [Sampler(SamplerKind.Ddim)] on the model
+        "DDSL031", // [Sampler(SamplerKind.Ddim)] on the distillation teacher
+        "DDSL035"); // [Sampler(SamplerKind.Ddim)] on the distillation student
 
     /// <summary>An attribute removed.</summary>
     public static readonly ImmutableArray<string> RemoveAttribute = ImmutableArray.Create(

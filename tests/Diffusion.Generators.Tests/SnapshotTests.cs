@@ -9,8 +9,9 @@ public class SnapshotTests
     [Fact]
     public void MnistExample()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.Mnist, Sources.MnistUNet);
+        var (result, output) = GeneratorHarness.Run(Sources.Mnist, Sources.MnistUNet);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Assert.Equal(
             new[]
             {
@@ -38,40 +39,59 @@ public class SnapshotTests
     [Fact]
     public void UnconditionalDiTS2Preset()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.LatentDitS2);
+        var (result, output) = GeneratorHarness.Run(Sources.LatentDitS2);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Snapshot.Verify(result);
     }
 
     [Fact]
     public void VelocityLearnedVarianceHybridMinSnr()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.VelocityLearned);
+        var (result, output) = GeneratorHarness.Run(Sources.VelocityLearned);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        Snapshot.Verify(result);
+    }
+
+    /// <summary>A student's sixth file, its model's summary and guidance, and its sampler's trailing grid.</summary>
+    [Fact]
+    public void ProgressiveDistillationStudent()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.Distillation);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Assert.Contains("Examples.Distilled.DistilledStudent.Distillation.g.cs",
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName));
+        Assert.DoesNotContain("Examples.Distilled.VelocityTeacher.Distillation.g.cs",
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName));
         Snapshot.Verify(result);
     }
 
     [Fact]
     public void CleanSampleFixedLargeVariationalBound()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.CleanSampleBound);
+        var (result, output) = GeneratorHarness.Run(Sources.CleanSampleBound);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Snapshot.Verify(result);
     }
 
     [Fact]
     public void UNetAdditiveVelocityLearnedAndOneLevelEncoder()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.UNetVariants);
+        var (result, output) = GeneratorHarness.Run(Sources.UNetVariants);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Snapshot.Verify(result);
     }
 
     [Fact]
     public void MeanLearnedVarianceHybridMinSnr()
     {
-        var (result, _) = GeneratorHarness.Run(Sources.MeanLearned);
+        var (result, output) = GeneratorHarness.Run(Sources.MeanLearned);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Snapshot.Verify(result);
     }
 }

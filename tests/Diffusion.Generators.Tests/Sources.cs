@@ -152,4 +152,37 @@ internal static class Sources
         [ClassifierFreeGuidance(Scale = 2.0)]
         public partial class MeanDiffusion;
         """;
+
+    /// <summary>
+    /// A guided velocity teacher and its progressive-distillation student on the same DiT and schedule: the student
+    /// bakes the teacher's declared guidance (w = 4) in.
+    /// </summary>
+    public const string Distillation = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Distilled;
+
+        /// <summary>The cosine schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class DistilledSchedule;
+
+        /// <summary>A small class-conditional DiT.</summary>
+        [DiffusionTransformer(InputSize = 8, InChannels = 1)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [LabelEmbedding(Classes = 10, DropRate = 0.1)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class DistilledDit;
+
+        /// <summary>The teacher: velocity prediction, DDIM, guided.</summary>
+        [DiffusionModel(typeof(DistilledSchedule), typeof(DistilledDit), Predicts = Prediction.Velocity)]
+        [Sampler(SamplerKind.Ddim)]
+        [ClassifierFreeGuidance(Scale = 4.0)]
+        public partial class VelocityTeacher;
+
+        /// <summary>The student: two of the teacher's guided DDIM steps in one.</summary>
+        [DiffusionModel(typeof(DistilledSchedule), typeof(DistilledDit), Predicts = Prediction.Velocity)]
+        [Sampler(SamplerKind.Ddim)]
+        [ProgressiveDistillation(typeof(VelocityTeacher))]
+        public partial class DistilledStudent;
+        """;
 }

@@ -161,6 +161,42 @@ internal static class DiagnosticDescriptors
         "Two declared models are both the default",
         "{0} and {1} are both the default {2}; keep IsDefault = true on one of them");
 
+    /// <summary>DDSL030: a student learns from a declared diffusion model other than itself.</summary>
+    public static readonly DiagnosticDescriptor TeacherNotADiffusionModel = Error(
+        "DDSL030",
+        "The distillation teacher is not a declared diffusion model",
+        "'{0}' {1}; pass typeof of another class declared with [DiffusionModel(...)] and [Sampler(SamplerKind.Ddim)]");
+
+    /// <summary>DDSL031: the student learns two steps of the teacher's deterministic sampler, so the teacher needs one.</summary>
+    public static readonly DiagnosticDescriptor TeacherWithoutDdim = Error(
+        "DDSL031",
+        "The distillation teacher has no deterministic sampler",
+        "'{0}' declares no [Sampler(SamplerKind.Ddim)], and the student learns two of its DDIM steps (eta = 0) in one (Salimans and Ho 2022, Algorithm 2); add [Sampler(SamplerKind.Ddim)] to '{0}'");
+
+    /// <summary>DDSL032: a few-step student predicts velocity or the clean sample, not the noise.</summary>
+    public static readonly DiagnosticDescriptor StudentPredictsNoise = Error(
+        "DDSL032",
+        "A distillation student cannot predict this quantity",
+        "A distillation student predicting Prediction.{0} takes few steps from x_t that carry almost no signal about x_0 at high noise, where x0_hat = (x_t - sigma eps) / alpha amplifies the prediction's errors by 1 / alpha (Salimans and Ho 2022, Sec. 4); set Predicts = Prediction.Velocity or Prediction.CleanSample");
+
+    /// <summary>DDSL033: the student starts from the teacher's weights and learns targets on the teacher's schedule.</summary>
+    public static readonly DiagnosticDescriptor StudentDiffersFromTeacher = Error(
+        "DDSL033",
+        "The distillation student's schedule or network differs from the teacher's",
+        "The student's {0} is '{1}' but the teacher '{2}' has '{3}'; {4}, so pass typeof({3})");
+
+    /// <summary>DDSL034: a guided teacher runs the null-label pass, which needs labels and [ClassifierFreeGuidance].</summary>
+    public static readonly DiagnosticDescriptor DistillationGuidanceWithoutTeacherGuidance = Error(
+        "DDSL034",
+        "Distillation guidance on a teacher without classifier-free guidance",
+        "Guidance = {0} runs the teacher '{1}' with classifier-free guidance, but {2}; set Guidance = 1 (one conditional pass)");
+
+    /// <summary>DDSL035: the student is sampled by DDIM on the grid its rounds trained on.</summary>
+    public static readonly DiagnosticDescriptor StudentWithoutDdim = Error(
+        "DDSL035",
+        "The distillation student has no deterministic sampler",
+        "The student '{0}' declares no [Sampler(SamplerKind.Ddim)], but it learns deterministic DDIM steps and is sampled by them on the grid its rounds trained on; add [Sampler(SamplerKind.Ddim)]");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

@@ -6,8 +6,9 @@ using static Diffusion.Generators.Emitting.CodeWriter;
 namespace Diffusion.Generators.Emitting;
 
 /// <summary>
-/// Emits the five files of a [DiffusionModel]: Model (network, schedule, description, sampler dispatch),
-/// Parameterization (the one conversion hub), Loss, VariationalBound and Samplers.
+/// Emits the five files of a [DiffusionModel]: Model (network, schedule, description, the guided prediction, sampler
+/// dispatch), Parameterization (the one conversion hub), Loss, VariationalBound and Samplers; a distillation student's
+/// sixth, Distillation.
 /// </summary>
 internal static class ModelEmitter
 {
@@ -18,6 +19,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("Loss"), LossEmitter.Emit(spec));
         yield return (spec.Type.HintName("VariationalBound"), VariationalBoundEmitter.Emit(spec));
         yield return (spec.Type.HintName("Samplers"), Samplers.SamplerLoopEmitter.Emit(spec));
+        if (spec.Distillation is not null) yield return (spec.Type.HintName("Distillation"), DistillationEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)
@@ -28,7 +30,7 @@ internal static class ModelEmitter
         names.Declare(w, "Tensor", "Generator", "Module", "NoiseSchedule", "IDiffusionModel", "ITrainableModel",
             "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
             "LossWeighting", "SamplerKind", "SamplerKindList", "OnStep", "ArgumentNullException", "ArgumentException",
-            "ReadOnlyDictionary", "Dictionary");
+            "ReadOnlyDictionary", "Dictionary", "torch", m.Distillation is null ? "" : "IDistillationStudent");
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var schedule = names.Schedule;
@@ -50,11 +52,17 @@ internal static class ModelEmitter
             "/// predicts  " + m.Predicts + ", variance " + m.Variance,
             "/// objective " + m.Objective + objective,
             "/// samplers  " + samplers
-                + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""),
+                + (m.HasGuidance ? " with classifier-free guidance (default w = " + Double(m.GuidanceScale!.Value) + ")" : ""));
+        if (m.Distillation is { } d)
+        {
+            w.Line("/// distills  " + d.Teacher.Name + "'s DDIM, two steps in one"
+                + (d.Guided ? ", at w = " + Double(d.Guidance) + " baked in: sample with w = 1" : ""));
+        }
+        w.Lines(
             "/// </code>",
             "/// </summary>");
         w.GeneratedCode();
-        w.Open("partial class " + name + " : " + names["IDiffusionModel"]);
+        w.Open("partial class " + name + " : " + names[m.Distillation is null ? "IDiffusionModel" : "IDistillationStudent"]);
         if (m.HasGuidance)
         {
             w.Lines(
@@ -90,6 +98,8 @@ internal static class ModelEmitter
             "/// <summary>The training noise schedule.</summary>",
             "public " + names["NoiseSchedule"] + " Schedule { get; } = " + schedule + ".Create();",
             "");
+        EmitPredict(w, m, names);
+        w.Line();
         EmitDeclared(w, m, names);
         EmitDescription(w, m, names);
         w.Line();
@@ -110,7 +120,16 @@ internal static class ModelEmitter
         w.Lines(
             "};",
             "");
-        if (m.HasGuidance)
+        if (m.Distillation is { Guided: true } d)
+        {
+            w.Lines(
+                "/// <summary>",
+                "/// 1, one conditional pass: the teacher's guidance w = " + Double(d.Guidance) + " is baked in (Meng et al. 2023, stage one at",
+                "/// a fixed w).",
+                "/// </summary>",
+                "public double? ClassifierFreeGuidanceScale => 1.0;");
+        }
+        else if (m.HasGuidance)
         {
             w.Lines(
                 "/// <summary>The declared classifier-free guidance weight w: <see cref=\"DefaultGuidanceScale\"/>.</summary>",
@@ -123,6 +142,85 @@ internal static class ModelEmitter
                 "public double? ClassifierFreeGuidanceScale => null;");
         }
         w.Line();
+    }
+
+    /// <summary>
+    /// Predict: the (guided) output through the hub as the pair (eps, x0_hat), what a teacher offers a student. The
+    /// guidance is GuidedOutput of the Samplers file, the conversion the hub's ToNoiseAndCleanSample: no second copy.
+    /// </summary>
+    private static void EmitPredict(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        var tensor = names.Tensor;
+        var torch = names.Torch;
+        var nullException = names["ArgumentNullException"];
+        var channels = m.LearnsVariance ? "2C" : "C";
+        w.Line("/// <summary>");
+        w.Doc("The prediction at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64) or null, as the "
+            + "hub's pair (eps, x0_hat), x0_hat not thresholded. " + (m.HasGuidance
+                ? "w = 1 is one conditional pass, w = 0 one null-label pass, another w classifier-free guidance (Ho and "
+                    + "Salimans 2022, Eq. 6) through <see cref=\"GuidedOutput\"/>."
+                : "Takes w = 1 only: the declaration has no [ClassifierFreeGuidance].")
+            + " A denoiser, when given, replaces the network.");
+        w.Line("/// </summary>");
+        w.GeneratedCode();
+        w.Wrapped("public (" + tensor + " Noise, " + tensor + " CleanSample) Predict", new[]
+        {
+            tensor + " x", tensor + " t", tensor + "? labels", "double guidanceScale = 1.0", names["Denoiser"] + "? denoiser = null",
+        });
+        w.Open();
+        w.Lines(
+            "if (x is null) throw new " + nullException + "(nameof(x));",
+            "if (t is null) throw new " + nullException + "(nameof(t));");
+        if (!m.HasGuidance)
+        {
+            w.Lines(
+                "if (guidanceScale != 1.0)",
+                "{",
+                "    throw new " + names["ArgumentException"] + "(",
+                "        \"" + m.Type.Name + " declares no [ClassifierFreeGuidance]; use guidanceScale = 1.\",",
+                "        nameof(guidanceScale));",
+                "}");
+        }
+        w.Lines(
+            "using var scope = " + torch + ".NewDisposeScope();",
+            "var model = denoiser ?? new " + names["Denoiser"] + "(Denoise);",
+            "");
+        int n = 1;
+        if (m.HasGuidance)
+        {
+            w.Step(ref n, "The output: conditional at w = 1, the null label's at w = 0, else guided (Ho and Salimans 2022, Eq. 6)");
+            w.Lines(
+                "if (labels is not null && guidanceScale == 0.0)",
+                "    labels = " + torch + ".full(labels.shape, " + names.Network + ".NullLabel, dtype: " + torch + ".int64, device: labels.device);",
+                "var output = labels is null || guidanceScale == 1.0 || guidanceScale == 0.0",
+                "    ? model(x, t, labels)",
+                "    : GuidedOutput(model, x, t, labels, guidanceScale);    // (N, " + channels + ", H, W)");
+        }
+        else
+        {
+            w.Step(ref n, "The output");
+            w.Line("var output = model(x, t, labels);    // (N, " + channels + ", H, W)");
+        }
+        w.Line();
+        w.Step(ref n, "(eps, x0_hat) from the parameterization hub at a = sqrt(abar_t), s = sqrt(1 - abar_t)");
+        w.Lines(
+            "var sqrtAlphaBar = " + names["NoiseSchedule"] + ".Gather(Schedule.SqrtAlphasCumprod, t, x.dim());    // (N, 1, 1, 1)",
+            "var sqrtOneMinusAlphaBar = " + names["NoiseSchedule"] + ".Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x.dim());");
+        var prediction = m.LearnsVariance ? "SplitOutput(output).Prediction" : "output";
+        if (m.Predicts == Prediction.Mean)
+        {
+            // The mean's hub also takes the one-step posterior's coefficients at t.
+            ParameterizationEmitter.EmitMeanCoefficients(w, m, table => names["NoiseSchedule"] + ".Gather(" + table + ", t, x.dim())");
+            ParameterizationEmitter.Call(w, m, "var (noise, cleanSample) = ToNoiseAndCleanSample", prediction + ", x", ";");
+        }
+        else
+        {
+            w.Lines(
+                "var (noise, cleanSample) = ToNoiseAndCleanSample(",
+                "    " + prediction + ", x, sqrtAlphaBar, sqrtOneMinusAlphaBar);");
+        }
+        w.Line("return (noise.MoveToOuterDisposeScope(), cleanSample.MoveToOuterDisposeScope());");
+        w.Close();
     }
 
     /// <summary>Description: the declaration as data, the network's hyperparameters read from its constants.</summary>

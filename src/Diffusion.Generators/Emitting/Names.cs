@@ -45,6 +45,9 @@ internal sealed class ModelNames
 
     public string Schedule => Declared(m.Schedule.Type);
 
+    /// <summary>Another declared type the files name (a distillation teacher), short where it shares the namespace.</summary>
+    public string Type(TypeName type) => Declared(type);
+
     /// <summary>Declares the aliases named in <paramref name="used"/> (in <see cref="ModelAliases"/> order).</summary>
     public void Declare(CodeWriter w, params string[] used) =>
         w.Aliases(ModelAliases.All.Where(a => used.Contains(a.Name)), m.Shadowed);
@@ -65,5 +68,6 @@ internal sealed class ModelNames
         "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput", "TrainingLoss", "LossWeight", "LossWeights",
         "VariationalBoundWeight", "VariationalBoundTerms", "ToNoiseAndCleanSample", "NoiseFromCleanSample",
         "TrainingTarget", "SplitOutput", "LearnedLogVariance",
+        "Predict", "TeacherType", "TeacherGuidanceScale", "FromTeacher", "DistillationLoss",
     }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

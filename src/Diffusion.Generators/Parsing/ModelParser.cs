@@ -22,6 +22,7 @@ internal static class ModelParser
         var model = new AttributeView(declarations[0], cancellationToken);
         bool broken = model.HasErrors;
         var guidance = DeclarationChecks.Optional(symbol, AttributeNames.ClassifierFreeGuidance, cancellationToken, ref broken);
+        var distillation = DeclarationChecks.Optional(symbol, AttributeNames.ProgressiveDistillation, cancellationToken, ref broken);
         var samplerViews = new List<AttributeView>();
         foreach (var sampler in DeclarationChecks.Find(symbol, AttributeNames.Sampler))
         {
@@ -154,11 +155,18 @@ internal static class ModelParser
             }
         }
 
+        // Progressive distillation: the student's teacher and the guidance it runs at (DistillationParser).
+        var distilled = distillation is null ? null : DistillationParser.Parse(distillation,
+            new DistillationParser.Student(symbol, model, (Prediction)predicts, samplers, network?.IsClassConditional),
+            diagnostics, cancellationToken, ref dependencyFailed);
+
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
                 (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
-                ShadowedNames.Of(symbol, ModelAliases.All, network.Type, schedule.Type));
+                ShadowedNames.Of(symbol, ModelAliases.All, distilled is null
+                    ? new[] { network.Type, schedule.Type }
+                    : new[] { network.Type, schedule.Type, distilled.Teacher }), distilled);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

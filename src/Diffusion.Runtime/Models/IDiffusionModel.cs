@@ -22,6 +22,15 @@ public interface IDiffusionModel : ITrainableModel
     Tensor Denoise(Tensor x, Tensor t, Tensor? labels);
 
     /// <summary>
+    /// The prediction at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64) or null, as the
+    /// parameterization hub's pair (eps, x0_hat), with classifier-free guidance at weight w (Ho and Salimans 2022,
+    /// Eq. 6) when w is neither 1 (one conditional pass) nor 0 (one pass with the null label). x0_hat is not
+    /// thresholded. What a teacher offers a student in distillation; <paramref name="denoiser"/>, when given, replaces
+    /// the network (an analytic oracle, as <see cref="Sample"/> takes).
+    /// </summary>
+    (Tensor Noise, Tensor CleanSample) Predict(Tensor x, Tensor t, Tensor? labels, double guidanceScale = 1.0, Denoiser? denoiser = null);
+
+    /// <summary>
     /// L_t per sample in bits per dimension (N) for clean data x_0, its noised x_t at timesteps t and the network
     /// output there: KL(q(x_{t-1} | x_t, x_0) || p_theta(x_{t-1} | x_t)) for t &gt; 0 and the decoder's -log p_theta(x_0 | x_1)
     /// at t = 0 (Ho et al. 2020, Eq. 5 and 13).

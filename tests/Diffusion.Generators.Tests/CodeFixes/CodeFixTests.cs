@@ -33,6 +33,10 @@ public class CodeFixTests
         ["DDSL021"] = "DDSL021.Set.NormGroups",
         ["DDSL022"] = "DDSL022.Set.Heads",
         ["DDSL024"] = "DDSL024.Set.IsDefault",
+        ["DDSL031"] = "DDSL031.Add",
+        ["DDSL032"] = "DDSL032.Set.Predicts",
+        ["DDSL034"] = "DDSL034.Set.Guidance",
+        ["DDSL035"] = "DDSL035.Add",
     };
 
     public static TheoryData<string> PageFixIds() => new(PageFixes.Keys);

@@ -3,6 +3,9 @@
 
 namespace Examples.Bound;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Module = global::TorchSharp.torch.nn.Module;
@@ -60,6 +63,37 @@ partial class BoundDiffusion : IDiffusionModel
 
     /// <summary>The training noise schedule.</summary>
     public NoiseSchedule Schedule { get; } = BoundSchedule.Create();
+
+    /// <summary>
+    /// The prediction at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64) or null, as the
+    /// hub's pair (eps, x0_hat), x0_hat not thresholded. Takes w = 1 only: the declaration has no
+    /// [ClassifierFreeGuidance]. A denoiser, when given, replaces the network.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public (Tensor Noise, Tensor CleanSample) Predict(
+        Tensor x, Tensor t, Tensor? labels, double guidanceScale = 1.0, Denoiser? denoiser = null)
+    {
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (t is null) throw new ArgumentNullException(nameof(t));
+        if (guidanceScale != 1.0)
+        {
+            throw new ArgumentException(
+                "BoundDiffusion declares no [ClassifierFreeGuidance]; use guidanceScale = 1.",
+                nameof(guidanceScale));
+        }
+        using var scope = torch.NewDisposeScope();
+        var model = denoiser ?? new Denoiser(Denoise);
+
+        // 1. The output
+        var output = model(x, t, labels);    // (N, C, H, W)
+
+        // 2. (eps, x0_hat) from the parameterization hub at a = sqrt(abar_t), s = sqrt(1 - abar_t)
+        var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x.dim());    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x.dim());
+        var (noise, cleanSample) = ToNoiseAndCleanSample(
+            output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
+        return (noise.MoveToOuterDisposeScope(), cleanSample.MoveToOuterDisposeScope());
+    }
 
     /// <summary>The declared samplers, in SamplerKind order: what Sample accepts.</summary>
     public SamplerKindList Samplers { get; } = new[]

@@ -3,6 +3,9 @@
 
 namespace Examples.Mnist;
 
+#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
+using torch = global::TorchSharp.torch;
+#pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Module = global::TorchSharp.torch.nn.Module;
@@ -66,6 +69,36 @@ partial class MnistDiffusion : IDiffusionModel
 
     /// <summary>The training noise schedule.</summary>
     public NoiseSchedule Schedule { get; } = MnistSchedule.Create();
+
+    /// <summary>
+    /// The prediction at x_t (N, C, H, W), training timesteps t (N, int64) and labels y (N, int64) or null, as the
+    /// hub's pair (eps, x0_hat), x0_hat not thresholded. w = 1 is one conditional pass, w = 0 one null-label pass,
+    /// another w classifier-free guidance (Ho and Salimans 2022, Eq. 6) through <see cref="GuidedOutput"/>. A denoiser,
+    /// when given, replaces the network.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public (Tensor Noise, Tensor CleanSample) Predict(
+        Tensor x, Tensor t, Tensor? labels, double guidanceScale = 1.0, Denoiser? denoiser = null)
+    {
+        if (x is null) throw new ArgumentNullException(nameof(x));
+        if (t is null) throw new ArgumentNullException(nameof(t));
+        using var scope = torch.NewDisposeScope();
+        var model = denoiser ?? new Denoiser(Denoise);
+
+        // 1. The output: conditional at w = 1, the null label's at w = 0, else guided (Ho and Salimans 2022, Eq. 6)
+        if (labels is not null && guidanceScale == 0.0)
+            labels = torch.full(labels.shape, MnistDit.NullLabel, dtype: torch.int64, device: labels.device);
+        var output = labels is null || guidanceScale == 1.0 || guidanceScale == 0.0
+            ? model(x, t, labels)
+            : GuidedOutput(model, x, t, labels, guidanceScale);    // (N, C, H, W)
+
+        // 2. (eps, x0_hat) from the parameterization hub at a = sqrt(abar_t), s = sqrt(1 - abar_t)
+        var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x.dim());    // (N, 1, 1, 1)
+        var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x.dim());
+        var (noise, cleanSample) = ToNoiseAndCleanSample(
+            output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
+        return (noise.MoveToOuterDisposeScope(), cleanSample.MoveToOuterDisposeScope());
+    }
 
     /// <summary>The declared samplers, in SamplerKind order: what Sample accepts.</summary>
     public SamplerKindList Samplers { get; } = new[]

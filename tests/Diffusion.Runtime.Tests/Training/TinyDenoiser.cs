@@ -139,6 +139,9 @@ internal sealed class TinyDenoiser : IDiffusionModel
     public Tensor Sample(SamplerKind sampler, SampleRequest request, Generator generator, Denoiser? denoiser = null, Action<int, Tensor>? onStep = null) =>
         throw new NotSupportedException("The test model does not sample.");
 
+    public (Tensor Noise, Tensor CleanSample) Predict(Tensor x, Tensor t, Tensor? labels, double guidanceScale = 1.0, Denoiser? denoiser = null) =>
+        throw new NotSupportedException("The test model does not sample.");
+
     /// <summary>None: the test model does not sample.</summary>
     public IReadOnlyList<SamplerKind> Samplers => [];
 

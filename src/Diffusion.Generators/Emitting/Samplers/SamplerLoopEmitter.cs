@@ -17,7 +17,8 @@ internal static class SamplerLoopEmitter
         var w = new CodeWriter();
         w.Header(m.Type);
         names.Declare(w, "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
-            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math");
+            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math",
+            m.Distillation is null ? "" : "DistillationGrid");
         w.Line("/// <summary>The samplers declared on " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
         foreach (var kind in m.Samplers)
@@ -120,10 +121,20 @@ internal static class SamplerLoopEmitter
         w.Lines(
             "var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)",
             "");
-        w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps");
-        w.Lines(
-            "var steps = " + names["NoiseSchedule"] + ".EvenlySpacedSteps(" + names.Schedule + ".Timesteps, request.Steps);",
-            "");
+        if (m.Distillation is null)
+        {
+            w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps");
+            w.Lines(
+                "var steps = " + names["NoiseSchedule"] + ".EvenlySpacedSteps(" + names.Schedule + ".Timesteps, request.Steps);",
+                "");
+        }
+        else
+        {
+            w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps, trailing: the grid the distillation rounds trained on");
+            w.Lines(
+                "var steps = " + names["DistillationGrid"] + ".SamplerSteps(" + names.Schedule + ".Timesteps, request.Steps);",
+                "");
+        }
         w.Step(ref step, "x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)");
         w.Line("var size = new long[] { request.Count, " + network + ".InChannels, " + network + ".InputSize, " + network + ".InputSize };");
         w.Commented("var noise = " + names.Torch + ".randn(size, generator: generator, device: device);", "(Count, C, H, W)");
