@@ -66,4 +66,12 @@ public class SnapshotTests
         Assert.Empty(result.Diagnostics);
         Snapshot.Verify(result);
     }
+
+    [Fact]
+    public void ConsistencyTrainingAndDistillation()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Consistency);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
 }

@@ -15,6 +15,7 @@ namespace Diffusion.Generators.Model;
 /// <param name="MinSnrGamma">gamma of min-SNR weighting.</param>
 /// <param name="Shadowed">Names of <see cref="ModelAliases"/> taken in the declaration's namespace or class, written in
 /// full by the generated files (sorted; usually empty).</param>
+/// <param name="Consistency">The [ConsistencyModel] declared on it, or null.</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
@@ -26,7 +27,8 @@ internal sealed record ModelSpec(
     Objective Objective,
     LossWeighting Weighting,
     double MinSnrGamma,
-    EquatableArray<string> Shadowed = default)
+    EquatableArray<string> Shadowed = default,
+    ConsistencySpec? Consistency = null)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 

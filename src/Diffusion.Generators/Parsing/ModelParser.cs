@@ -29,9 +29,10 @@ internal static class ModelParser
             broken |= view.HasErrors;
             samplerViews.Add(view);
         }
+        var diagnostics = new List<DiagnosticInfo>();
+        var consistency = ConsistencyParser.Parse(symbol, model, samplerViews, diagnostics, cancellationToken, ref broken);
         if (broken) return DeclarationResult<ModelSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
-        var diagnostics = new List<DiagnosticInfo>();
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.DiffusionModel, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, model, diagnostics, cancellationToken);
         bool dependencyFailed = false;
@@ -158,7 +159,7 @@ internal static class ModelParser
             ? null
             : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
                 (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
-                ShadowedNames.Of(symbol, ModelAliases.All, network.Type, schedule.Type));
+                ShadowedNames.Of(symbol, ModelAliases.All, network.Type, schedule.Type), consistency);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 
