@@ -98,7 +98,7 @@ internal static class ConsistencyEmitter
             "/// raw output implied by D: Diffusion.Runtime.Scheduling.DenoiserConsistency), so f(x, s_min) = x exactly.",
             "/// <paramref name=\"x\"/> (N, C, H, W) is variance-exploding at the levels <paramref name=\"sigma\"/>: one (0-d) or one",
             "/// per sample (N). <paramref name=\"denoiser\"/>, when given, replaces the network; it receives x_vp and fractional",
-            "/// float32 timesteps.",
+            "/// float64 timesteps (the networks embed them in float32).",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + tensor + " Consistency", new[]
@@ -129,7 +129,7 @@ internal static class ConsistencyEmitter
         w.Line("var xvp = x * sqrtAlphaBar;    // (N, C, H, W)");
         w.Line();
         w.Step(ref step, "t: the fractional training timestep of s, clamped to the schedule's levels (log-linear interpolation)");
-        w.Line("var t = NetworkTimesteps.Of(s);    // (N) float32");
+        w.Line("var t = NetworkTimesteps.Of(s);    // (N) float64");
         w.Line();
         w.Step(ref step, "The network's output at (x_vp, t, y)");
         w.Line("var output = model(xvp, t, labels);");
@@ -178,12 +178,14 @@ internal static class ConsistencyEmitter
             "/// Consistency training (Song and Dhariwal 2023): E[lambda(s_i) d(f(x_0 + s_{i+1} z, s_{i+1}), sg f(x_0 + s_i z, s_i))]",
             "/// over the levels of training step <paramref name=\"step\"/> of <paramref name=\"totalSteps\"/>, with the online",
             "/// network under stop-gradient as the target (no EMA), the pseudo-Huber distance d, log-normal level sampling and",
-            "/// lambda(s_i) = 1 / (s_{i+1} - s_i). Every random draw comes from <paramref name=\"generator\"/>. Returns a scalar.",
+            "/// lambda(s_i) = 1 / (s_{i+1} - s_i). Every random draw comes from <paramref name=\"generator\"/>; a",
+            "/// <paramref name=\"denoiser\"/> replaces the network in f (an oracle in tests). Returns a scalar.",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + tensor + " ConsistencyTrainingLoss", new[]
         {
             tensor + " x0", tensor + "? labels", names["Generator"] + " generator", "long step", "long totalSteps",
+            names["Denoiser"] + "? denoiser = null",
         });
         w.Open();
         EmitLossOpening(w, m, names, null);
@@ -211,7 +213,7 @@ internal static class ConsistencyEmitter
             "");
         w.Step(ref n, "The target f(x_i, s_i): the online network under stop-gradient, no EMA (Song and Dhariwal 2023, Sec. 3.2)");
         w.Line(tensor + " target;");
-        w.Line("using (" + torch + ".no_grad()) target = Consistency(lessNoisy, lower, labels).detach();");
+        w.Line("using (" + torch + ".no_grad()) target = Consistency(lessNoisy, lower, labels, denoiser).detach();");
         w.Line();
         EmitDistance(w, names, ref n, weighted: true);
         w.Close();
@@ -230,7 +232,7 @@ internal static class ConsistencyEmitter
     private static void EmitDistance(CodeWriter w, ModelNames names, ref int n, bool weighted)
     {
         w.Step(ref n, weighted ? "f(x_{i+1}, s_{i+1}), the online network" : "f(x_{n+1}, s_{n+1}), the online network");
-        w.Line("var online = Consistency(noisier, upper, labels);    // (N, C, H, W)");
+        w.Line("var online = Consistency(noisier, upper, labels, denoiser);    // (N, C, H, W)");
         w.Line();
         w.Step(ref n, "d = sqrt(||f - target||^2 + c^2) - c, c = 0.00054 sqrt(C H W) (Song and Dhariwal 2023, Sec. 3.3)");
         w.Line("var distance = " + names["ImprovedConsistencyTraining"] + ".PseudoHuber(online, target);    // (N)");
@@ -257,12 +259,13 @@ internal static class ConsistencyEmitter
             "/// x_{n+1} = x_0 + s_{n+1} z and x^_n one deterministic DDIM step of <paramref name=\"teacher\"/> from s_{n+1} to s_n",
             "/// on the grid of DistillationLevels levels; the online network under stop-gradient is the target and d the",
             "/// pseudo-Huber distance (Song and Dhariwal 2023, Sec. 3.2 and 3.3). Every random draw comes from",
-            "/// <paramref name=\"generator\"/>. Returns a scalar.",
+            "/// <paramref name=\"generator\"/>; a <paramref name=\"denoiser\"/> replaces the student's network in f. Returns a scalar.",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + tensor + " ConsistencyDistillationLoss", new[]
         {
             tensor + " x0", tensor + "? labels", names["Generator"] + " generator", teacher + " teacher",
+            names["Denoiser"] + "? denoiser = null",
         });
         w.Open();
         EmitLossOpening(w, m, names, teacher);
@@ -291,7 +294,7 @@ internal static class ConsistencyEmitter
             "var teacherClean = TeacherCleanSample(teacher, noisier, upper, labels);",
             "var eps = (noisier - teacherClean) / upper.reshape(shape);    // (x_{n+1} - D) / s_{n+1}",
             "var lessNoisy = noisier + (lower - upper).reshape(shape) * eps;    // x^_n",
-            "target = Consistency(lessNoisy, lower, labels).detach();");
+            "target = Consistency(lessNoisy, lower, labels, denoiser).detach();");
         w.Close();
         w.Line();
         EmitDistance(w, names, ref n, weighted: false);

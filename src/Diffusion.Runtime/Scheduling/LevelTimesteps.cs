@@ -31,13 +31,16 @@ public sealed class LevelTimesteps
     /// <summary>t(clamp(s)) for one level.</summary>
     public double Of(double sigma) => Levels.TimestepOf(Levels.Clamp(sigma));
 
-    /// <summary>t(clamp(s)) for every level of <paramref name="sigma"/> (any shape): float32, on its device.</summary>
+    /// <summary>
+    /// t(clamp(s)) for every level of <paramref name="sigma"/> (any shape): float64 (a network embeds it in float32; an
+    /// oracle can map it back to s), on its device.
+    /// </summary>
     public Tensor Of(Tensor sigma)
     {
         ArgumentNullException.ThrowIfNull(sigma);
         using var scope = NewDisposeScope();
         var levels = sigma.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
-        var timesteps = levels.Select(s => (float)Of(s)).ToArray();
-        return tensor(timesteps, dtype: ScalarType.Float32).reshape(sigma.shape).to(sigma.device).MoveToOuterDisposeScope();
+        var timesteps = levels.Select(Of).ToArray();
+        return tensor(timesteps, dtype: ScalarType.Float64).reshape(sigma.shape).to(sigma.device).MoveToOuterDisposeScope();
     }
 }

@@ -86,6 +86,7 @@ public static class ImprovedConsistencyTraining
         using var cScalar = c.ToScalar();
         using var cSquared = (c * c).ToScalar();
         var squared = (x - y).square().flatten(1).sum(1);                               // ||x - y||^2
-        return squared.add_(cSquared).sqrt_().sub_(cScalar).MoveToOuterDisposeScope();   // sqrt(||x - y||^2 + c^2) - c
+        // Out of place: backward needs the square root's own output.
+        return squared.add(cSquared).sqrt().sub(cScalar).MoveToOuterDisposeScope();      // sqrt(||x - y||^2 + c^2) - c
     }
 }

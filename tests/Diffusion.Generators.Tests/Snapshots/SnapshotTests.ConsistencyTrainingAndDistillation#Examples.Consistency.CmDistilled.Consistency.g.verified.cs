@@ -66,7 +66,7 @@ partial class CmDistilled : IConsistencyModel
     /// raw output implied by D: Diffusion.Runtime.Scheduling.DenoiserConsistency), so f(x, s_min) = x exactly.
     /// <paramref name="x"/> (N, C, H, W) is variance-exploding at the levels <paramref name="sigma"/>: one (0-d) or one
     /// per sample (N). <paramref name="denoiser"/>, when given, replaces the network; it receives x_vp and fractional
-    /// float32 timesteps.
+    /// float64 timesteps (the networks embed them in float32).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor Consistency(Tensor x, Tensor sigma, Tensor? labels, Denoiser? denoiser = null)
@@ -90,7 +90,7 @@ partial class CmDistilled : IConsistencyModel
         var xvp = x * sqrtAlphaBar;    // (N, C, H, W)
 
         // 4. t: the fractional training timestep of s, clamped to the schedule's levels (log-linear interpolation)
-        var t = NetworkTimesteps.Of(s);    // (N) float32
+        var t = NetworkTimesteps.Of(s);    // (N) float64
 
         // 5. The network's output at (x_vp, t, y)
         var output = model(xvp, t, labels);
@@ -107,10 +107,11 @@ partial class CmDistilled : IConsistencyModel
     /// x_{n+1} = x_0 + s_{n+1} z and x^_n one deterministic DDIM step of <paramref name="teacher"/> from s_{n+1} to s_n
     /// on the grid of DistillationLevels levels; the online network under stop-gradient is the target and d the
     /// pseudo-Huber distance (Song and Dhariwal 2023, Sec. 3.2 and 3.3). Every random draw comes from
-    /// <paramref name="generator"/>. Returns a scalar.
+    /// <paramref name="generator"/>; a <paramref name="denoiser"/> replaces the student's network in f. Returns a scalar.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public Tensor ConsistencyDistillationLoss(Tensor x0, Tensor? labels, Generator generator, CmTeacher teacher)
+    public Tensor ConsistencyDistillationLoss(
+        Tensor x0, Tensor? labels, Generator generator, CmTeacher teacher, Denoiser? denoiser = null)
     {
         if (x0 is null) throw new ArgumentNullException(nameof(x0));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -146,11 +147,11 @@ partial class CmDistilled : IConsistencyModel
             var teacherClean = TeacherCleanSample(teacher, noisier, upper, labels);
             var eps = (noisier - teacherClean) / upper.reshape(shape);    // (x_{n+1} - D) / s_{n+1}
             var lessNoisy = noisier + (lower - upper).reshape(shape) * eps;    // x^_n
-            target = Consistency(lessNoisy, lower, labels).detach();
+            target = Consistency(lessNoisy, lower, labels, denoiser).detach();
         }
 
         // 5. f(x_{n+1}, s_{n+1}), the online network
-        var online = Consistency(noisier, upper, labels);    // (N, C, H, W)
+        var online = Consistency(noisier, upper, labels, denoiser);    // (N, C, H, W)
 
         // 6. d = sqrt(||f - target||^2 + c^2) - c, c = 0.00054 sqrt(C H W) (Song and Dhariwal 2023, Sec. 3.3)
         var distance = ImprovedConsistencyTraining.PseudoHuber(online, target);    // (N)

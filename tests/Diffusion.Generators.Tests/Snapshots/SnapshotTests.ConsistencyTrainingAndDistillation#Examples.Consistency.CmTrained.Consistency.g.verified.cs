@@ -62,7 +62,7 @@ partial class CmTrained : IConsistencyModel
     /// raw output implied by D: Diffusion.Runtime.Scheduling.DenoiserConsistency), so f(x, s_min) = x exactly.
     /// <paramref name="x"/> (N, C, H, W) is variance-exploding at the levels <paramref name="sigma"/>: one (0-d) or one
     /// per sample (N). <paramref name="denoiser"/>, when given, replaces the network; it receives x_vp and fractional
-    /// float32 timesteps.
+    /// float64 timesteps (the networks embed them in float32).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor Consistency(Tensor x, Tensor sigma, Tensor? labels, Denoiser? denoiser = null)
@@ -86,7 +86,7 @@ partial class CmTrained : IConsistencyModel
         var xvp = x * sqrtAlphaBar;    // (N, C, H, W)
 
         // 4. t: the fractional training timestep of s, clamped to the schedule's levels (log-linear interpolation)
-        var t = NetworkTimesteps.Of(s);    // (N) float32
+        var t = NetworkTimesteps.Of(s);    // (N) float64
 
         // 5. The network's output at (x_vp, t, y)
         var output = model(xvp, t, labels);
@@ -102,10 +102,12 @@ partial class CmTrained : IConsistencyModel
     /// Consistency training (Song and Dhariwal 2023): E[lambda(s_i) d(f(x_0 + s_{i+1} z, s_{i+1}), sg f(x_0 + s_i z, s_i))]
     /// over the levels of training step <paramref name="step"/> of <paramref name="totalSteps"/>, with the online
     /// network under stop-gradient as the target (no EMA), the pseudo-Huber distance d, log-normal level sampling and
-    /// lambda(s_i) = 1 / (s_{i+1} - s_i). Every random draw comes from <paramref name="generator"/>. Returns a scalar.
+    /// lambda(s_i) = 1 / (s_{i+1} - s_i). Every random draw comes from <paramref name="generator"/>; a
+    /// <paramref name="denoiser"/> replaces the network in f (an oracle in tests). Returns a scalar.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public Tensor ConsistencyTrainingLoss(Tensor x0, Tensor? labels, Generator generator, long step, long totalSteps)
+    public Tensor ConsistencyTrainingLoss(
+        Tensor x0, Tensor? labels, Generator generator, long step, long totalSteps, Denoiser? denoiser = null)
     {
         if (x0 is null) throw new ArgumentNullException(nameof(x0));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
@@ -140,10 +142,10 @@ partial class CmTrained : IConsistencyModel
 
         // 6. The target f(x_i, s_i): the online network under stop-gradient, no EMA (Song and Dhariwal 2023, Sec. 3.2)
         Tensor target;
-        using (torch.no_grad()) target = Consistency(lessNoisy, lower, labels).detach();
+        using (torch.no_grad()) target = Consistency(lessNoisy, lower, labels, denoiser).detach();
 
         // 7. f(x_{i+1}, s_{i+1}), the online network
-        var online = Consistency(noisier, upper, labels);    // (N, C, H, W)
+        var online = Consistency(noisier, upper, labels, denoiser);    // (N, C, H, W)
 
         // 8. d = sqrt(||f - target||^2 + c^2) - c, c = 0.00054 sqrt(C H W) (Song and Dhariwal 2023, Sec. 3.3)
         var distance = ImprovedConsistencyTraining.PseudoHuber(online, target);    // (N)
