@@ -115,7 +115,7 @@ public static class CliOptions
 
     /// <summary>--sampler: one the model declares; without it, DDIM when declared, else the first declared.</summary>
     public static Option<SamplerKind?> Sampler() =>
-        new("--sampler") { Description = "ddpm (ancestral) or ddim, of the samplers the model declares (default: ddim when declared, else the declared one)." };
+        new("--sampler") { Description = "ddpm (ancestral), ddim or consistency (a [ConsistencyModel]; --steps K), of the samplers the model declares (default: ddim when declared, else the declared one)." };
 
     /// <summary>The sampler asked for, or the model's default; a sampler the model does not declare is refused.</summary>
     public static SamplerKind ChooseSampler(SamplerKind? asked, Diffusion.Runtime.Models.IDiffusionModel model)

@@ -20,4 +20,11 @@ enum SamplerKind
     /// eta = 1 matches DDPM.
     /// </summary>
     Ddim = 1,
+
+    /// <summary>
+    /// Consistency sampling (Song et al. 2023, Algorithm 1), for a <see cref="ConsistencyModelAttribute"/> model: one
+    /// step x = f(s_max z, s_max), or K = request.Steps steps on Karras levels (Karras et al. 2022, Eq. 5), re-noising
+    /// x + sqrt(s^2 - s_min^2) z to each lower level and applying f again; each f clamped to [-1, 1].
+    /// </summary>
+    Consistency = 2,
 }

@@ -29,6 +29,7 @@ public class SamplerTableTests
         [Sampler(
         """ + kind + """
         )]
+        """ + (kind == "SamplerKind." + SamplerKind.Consistency ? "[ConsistencyModel]\n" : "") + """
         public partial class D;
         """;
 

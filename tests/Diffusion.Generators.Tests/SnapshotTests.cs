@@ -94,4 +94,12 @@ public class SnapshotTests
         Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
         Snapshot.Verify(result);
     }
+
+    [Fact]
+    public void ConsistencyTrainingAndDistillation()
+    {
+        var (result, _) = GeneratorHarness.Run(Sources.Consistency);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(result);
+    }
 }

@@ -185,4 +185,44 @@ internal static class Sources
         [ProgressiveDistillation(typeof(VelocityTeacher))]
         public partial class DistilledStudent;
         """;
+
+    /// <summary>
+    /// Consistency models on one class-conditional DiT: a guided noise-predicting teacher with DDIM, a student distilled
+    /// from it (velocity, DDIM and consistency sampling) and a model trained from data (clean sample, consistency only).
+    /// </summary>
+    public const string Consistency = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Consistency;
+
+        /// <summary>The cosine schedule (s_0 is about 0.0064).</summary>
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class CmSchedule;
+
+        /// <summary>A small class-conditional DiT.</summary>
+        [DiffusionTransformer(InputSize = 8, InChannels = 1)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [LabelEmbedding(Classes = 10, DropRate = 0.1)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class CmDit;
+
+        /// <summary>The teacher.</summary>
+        [DiffusionModel(typeof(CmSchedule), typeof(CmDit))]
+        [Sampler(SamplerKind.Ddim)]
+        [ClassifierFreeGuidance(Scale = 4.0)]
+        public partial class CmTeacher;
+
+        /// <summary>Distilled from the teacher.</summary>
+        [DiffusionModel(typeof(CmSchedule), typeof(CmDit), Predicts = Prediction.Velocity, Weighting = LossWeighting.Velocity)]
+        [Sampler(SamplerKind.Ddim), Sampler(SamplerKind.Consistency)]
+        [ConsistencyModel(SigmaMin = 0.0064, SigmaMax = 80, Teacher = typeof(CmTeacher))]
+        public partial class CmDistilled;
+
+        /// <summary>Trained from data.</summary>
+        [DiffusionModel(typeof(CmSchedule), typeof(CmDit), Predicts = Prediction.CleanSample,
+            Weighting = LossWeighting.CleanSample)]
+        [Sampler(SamplerKind.Consistency)]
+        [ConsistencyModel]
+        public partial class CmTrained;
+        """;
 }

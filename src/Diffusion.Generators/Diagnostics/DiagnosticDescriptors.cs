@@ -197,6 +197,48 @@ internal static class DiagnosticDescriptors
         "The distillation student has no deterministic sampler",
         "The student '{0}' declares no [Sampler(SamplerKind.Ddim)], but it learns deterministic DDIM steps and is sampled by them on the grid its rounds trained on; add [Sampler(SamplerKind.Ddim)]");
 
+    /// <summary>DDSL040: a consistency model's noise range must be 0 &lt; s_min &lt; s_max.</summary>
+    public static readonly DiagnosticDescriptor ConsistencyNoiseRangeEmpty = Error(
+        "DDSL040",
+        "Consistency model noise range is empty",
+        "SigmaMin = {0} and SigmaMax = {1} leave no noise range; use finite levels with 0 < SigmaMin < SigmaMax (Song et al. 2023: 0.002 and 80)");
+
+    /// <summary>DDSL041: sigma_data and rho of a consistency model are positive.</summary>
+    public static readonly DiagnosticDescriptor ConsistencyParameterNotPositive = Error(
+        "DDSL041",
+        "Consistency model parameter is not positive",
+        "{0} = {1} must be a finite number above 0; {2}");
+
+    /// <summary>DDSL042: a consistency model's teacher is a declared diffusion model.</summary>
+    public static readonly DiagnosticDescriptor TeacherNotDiffusionModel = Error(
+        "DDSL042",
+        "Consistency teacher is not a declared diffusion model",
+        "Teacher '{0}' is not a [DiffusionModel] class; name the declared diffusion model to distill, or remove Teacher to train from data");
+
+    /// <summary>DDSL043: consistency distillation takes the teacher's deterministic DDIM step.</summary>
+    public static readonly DiagnosticDescriptor TeacherWithoutDeterministicSampler = Error(
+        "DDSL043",
+        "Consistency teacher has no deterministic sampler",
+        "Teacher '{0}' declares no [Sampler(SamplerKind.Ddim)]; consistency distillation takes one deterministic DDIM step of the teacher per pair of levels: add it to '{0}'");
+
+    /// <summary>DDSL044: a student starts from its teacher's weights, so it shares its schedule and network type.</summary>
+    public static readonly DiagnosticDescriptor TeacherDoesNotMatch = Error(
+        "DDSL044",
+        "Consistency teacher has another schedule or network",
+        "Teacher '{0}' has the {1} '{2}' but this model has '{3}'; a student uses its teacher's schedule and network type, so it can start from the teacher's weights");
+
+    /// <summary>DDSL045: the consistency sampler needs the consistency function.</summary>
+    public static readonly DiagnosticDescriptor ConsistencySamplerWithoutModel = Error(
+        "DDSL045",
+        "Consistency sampler without a consistency model",
+        "[Sampler(SamplerKind.Consistency)] needs [ConsistencyModel] on '{0}', which defines the consistency function it samples with; add [ConsistencyModel] or choose another sampler");
+
+    /// <summary>DDSL046: a consistency model reads its network (and its teacher's) between the training timesteps.</summary>
+    public static readonly DiagnosticDescriptor ConsistencyReadsPosteriorMean = Error(
+        "DDSL046",
+        "A consistency model cannot read a posterior-mean prediction",
+        "{0} predicts Prediction.Mean, but the consistency function evaluates the network at continuous noise levels between the training timesteps, where the one-step posterior coefficients that turn a predicted mean into x0_hat are not defined; predict Velocity, CleanSample or Noise");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

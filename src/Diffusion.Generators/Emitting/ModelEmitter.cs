@@ -20,6 +20,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("VariationalBound"), VariationalBoundEmitter.Emit(spec));
         yield return (spec.Type.HintName("Samplers"), Samplers.SamplerLoopEmitter.Emit(spec));
         if (spec.Distillation is not null) yield return (spec.Type.HintName("Distillation"), DistillationEmitter.Emit(spec));
+        if (spec.Consistency is not null) yield return (spec.Type.HintName("Consistency"), ConsistencyEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)

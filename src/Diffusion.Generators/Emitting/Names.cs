@@ -52,7 +52,8 @@ internal sealed class ModelNames
     public void Declare(CodeWriter w, params string[] used) =>
         w.Aliases(ModelAliases.All.Where(a => used.Contains(a.Name)), m.Shadowed);
 
-    private string Declared(TypeName type) =>
+    /// <summary>A declared type's name: short when it shares the model's namespace and nothing shadows it.</summary>
+    public string Declared(TypeName type) =>
         type.Namespace == m.Type.Namespace && !m.Shadowed.Contains(type.Name) && !GeneratedMembers.Contains(type.Name)
             ? CodeWriter.Identifier(type.Name)
             : type.FullName;
@@ -69,5 +70,7 @@ internal sealed class ModelNames
         "VariationalBoundWeight", "VariationalBoundTerms", "ToNoiseAndCleanSample", "NoiseFromCleanSample",
         "TrainingTarget", "SplitOutput", "LearnedLogVariance",
         "Predict", "TeacherType", "TeacherGuidanceScale", "FromTeacher", "DistillationLoss",
+        "SigmaMin", "SigmaMax", "SigmaData", "Rho", "Scalings", "KarrasLevels", "NetworkTimesteps",
+        "ConsistencyTrainingLoss", "ConsistencyDistillationLoss", "DistillationLevels", "TeacherCleanSample",
     }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

@@ -49,5 +49,14 @@ internal static class ModelAliases
         new TypeAlias("Enumerable", "global::System.Linq.Enumerable"),
         new TypeAlias("ReadOnlyDictionary", "global::System.Collections.ObjectModel.ReadOnlyDictionary<string, double>"),
         new TypeAlias("Dictionary", "global::System.Collections.Generic.Dictionary<string, double>"),
+        new TypeAlias("KarrasSigmas", "global::Diffusion.Runtime.Scheduling.KarrasSigmas"),
+        new TypeAlias("ConsistencyScalings", "global::Diffusion.Runtime.Scheduling.ConsistencyScalings"),
+        new TypeAlias("DenoiserConsistency", "global::Diffusion.Runtime.Scheduling.DenoiserConsistency"),
+        new TypeAlias("ConsistencySampler", "global::Diffusion.Runtime.Scheduling.ConsistencySampler"),
+        new TypeAlias("ConsistencyFunction", "global::Diffusion.Runtime.Scheduling.ConsistencyFunction"),
+        new TypeAlias("LevelTimesteps", "global::Diffusion.Runtime.Scheduling.LevelTimesteps"),
+        new TypeAlias("ImprovedConsistencyTraining", "global::Diffusion.Runtime.Training.ImprovedConsistencyTraining"),
+        new TypeAlias("IConsistencyModel", Models + "IConsistencyModel"),
+        new TypeAlias("ConsistencyLossContext", Models + "ConsistencyLossContext"),
     };
 }

@@ -16,6 +16,7 @@ namespace Diffusion.Generators.Model;
 /// <param name="Shadowed">Names of <see cref="ModelAliases"/> taken in the declaration's namespace or class, written in
 /// full by the generated files (sorted; usually empty).</param>
 /// <param name="Distillation">The [ProgressiveDistillation] that makes this model a student, or null.</param>
+/// <param name="Consistency">The [ConsistencyModel] declared on it, or null.</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
@@ -28,7 +29,8 @@ internal sealed record ModelSpec(
     LossWeighting Weighting,
     double MinSnrGamma,
     EquatableArray<string> Shadowed = default,
-    DistillationSpec? Distillation = null)
+    DistillationSpec? Distillation = null,
+    ConsistencySpec? Consistency = null)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 

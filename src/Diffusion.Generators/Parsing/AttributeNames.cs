@@ -17,6 +17,7 @@ internal static class AttributeNames
     public const string UNetEncoder = "Diffusion.Dsl.UNetEncoderAttribute";
     public const string NoisyClassifier = "Diffusion.Dsl.NoisyClassifierAttribute";
     public const string ProgressiveDistillation = "Diffusion.Dsl.ProgressiveDistillationAttribute";
+    public const string ConsistencyModel = "Diffusion.Dsl.ConsistencyModelAttribute";
 
     /// <summary>
     /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the

@@ -146,6 +146,16 @@ internal sealed class AttributeView
         return null;
     }
 
+    /// <summary>The <c>Name = value</c> argument's constant, or null when it is absent.</summary>
+    public TypedConstant? NamedArgument(string name)
+    {
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Key == name) return argument.Value;
+        }
+        return null;
+    }
+
     public int ConstructorInt(int index, int fallback) =>
         index < data.ConstructorArguments.Length ? AsInt(data.ConstructorArguments[index], fallback) : fallback;
 

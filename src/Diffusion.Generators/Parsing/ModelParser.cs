@@ -30,9 +30,10 @@ internal static class ModelParser
             broken |= view.HasErrors;
             samplerViews.Add(view);
         }
+        var diagnostics = new List<DiagnosticInfo>();
+        var consistency = ConsistencyParser.Parse(symbol, model, samplerViews, diagnostics, cancellationToken, ref broken);
         if (broken) return DeclarationResult<ModelSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
-        var diagnostics = new List<DiagnosticInfo>();
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.DiffusionModel, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, model, diagnostics, cancellationToken);
         bool dependencyFailed = false;
@@ -166,7 +167,7 @@ internal static class ModelParser
                 (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
                 ShadowedNames.Of(symbol, ModelAliases.All, distilled is null
                     ? new[] { network.Type, schedule.Type }
-                    : new[] { network.Type, schedule.Type, distilled.Teacher }), distilled);
+                    : new[] { network.Type, schedule.Type, distilled.Teacher }), distilled, consistency);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

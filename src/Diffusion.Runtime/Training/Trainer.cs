@@ -194,6 +194,7 @@ public sealed class Trainer
         using var generator = new Generator(TrainingSeeds.StepLoss(options.Seed, step), device);
 
         optimizer.ZeroGrad();
+        if (model is ITrainingStepAware aware) aware.BeginStep(step, options.Steps);
         var lossTensor = model.TrainingLoss(x0, labels, generator);
         double loss = lossTensor.item<float>();
         bool skip = false;

@@ -1,3 +1,4 @@
+using System.Linq;
 using Diffusion.Dsl;
 using Diffusion.Generators.Model;
 using static Diffusion.Generators.Emitting.CodeWriter;
@@ -16,14 +17,23 @@ internal static class SamplerLoopEmitter
         var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
-        names.Declare(w, "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
-            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math",
-            m.Distillation is null ? "" : "DistillationGrid");
+        var used = new[] { "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
+            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math" };
+        foreach (var kind in m.Samplers)
+            if (SamplerTable.All[kind] is IOwnLoopSamplerEmitter own) used = used.Concat(own.Aliases).ToArray();
+        if (m.Distillation is not null) used = used.Concat(new[] { "DistillationGrid" }).ToArray();
+        names.Declare(w, used);
         w.Line("/// <summary>The samplers declared on " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
         foreach (var kind in m.Samplers)
         {
             var sampler = SamplerTable.All[kind];
+            if (sampler is IOwnLoopSamplerEmitter own)
+            {
+                own.EmitSample(w, m, names);    // a sampler that does not walk training timesteps
+                w.Line();
+                continue;
+            }
             EmitSample(w, m, names, kind, sampler);
             w.Line();
             sampler.EmitStep(w, m, names);

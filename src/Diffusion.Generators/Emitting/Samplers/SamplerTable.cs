@@ -15,6 +15,7 @@ internal static class SamplerTable
     {
         [SamplerKind.Ddpm] = new DdpmSamplerEmitter(),
         [SamplerKind.Ddim] = new DdimSamplerEmitter(),
+        [SamplerKind.Consistency] = new ConsistencySamplerEmitter(),
     };
 
     /// <summary>The accepted kinds as the diagnostic names them: "SamplerKind.Ddpm or SamplerKind.Ddim".</summary>
