@@ -7,7 +7,7 @@ namespace Diffusion.Cli;
 
 /// <summary>
 /// The command line of every declared model: <c>public static int Main(string[] args) =&gt; DiffusionHost.Run(args,
-/// DeclaredModels.Catalog);</c> gives train, sample, eval, inspect and release for each model of the catalog, evaluate
+/// DeclaredModels.Catalog);</c> gives train, sample, eval, inspect and release for each model (and distill for a student) of the catalog, evaluate
 /// and compare-guidance with an evaluator, and noisy-accuracy and classifier guidance when a noisy classifier is declared.
 /// </summary>
 public static class DiffusionHost
@@ -24,6 +24,7 @@ public static class DiffusionHost
         var root = new RootCommand(options.Description ?? $"Train, sample and evaluate the declared models: {string.Join(", ", catalog.Entries)}.")
         {
             TrainCommand.Create(catalog),
+            DistillCommand.Create(catalog),
             SampleCommand.Create(catalog),
             LikelihoodCommand.Create(catalog),
             InspectCommand.Create(catalog),

@@ -13,6 +13,39 @@ namespace Diffusion.Cli;
 /// </summary>
 internal static class SampleGrid
 {
+    /// <summary>The most samples a grid command allocates for.</summary>
+    public const int MaxCount = 10_000;
+
+    /// <summary>About how many pixels a grid cell takes: 28 px digits show at 2x.</summary>
+    public const int CellPixels = 64;
+
+    private const int DefaultPerClass = 10;
+    private const int DefaultUnconditional = 64;
+
+    /// <summary>An option for the number of samples of a grid, at least 1 and at most <see cref="MaxCount"/>.</summary>
+    public static System.CommandLine.Option<int?> CountOption(string name, string description)
+    {
+        var count = new System.CommandLine.Option<int?>(name) { Description = description };
+        count.Validators.Add(result =>
+        {
+            if (!CliOptions.Parsed(result, out int? value) || value is not { } n) return;
+            if (n < 1) result.AddError($"{name} must be at least 1.");
+            else if (n > MaxCount) result.AddError($"{name} {n} is more than {MaxCount}, the most this command allocates for.");
+        });
+        return count;
+    }
+
+    /// <summary>
+    /// The samples of a grid: <paramref name="asked"/> (for classes a multiple of them, else refused naming
+    /// <paramref name="option"/>), or 10 per class, or 64 without classes.
+    /// </summary>
+    public static int Count(int? asked, int? classes, string option)
+    {
+        int total = asked ?? (classes is { } k ? DefaultPerClass * k : DefaultUnconditional);
+        if (classes is { } rows && total % rows != 0) throw new CommandLineException($"{option} {total} must be a multiple of {rows}: one row per class.");
+        return total;
+    }
+
     /// <summary>The classes whose rows the grid holds: the model's, else the guiding classifier's, else none.</summary>
     public static int? Classes(IDiffusionModel model, ClassifierGuidance? classifier = null) => model.Description.Classes ?? classifier?.Classifier.Classes;
 

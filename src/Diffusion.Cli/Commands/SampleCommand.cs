@@ -17,13 +17,7 @@ internal static class SampleCommand
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
         var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to image, as a PNG strip." };
-        var count = new Option<int?>("--count") { Description = "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default." };
-        count.Validators.Add(result =>
-        {
-            if (!CliOptions.Parsed(result, out int? value) || value is not { } n) return;
-            if (n < 1) result.AddError("--count must be at least 1.");
-            else if (n > MaxCount) result.AddError($"--count {n} is more than {MaxCount}, the most this command allocates for.");
-        });
+        var count = SampleGrid.CountOption("--count", "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default.");
         var sampler = CliOptions.Sampler();
         var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the training steps (1..T).");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
@@ -48,8 +42,7 @@ internal static class SampleCommand
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
             var noisy = guide?.Create(parse);
             int? classes = diffusion.Description.Classes ?? noisy?.Classes;
-            int total = parse.GetValue(count) ?? (classes is { } k ? DefaultPerClass * k : DefaultUnconditional);
-            if (classes is { } rows && total % rows != 0) throw new CommandLineException($"--count {total} must be a multiple of {rows}: one row per class.");
+            int total = SampleGrid.Count(parse.GetValue(count), classes, "--count");
             if (parse.GetValue(steps) > diffusion.Schedule.Length) throw new CommandLineException($"--steps must be at most {diffusion.Schedule.Length} (the training timesteps).");
             var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
             double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
@@ -71,7 +64,7 @@ internal static class SampleCommand
                 parse.GetValue(eta), weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots, classifier: classifier);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             int size = diffusion.Description.ImageSize;
-            ImageGrid.Write(images, gridPath, rows: SampleGrid.Rows(classes, total), upscale: SampleGrid.Upscale(size, GridPixels));
+            ImageGrid.Write(images, gridPath, rows: SampleGrid.Rows(classes, total), upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
             Console.WriteLine($"[sample] wrote {gridPath} ({images.shape[0]} images in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
             if (snapshots is not null)
             {
@@ -84,10 +77,6 @@ internal static class SampleCommand
         return command;
     }
 
-    private const int MaxCount = 10_000;
-    private const int DefaultPerClass = 10;
-    private const int DefaultUnconditional = 64;
-
-    /// <summary>About how many pixels a grid cell and a strip frame take: 28 px digits show at 2x and 3x.</summary>
-    private const int GridPixels = 64, StripPixels = 96;
+    /// <summary>About how many pixels a strip frame takes: 28 px digits show at 3x.</summary>
+    private const int StripPixels = 96;
 }

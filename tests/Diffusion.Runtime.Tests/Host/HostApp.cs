@@ -4,6 +4,8 @@ using System.Globalization;
 using System.IO;
 using Diffusion.Runtime.Tests.Cli;
 using Diffusion.Runtime.Tests.Data;
+using Xunit;
+using Xunit.Abstractions;
 
 namespace Diffusion.Runtime.Tests.Host;
 
@@ -19,6 +21,22 @@ internal static class HostApp
     /// <summary>Runs <c>dotnet HostTestApp.dll args</c> to completion (one libtorch thread, at most two minutes).</summary>
     public static (int ExitCode, string Output, string Error) Run(params string[] args) =>
         ExampleCli.Run(ExampleCli.StartInfo(Dll.Value, args), TimeSpan.FromMinutes(2));
+
+    /// <summary><see cref="Run(string[])"/>, the command, exit code and output written to the test's log.</summary>
+    public static (int ExitCode, string Output, string Error) Run(ITestOutputHelper log, params string[] args)
+    {
+        var result = Run(args);
+        log.WriteLine($"$ {string.Join(' ', args)}\nexit {result.ExitCode}\n{result.Output}\n{result.Error}");
+        return result;
+    }
+
+    /// <summary>Exit code 1 with every <paramref name="expected"/> text on standard error: a message, not a stack trace.</summary>
+    public static void AssertRefused((int ExitCode, string Output, string Error) result, params string[] expected)
+    {
+        Assert.Equal(1, result.ExitCode);
+        foreach (var text in expected) Assert.Contains(text, result.Error);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", result.Output + result.Error);
+    }
 
     /// <summary><paramref name="count"/> seeded random RGB images of <paramref name="size"/> pixels directly in <paramref name="folder"/>.</summary>
     public static string WriteRgb(string folder, int count, int size = 16, int seed = 1)

@@ -12,20 +12,10 @@ namespace Diffusion.Runtime.Tests.Host;
 /// </summary>
 public class HostTests(ITestOutputHelper output)
 {
-    private (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        // The U-Net's convolutions on SSE4.1 kernels (see HostApp.Run); the DiT has none.
-        var result = HostApp.Run(args);
-        output.WriteLine($"$ {string.Join(' ', args)}\nexit {result.ExitCode}\n{result.Output}\n{result.Error}");
-        return result;
-    }
+    private (int ExitCode, string Output, string Error) Run(params string[] args) => HostApp.Run(output, args);
 
-    private void AssertRefused((int ExitCode, string Output, string Error) result, params string[] expected)
-    {
-        Assert.Equal(1, result.ExitCode);
-        foreach (var text in expected) Assert.Contains(text, result.Error);
-        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", result.Output + result.Error); // a message, not a stack trace
-    }
+    private static void AssertRefused((int ExitCode, string Output, string Error) result, params string[] expected) =>
+        HostApp.AssertRefused(result, expected);
 
     [Fact]
     public void Model_names_the_declared_models_and_refuses_others_listing_them()
@@ -34,12 +24,12 @@ public class HostTests(ITestOutputHelper output)
         string data = HostApp.WriteRgb(folder.Combine("rgb"), count: 2);
         var help = Run("sample", "--help");
         Assert.Equal(0, help.ExitCode);
-        Assert.Contains("RgbDiffusion, ShapesDiffusion", help.Output);
+        Assert.Contains("RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion", help.Output);
 
         AssertRefused(Run("train", "--model", "MnistDiffusion", "--data", data, "--out", folder.Combine("run")),
-            "--model MnistDiffusion: no such model; this program declares RgbDiffusion, ShapesDiffusion.");
+            "--model MnistDiffusion: no such model; this program declares RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion.");
         // Two models and no default: the host does not guess.
-        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbDiffusion, ShapesDiffusion");
+        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion");
         Assert.False(Directory.Exists(folder.Combine("run", "checkpoints")));
     }
 

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Diagnostics;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
+using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Training;
+
+namespace Diffusion.Cli.Training;
+
+/// <summary>
+/// What train and distill share around the <see cref="Trainer"/>: the checks of the command line and of a run folder's
+/// outputs before minutes of training, loading the image folder a declaration trains on, and writing the loss curve and
+/// table after. Messages start with the command's tag ("[train]", "[distill]").
+/// </summary>
+internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse, string tag)
+{
+    private const string LossTableHeader = "step,loss";
+
+    /// <summary>The --data folder.</summary>
+    public string DataDir => parse.GetValue(options.Data)!;
+
+    /// <summary>The --out folder.</summary>
+    public string OutputDir => parse.GetValue(options.Output)!;
+
+    /// <summary>Whether --resume was given.</summary>
+    public bool Resume => parse.GetValue(options.Resume);
+
+    /// <summary>Checks --device, --data, --ema-decay and --lr.</summary>
+    public void Validate()
+    {
+        CliOptions.ToDevice(parse.GetValue(options.Device)!);
+        CliOptions.RequireDirectory(DataDir, "--data");
+        if (parse.GetValue(options.EmaDecay) >= 1) throw new CommandLineException("--ema-decay must be below 1.");
+        if (!(parse.GetValue(options.LearningRate) > 0)) throw new CommandLineException("--lr must be above 0.");
+    }
+
+    /// <summary>
+    /// Checks the run folder <paramref name="runDir"/> before training and returns its loss curve and table paths: a
+    /// folder with checkpoints is resumed only with --resume, and a loss curve or table this command did not write is not
+    /// replaced (without --force).
+    /// </summary>
+    public (string Curve, string Table) CheckRunFolder(string runDir)
+    {
+        if (PathKinds.Of(runDir) is PathKind.Regular or PathKind.Special) throw new CommandLineException($"--out {runDir}: is a file, not a folder.");
+        // A run folder that already holds this runtime's checkpoints is the command's own (runs from before the PNG
+        // marker included), so resuming one replaces its loss curve and table.
+        var checkpoints = new RunFolder(runDir).List();
+        if (checkpoints.Count > 0 && !Resume)
+            throw new CommandLineException($"--out {runDir}: already holds a run (latest checkpoint at step {checkpoints[^1].Step}); continue it with --resume, or choose another folder.");
+        bool ownRun = checkpoints.Count > 0;
+        bool force = parse.GetValue(options.Force);
+        string curve = OutputPath.CheckFile(Path.Combine(runDir, "loss.png"), "--out", force, path => ownRun || PngMarker.IsStamped(path), [DataDir]);
+        string table = OutputPath.CheckFile(Path.Combine(runDir, "loss.csv"), "--out", force, path => ownRun || IsOwnLossTable(path), [DataDir]);
+        return (curve, table);
+    }
+
+    /// <summary>
+    /// Opens --data as <paramref name="declared"/> needs it (layout, size, channels, every class present), printing what
+    /// was found.
+    /// </summary>
+    public StreamingImageFolder LoadImages(ModelDescription declared)
+    {
+        string dataDir = DataDir;
+        ModelData.RequireLayout(dataDir, "--data", declared);
+        Console.WriteLine($"{tag} {declared.Name}: loading {dataDir} ({ModelData.Describe(declared)})");
+        var images = StreamingImageFolder.Open(dataDir, ModelData.Options(declared) with
+        {
+            SkipBadFiles = parse.GetValue(options.SkipBadImages),
+            Fit = CliOptions.ToImageFit(parse.GetValue(options.Fit)!),
+        }, parse.GetValue(options.CacheMegabytes) * (1L << 20));
+        foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        if (declared.Classes is { } classes)
+        {
+            // The loader guarantees labels in 0..classes-1; a class with no image at all would be one the model never sees.
+            var perClass = new long[classes];
+            foreach (long label in images.Labels!) perClass[label]++;
+            if (Array.IndexOf(perClass, 0L) is var empty and >= 0)
+                throw new CommandLineException($"--data {dataDir}: no images of class {empty} (folder '{images.ClassNames[empty]}' is missing or was skipped); "
+                    + $"the model has {classes} classes, 0..{classes - 1}, and trains on all of them.");
+            Console.WriteLine($"{tag} {images.Count} images in {images.ClassNames.Count} classes; labels: "
+                + string.Join(", ", images.ClassNames.Select((name, label) => $"{label}={name}")));
+        }
+        else
+        {
+            Console.WriteLine($"{tag} {images.Count} images");
+        }
+        Console.WriteLine($"{tag} {images.CachedBytes / (1 << 20)} MiB of decoded images kept in memory (--cache-mb {parse.GetValue(options.CacheMegabytes)})");
+        return images;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="model"/> with the <see cref="Trainer"/>, stopping early at <paramref name="stop"/>'s signal
+    /// or the options' time budget (after the current step, with a checkpoint), then writes the loss curve and table.
+    /// </summary>
+    public TrainingResult Train(ITrainableModel model, StreamingImageFolder images, TrainingOptions trainingOptions, StopSignal stop, string curve, string table)
+    {
+        var result = new Trainer(model, images, trainingOptions).Run(stop.Token);
+        LossCurve.Write(result.Losses, curve, $"{model.Description.Name} training loss (batch {trainingOptions.BatchSize}, lr {trainingOptions.LearningRate})", averageWindow: 50);
+        AtomicFile.WriteText(table, string.Join('\n', [LossTableHeader, .. LossLines(result.Losses)]) + "\n");
+        return result;
+    }
+
+    /// <summary>The lines train prints after a run: where it stopped, its speed, the loss curve and memory.</summary>
+    public void PrintResult(TrainingResult result, StreamingImageFolder images, string curve)
+    {
+        Console.WriteLine(result.Cancelled
+            ? $"{tag} stopped (time budget or signal) at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
+            : $"{tag} finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
+        Console.WriteLine($"{tag} {result.ImagesPerSecond:F1} images/s over {result.Elapsed}; loss curve {curve}");
+        Console.WriteLine($"{tag} peak resident memory {ProcessMemory.PeakMib():F0} MiB; {images.Decodes} images decoded during training");
+    }
+
+    private static bool IsOwnLossTable(string path) =>
+        PathKinds.Of(path) == PathKind.Regular && File.ReadLines(path).FirstOrDefault() == LossTableHeader;
+
+    private static string[] LossLines(IReadOnlyList<double> losses)
+    {
+        var lines = new string[losses.Count];
+        for (int i = 0; i < losses.Count; i++) lines[i] = FormattableString.Invariant($"{i + 1},{losses[i]:R}");
+        return lines;
+    }
+}
