@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Models;
 using TorchSharp;
@@ -27,4 +28,18 @@ internal static class LoadedModel
     /// <summary>The diffusion model of <paramref name="entry"/> (a --model the command validated as one).</summary>
     public static IDiffusionModel Diffusion(ModelEntry entry) =>
         entry.Factory() as IDiffusionModel ?? throw new InvalidOperationException($"{entry.Name}'s factory did not build an IDiffusionModel.");
+
+    /// <summary>
+    /// A student's declared teacher <paramref name="type"/>, found in <paramref name="catalog"/> by type, with the EMA
+    /// weights of <paramref name="path"/> (verified as <see cref="Load"/> verifies; a checkpoint of another model is
+    /// refused naming its config). <paramref name="tag"/> prefixes the line that names what was loaded.
+    /// </summary>
+    public static IDiffusionModel Teacher(ModelCatalog catalog, Type type, string student, string path, Device device, bool verify, string tag)
+    {
+        var teacher = catalog.OfKind(ModelKind.Diffusion).Where(e => e.Name == type.Name).Select(Diffusion).FirstOrDefault(m => m.GetType() == type)
+            ?? throw new CommandLineException($"{student}'s teacher {type.Name} is not in this program's catalog; declare it in the same assembly.");
+        string resolved = Load(teacher, path, device, verify);
+        Console.WriteLine($"{tag} teacher {type.Name} from {resolved}");
+        return teacher;
+    }
 }

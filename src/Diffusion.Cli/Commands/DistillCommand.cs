@@ -69,7 +69,7 @@ internal static class DistillCommand
                 Grid: CliOptions.PngOutput(Path.Combine(round.Folder, "grid.png"), "--out", parse.GetValue(shared.Force), inputs))).ToArray();
 
             bool verify = !parse.GetValue(noVerify);
-            IDiffusionModel current = LoadTeacher(catalog, student, teacherPath, device, verify);
+            IDiffusionModel current = LoadedModel.Teacher(catalog, student.TeacherType, student.Description.Name, teacherPath, device, verify, Tag);
             var images = run.LoadImages(student.Description);
             int stepsEach = parse.GetValue(stepsPerRound), left = parse.GetValue(stopAfter) is > 0 and var limit ? limit : int.MaxValue;
             using var stop = new StopSignal(Tag);
@@ -105,20 +105,6 @@ internal static class DistillCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The first round's teacher: the student's declared teacher, found in the catalog by type, with the checkpoint's
-    /// EMA weights (verified as every command verifies; a checkpoint of another model is refused naming its config).
-    /// </summary>
-    private static IDiffusionModel LoadTeacher(ModelCatalog catalog, IDistillationStudent student, string path, TorchSharp.torch.Device device, bool verify)
-    {
-        var type = student.TeacherType;
-        var teacher = catalog.OfKind(ModelKind.Diffusion).Where(e => e.Name == type.Name).Select(LoadedModel.Diffusion).FirstOrDefault(m => m.GetType() == type)
-            ?? throw new CommandLineException($"{student.Description.Name}'s teacher {type.Name} is not in this program's catalog; declare it in the same assembly.");
-        string resolved = LoadedModel.Load(teacher, path, device, verify);
-        Console.WriteLine($"{Tag} teacher {type.Name} from {resolved}");
-        return teacher;
     }
 
     /// <summary>The step of the newest checkpoint of a round's run folder, 0 for none.</summary>

@@ -15,7 +15,8 @@ internal static class TrainCommand
         var shared = new TrainingRunOptions("Run folder: checkpoints/, loss.png and loss.csv are written there.");
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
         var model = ModelOption.Trainable(catalog, "What to train");
-        var command = new Command("train", "Train a declared diffusion model or noisy classifier on an image folder.") { model.Option, shared.Data, shared.Output, steps };
+        var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
+        var command = new Command("train", "Train a declared diffusion model, consistency model or noisy classifier on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher };
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
@@ -25,7 +26,8 @@ internal static class TrainCommand
             var (curve, table) = run.CheckRunFolder(run.OutputDir);
 
             // The declaration says what the folder must hold; the seeded factory draws the same first weights for the same --seed.
-            var trainable = SeededInitialization.Create(model.Resolve(parse).Factory, parse.GetValue(shared.Seed));
+            var declared = SeededInitialization.Create(model.Resolve(parse).Factory, parse.GetValue(shared.Seed));
+            var trainable = Objective(declared, catalog, parse.GetValue(teacher), CliOptions.ToDevice(parse.GetValue(shared.Device)!));
             var images = run.LoadImages(trainable.Description);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             using var stop = new StopSignal(Tag);
@@ -34,5 +36,26 @@ internal static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// What the trainer optimises: a consistency model's declared consistency loss (Song et al. 2023: training from data,
+    /// or distillation from the --teacher checkpoint), else the declaration's own training loss.
+    /// </summary>
+    private static ITrainableModel Objective(ITrainableModel declared, ModelCatalog catalog, string? teacherPath, TorchSharp.torch.Device device)
+    {
+        string name = declared.Description.Name;
+        if (declared is not IConsistencyModel consistency)
+        {
+            if (teacherPath is not null) throw new CommandLineException($"--teacher: {name} is not a consistency model distilled from a teacher (progressive-distillation students train with distill).");
+            return declared;
+        }
+        if (consistency.TeacherType is not { } type)
+        {
+            if (teacherPath is not null) throw new CommandLineException($"--teacher: {name} is trained from data (its [ConsistencyModel] names no Teacher).");
+            return new ConsistencyTrainable(consistency);
+        }
+        if (teacherPath is null) throw new CommandLineException($"--teacher is needed: {name} is distilled from {type.Name}; pass a checkpoint, run or release folder of it.");
+        return new ConsistencyTrainable(consistency, LoadedModel.Teacher(catalog, type, name, teacherPath, device, verify: true, Tag));
     }
 }

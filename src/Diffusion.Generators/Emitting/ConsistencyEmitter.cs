@@ -53,6 +53,7 @@ internal static class ConsistencyEmitter
 
     private static void EmitConstants(CodeWriter w, ModelSpec m, ConsistencySpec c, ModelNames names)
     {
+        var teacher = c.Teacher is null ? null : names.Declared(c.Teacher.Type);
         w.Lines(
             "/// <summary>s_min = epsilon, where f is the identity (declared; Song et al. 2023 use 0.002).</summary>",
             "public const double SigmaMin = " + Double(c.SigmaMin) + ";",
@@ -79,6 +80,10 @@ internal static class ConsistencyEmitter
             "",
             "/// <summary>The levels s_1 = s_min &lt; ... &lt; s_N = s_max (Karras et al. 2022, Eq. 5).</summary>",
             "public static " + names["KarrasSigmas"] + " KarrasLevels { get; } = new(SigmaMin, SigmaMax, Rho);",
+            "",
+            "/// <summary>The teacher of consistency distillation, or null: trained from data (consistency training).</summary>",
+            "global::System.Type? " + names["IConsistencyModel"] + ".TeacherType => "
+                + (teacher is null ? "null;" : "typeof(" + teacher + ");"),
             "",
             "private " + names["LevelTimesteps"] + "? networkTimesteps;",
             "",

@@ -15,6 +15,12 @@ public interface IConsistencyModel : IDiffusionModel
     /// </summary>
     Tensor Consistency(Tensor x, Tensor sigma, Tensor? labels, Denoiser? denoiser = null);
 
+    /// <summary>
+    /// The declared teacher of consistency distillation (Song et al. 2023, Algorithm 2), or null for a model trained from
+    /// data (consistency training, Algorithm 3): what the loss's context must carry.
+    /// </summary>
+    System.Type? TeacherType { get; }
+
     /// <summary>The declared consistency loss for a batch x_0 at the training step and with the teacher of <paramref name="context"/>.</summary>
     Tensor ConsistencyLoss(Tensor x0, Tensor? labels, Generator generator, ConsistencyLossContext context);
 }

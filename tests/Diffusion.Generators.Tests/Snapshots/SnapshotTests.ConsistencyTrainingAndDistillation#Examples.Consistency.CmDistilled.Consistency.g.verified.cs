@@ -56,6 +56,9 @@ partial class CmDistilled : IConsistencyModel
     /// <summary>The levels s_1 = s_min &lt; ... &lt; s_N = s_max (Karras et al. 2022, Eq. 5).</summary>
     public static KarrasSigmas KarrasLevels { get; } = new(SigmaMin, SigmaMax, Rho);
 
+    /// <summary>The teacher of consistency distillation, or null: trained from data (consistency training).</summary>
+    global::System.Type? IConsistencyModel.TeacherType => typeof(CmTeacher);
+
     private LevelTimesteps? networkTimesteps;
 
     /// <summary>The network's fractional training timestep of a level, clamped to the schedule's levels.</summary>
