@@ -32,14 +32,15 @@ internal static class LoadedModel
     /// <summary>
     /// A student's declared teacher <paramref name="type"/>, found in <paramref name="catalog"/> by type, with the EMA
     /// weights of <paramref name="path"/> (verified as <see cref="Load"/> verifies; a checkpoint of another model is
-    /// refused naming its config). <paramref name="tag"/> prefixes the line that names what was loaded.
+    /// refused naming its config), and the checkpoint folder it resolved to. <paramref name="tag"/> prefixes the line that
+    /// names what was loaded.
     /// </summary>
-    public static IDiffusionModel Teacher(ModelCatalog catalog, Type type, string student, string path, Device device, bool verify, string tag)
+    public static (IDiffusionModel Model, string Resolved) Teacher(ModelCatalog catalog, Type type, string student, string path, Device device, bool verify, string tag)
     {
         var teacher = catalog.OfKind(ModelKind.Diffusion).Where(e => e.Name == type.Name).Select(Diffusion).FirstOrDefault(m => m.GetType() == type)
             ?? throw new CommandLineException($"{student}'s teacher {type.Name} is not in this program's catalog; declare it in the same assembly.");
         string resolved = Load(teacher, path, device, verify);
         Console.WriteLine($"{tag} teacher {type.Name} from {resolved}");
-        return teacher;
+        return (teacher, resolved);
     }
 }

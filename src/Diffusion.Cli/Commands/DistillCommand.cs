@@ -69,7 +69,10 @@ internal static class DistillCommand
                 Grid: CliOptions.PngOutput(Path.Combine(round.Folder, "grid.png"), "--out", parse.GetValue(shared.Force), inputs))).ToArray();
 
             bool verify = !parse.GetValue(noVerify);
-            IDiffusionModel current = LoadedModel.Teacher(catalog, student.TeacherType, student.Description.Name, teacherPath, device, verify, Tag);
+            var (current, teacherFolder) = LoadedModel.Teacher(catalog, student.TeacherType, student.Description.Name, teacherPath, device, verify, Tag);
+            // A resumed run continues only with the teacher, plan and seed it was started with (its rounds hold the student only).
+            new DistillationRecord(entry.Name, DistillationRecord.WeightsHash(teacherFolder), parse.GetValue(teacherSteps),
+                parse.GetValue(finalSteps), parse.GetValue(stepsPerRound), parse.GetValue(shared.Seed)).WriteOrVerify(run.OutputDir);
             var images = run.LoadImages(student.Description);
             int stepsEach = parse.GetValue(stepsPerRound), left = parse.GetValue(stopAfter) is > 0 and var limit ? limit : int.MaxValue;
             using var stop = new StopSignal(Tag);

@@ -56,6 +56,6 @@ internal static class TrainCommand
             return new ConsistencyTrainable(consistency);
         }
         if (teacherPath is null) throw new CommandLineException($"--teacher is needed: {name} is distilled from {type.Name}; pass a checkpoint, run or release folder of it.");
-        return new ConsistencyTrainable(consistency, LoadedModel.Teacher(catalog, type, name, teacherPath, device, verify: true, Tag));
+        return new ConsistencyTrainable(consistency, LoadedModel.Teacher(catalog, type, name, teacherPath, device, verify: true, Tag).Model);
     }
 }

@@ -79,6 +79,19 @@ public class DistillTests(ITestOutputHelper output)
         Assert.Equal(0, first.ExitCode);
         Assert.Contains("[distill] stopped in round 1 (4 steps) at step 4; continue with --resume", first.Output);
         Assert.False(File.Exists(Path.Combine(resumed, "round-1-4", "grid.png")));
+
+        // RUN/distill.json holds what the run was started with: another seed, plan or teacher is refused on resume.
+        string record = Path.Combine(resumed, "distill.json");
+        AssertRefused(Run(Distill(data, teacher, resumed, "--resume", "--seed", "5")),
+            $"{record}: the run was started with --seed 0, this command gives 5; resume with the same --seed, or choose another --out.");
+        var longerRounds = Distill(data, teacher, resumed, "--resume");
+        longerRounds[System.Array.IndexOf(longerRounds, "--steps-per-round") + 1] = "7";
+        AssertRefused(Run(longerRounds),
+            $"{record}: the run was started with --steps-per-round 6, this command gives 7;");
+        string otherTeacher = folder.Combine("other-teacher");
+        Assert.Equal(0, Run("train", "--model", "RgbVelocityDiffusion", "--data", data, "--out", otherTeacher, "--steps", "1", "--batch-size", "4").ExitCode);
+        AssertRefused(Run(Distill(data, otherTeacher, resumed, "--resume")), $"{record}: the run was started with --teacher weights ");
+
         var second = Run(Distill(data, teacher, resumed, "--stop-after", "3", "--resume"));
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("[distill] stopped in round 2 (2 steps) at step 1; continue with --resume", second.Output);
