@@ -15,3 +15,15 @@ public partial class TinyConditionalStudent;
 [Sampler(SamplerKind.Ddim)]
 [ProgressiveDistillation(typeof(TinyGuidedModel))]
 public partial class TinyGuidedStudent;
+
+// A velocity teacher of the 2-D ring (ToyNet, the toy schedule) with a deterministic sampler, and its student: one
+// halving round of a small model on a 2-D toy.
+
+[DiffusionModel(typeof(Toy.ToySchedule), typeof(Toy.ToyNet), Predicts = Prediction.Velocity)]
+[Sampler(SamplerKind.Ddim)]
+public partial class ToyRingTeacher;
+
+[DiffusionModel(typeof(Toy.ToySchedule), typeof(Toy.ToyNet), Predicts = Prediction.Velocity)]
+[Sampler(SamplerKind.Ddim)]
+[ProgressiveDistillation(typeof(ToyRingTeacher))]
+public partial class ToyRingStudent;
