@@ -40,7 +40,7 @@ internal static class TrainCommand
 
     /// <summary>
     /// What the trainer optimises: a consistency model's declared consistency loss (Song et al. 2023: training from data,
-    /// or distillation from the --teacher checkpoint), else the declaration's own training loss.
+    /// or distillation from the --teacher checkpoint, starting from its weights), else the declaration's own training loss.
     /// </summary>
     private static ITrainableModel Objective(ITrainableModel declared, ModelCatalog catalog, string? teacherPath, TorchSharp.torch.Device device)
     {
@@ -56,6 +56,11 @@ internal static class TrainCommand
             return new ConsistencyTrainable(consistency);
         }
         if (teacherPath is null) throw new CommandLineException($"--teacher is needed: {name} is distilled from {type.Name}; pass a checkpoint, run or release folder of it.");
-        return new ConsistencyTrainable(consistency, LoadedModel.Teacher(catalog, type, name, teacherPath, device, verify: true, Tag).Model);
+        var teacherModel = LoadedModel.Teacher(catalog, type, name, teacherPath, device, verify: true, Tag).Model;
+        // The student starts as its teacher, as Song et al. 2023's released training script does (it copies the
+        // teacher's parameters into the model): with f's parameterization it is then the teacher's one-step denoiser,
+        // not noise. A resumed run replaces these weights with its checkpoint's.
+        NetworkCopy.Of(teacherModel.Network, consistency.Network);
+        return new ConsistencyTrainable(consistency, teacherModel);
     }
 }

@@ -1,4 +1,6 @@
 using System.IO;
+using System.Linq;
+using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
@@ -42,6 +44,17 @@ public class ConsistencyTrainTests(ITestOutputHelper output)
         var cd = Run(Train("RgbConsistencyDistilled", folder.Combine("cd"), "--teacher", teacher));
         Assert.Equal(0, cd.ExitCode);
         Assert.Contains("[train] teacher RgbVelocityDiffusion from", cd.Output);
+
+        // The student starts as its teacher: after one step at a vanishing rate its weights are the teacher's EMA weights
+        // (a student drawn from the seed instead differs from them by the teacher's two training steps, about 1e-3).
+        string started = folder.Combine("cd-start");
+        Assert.Equal(0, Run("train", "--model", "RgbConsistencyDistilled", "--data", data, "--out", started, "--steps", "1",
+            "--batch-size", "4", "--lr", "1e-12", "--teacher", teacher).ExitCode);
+        var teacherWeights = SafetensorsFile.Read(Path.Combine(teacher, "checkpoints", "step-0000002", "ema.safetensors"));
+        var studentWeights = SafetensorsFile.Read(Path.Combine(started, "checkpoints", "step-0000001", "model.safetensors"));
+        Assert.Equal(teacherWeights.Keys.Order(), studentWeights.Keys.Order());
+        foreach (var (name, weight) in teacherWeights)
+            Assert.True(weight.allclose(studentWeights[name], rtol: 0, atol: 1e-8), name + " is not the teacher's");
 
         HostApp.AssertRefused(Run(Train("RgbConsistency", folder.Combine("ct-teacher"), "--teacher", teacher)),
             "--teacher: RgbConsistency is trained from data");
