@@ -23,7 +23,7 @@ internal static class LossEmitter
         var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
         names.Declare(w, "torch", "Tensor", "Generator", "ArgumentNullException",
             m.Objective == Objective.VariationalBound ? "" : "NoiseSchedule",
-            labelled ? "" : "ArgumentException",
+            labelled ? "Scalar" : "ArgumentException",
             weight is null ? "" : "Enumerable");
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
@@ -88,8 +88,9 @@ internal static class LossEmitter
         {
             w.Step(ref step, "Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm 1, line 3)");
             w.Lines(
-                "var drop = " + torch + ".rand(new long[] { n }, generator: generator, device: x0.device) < " + network + ".LabelDropRate;",
-                "var nullLabels = " + torch + ".full(new long[] { n }, " + network + ".NullLabel, dtype: " + torch + ".int64, device: labels.device);",
+                "using " + names["Scalar"] + " dropRate = " + network + ".LabelDropRate, nullLabel = " + network + ".NullLabel;    // disposed here",
+                "var drop = " + torch + ".rand(new long[] { n }, generator: generator, device: x0.device) < dropRate;",
+                "var nullLabels = " + torch + ".full(new long[] { n }, nullLabel, dtype: " + torch + ".int64, device: labels.device);",
                 "var y = " + torch + ".where(drop.to(labels.device), nullLabels, labels);    // (N)",
                 "");
         }

@@ -16,6 +16,7 @@ internal static class DiTAliases
     {
         new TypeAlias("torch", "global::TorchSharp.torch"),
         new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
+        new TypeAlias("Scalar", "global::TorchSharp.Scalar"),
         new TypeAlias("Parameter", "global::TorchSharp.Modules.Parameter"),
         new TypeAlias("Linear", "global::TorchSharp.Modules.Linear"),
         new TypeAlias("PatchEmbed", Networks + "PatchEmbed"),

@@ -85,9 +85,10 @@ internal sealed record DiTPlan(
         // The forward pass of the reference DiT.forward, one line per statement.
         var forward = new List<PlanLine>
         {
-            new("var h = x_embedder.call(x) + pos_embed;", "(N, T, D)", "patch tokens plus their positions"),
+            new("using " + A("Scalar") + " one = 1;", "alpha of the additions", "disposed here, where + would leave it to the finalizer"),
+            new("var h = x_embedder.call(x).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"),
             labelled
-                ? new("var c = t_embedder.call(t) + y_embedder.call(y);", "(N, D)", "c = t_emb + y_emb (Peebles and Xie 2023, Sec. 3.2)")
+                ? new("var c = t_embedder.call(t).add(y_embedder.call(y), one);", "(N, D)", "c = t_emb + y_emb (Peebles and Xie 2023, Sec. 3.2)")
                 : new("var c = t_embedder.call(t);", "(N, D)", "c = t_emb (Peebles and Xie 2023, Sec. 3.2)"),
             new("foreach (var block in blocks) h = block.call(h, c);", "(N, T, D)", ""),
             new("h = final_layer.call(h, c);", "(N, T, p * p * " + outC + ")", ""),

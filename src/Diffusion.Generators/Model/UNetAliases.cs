@@ -15,6 +15,7 @@ internal static class UNetAliases
     {
         new TypeAlias("torch", "global::TorchSharp.torch"),
         new TypeAlias("Tensor", "global::TorchSharp.torch.Tensor"),
+        new TypeAlias("Scalar", "global::TorchSharp.Scalar"),
         new TypeAlias("Embedding", "global::TorchSharp.Modules.Embedding"),
         new TypeAlias("Sequential", "global::TorchSharp.Modules.Sequential"),
         new TypeAlias("TimestepBlocks", "global::TorchSharp.Modules.ModuleList<" + Blocks + "TimestepEmbedSequential>"),

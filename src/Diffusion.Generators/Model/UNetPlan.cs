@@ -168,12 +168,16 @@ internal sealed record UNetPlan(
         }
 
         // The forward pass, as guided-diffusion's forward with the hs stack unrolled: h{i} is input block i's output.
-        var forward = new List<PlanLine>
+        var forward = new List<PlanLine>();
+        if (labelled)
         {
-            labelled
-                ? new("var emb = time_embed.call(t) + label_emb.call(y);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep plus label")
-                : new("var emb = time_embed.call(t);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep"),
-        };
+            forward.Add(new("using " + A("Scalar") + " one = 1;", "alpha of the addition", "disposed here, where + would leave it to the finalizer"));
+            forward.Add(new("var emb = time_embed.call(t).add(label_emb.call(y), one);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep plus label"));
+        }
+        else
+        {
+            forward.Add(new("var emb = time_embed.call(t);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep"));
+        }
         string last = "x";
         for (int i = 0; i < input.Count; i++)
         {
@@ -195,7 +199,7 @@ internal sealed record UNetPlan(
             : new("var output = @out.call(h);", "(N, " + (learnSigma ? "2C" : "C") + ", " + Int(s.InputSize) + ", " + Int(s.InputSize) + ")", ""));
 
         var aliases = new List<string> { "torch", "Tensor" };
-        if (labelled) aliases.Add("Embedding");
+        if (labelled) aliases.AddRange(new[] { "Embedding", "Scalar" });
         if (!encoder) aliases.Add("Sequential");
         aliases.AddRange(new[] { "TimestepBlocks", "TimeEmbedding", "UNetLayers", "TimestepEmbedSequential" });
         if (s.Levels > 1) aliases.Add("Downsample");

@@ -49,10 +49,12 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp, each (N, D)
         var m = adaLN_modulation.call(c).chunk(6, 1);
+        // The residual additions' alpha, disposed here: Tensor's operator + would make one for the finalizer per call.
+        using var one = 1.ToScalar();
         // x = x + gate_msa Attention(modulate(LN(x), shift_msa, scale_msa))
-        x = x + m[2].unsqueeze(1) * attn.call(Modulation.Modulate(norm1.call(x), m[0], m[1]));    // (N, T, D)
+        x = x.add(m[2].unsqueeze(1) * attn.call(Modulation.Modulate(norm1.call(x), m[0], m[1])), one);    // (N, T, D)
         // x = x + gate_mlp MLP(modulate(LN(x), shift_mlp, scale_mlp))
-        x = x + m[5].unsqueeze(1) * mlp.call(Modulation.Modulate(norm2.call(x), m[3], m[4]));     // (N, T, D)
+        x = x.add(m[5].unsqueeze(1) * mlp.call(Modulation.Modulate(norm2.call(x), m[3], m[4])), one);     // (N, T, D)
         return x.MoveToOuterDisposeScope();
     }
 

@@ -14,8 +14,9 @@ public static class Modulation
     public static Tensor Modulate(Tensor x, Tensor shift, Tensor scale)
     {
         using var scope = NewDisposeScope();
+        // 1 as the added value and as alpha: add(Scalar) and operator + would each make an alpha for the finalizer.
         using var one = 1.ToScalar();
-        var modulated = x * scale.unsqueeze(1).add(one) + shift.unsqueeze(1);    // (N, T, D)
+        var modulated = (x * scale.unsqueeze(1).add(one, one)).add(shift.unsqueeze(1), one);    // (N, T, D)
         return modulated.MoveToOuterDisposeScope();
     }
 }

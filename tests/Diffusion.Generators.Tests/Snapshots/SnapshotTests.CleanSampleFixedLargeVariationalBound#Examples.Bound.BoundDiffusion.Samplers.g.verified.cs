@@ -78,14 +78,17 @@ partial class BoundDiffusion
         }
 
         // 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
-        var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, coef1 = transition.PosteriorMeanCoef1, coef2 = transition.PosteriorMeanCoef2;
+        var mean = cleanSample.mul(coef1).add(x.mul(coef2), one);    // (N, C, H, W)
         if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step
 
         // 4. sigma_t^2 = beta_t (Ho et al. 2020, Sec. 3.2)
-        var sigma = Math.Sqrt(transition.Beta);
+        using Scalar sigma = Math.Sqrt(transition.Beta);    // disposed here, not left to the finalizer
 
         // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
-        var next = mean + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var next = mean.add(sigma * z, one);    // (N, C, H, W)
         return next.MoveToOuterDisposeScope();
     }
 

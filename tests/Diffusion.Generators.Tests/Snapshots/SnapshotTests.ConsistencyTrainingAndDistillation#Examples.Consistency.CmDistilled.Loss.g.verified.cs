@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using ArgumentNullException = global::System.ArgumentNullException;
 
@@ -49,8 +50,9 @@ partial class CmDistilled
 
         // 4. Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm
         //    1, line 3)
-        var drop = torch.rand(new long[] { n }, generator: generator, device: x0.device) < CmDit.LabelDropRate;
-        var nullLabels = torch.full(new long[] { n }, CmDit.NullLabel, dtype: torch.int64, device: labels.device);
+        using Scalar dropRate = CmDit.LabelDropRate, nullLabel = CmDit.NullLabel;    // disposed here
+        var drop = torch.rand(new long[] { n }, generator: generator, device: x0.device) < dropRate;
+        var nullLabels = torch.full(new long[] { n }, nullLabel, dtype: torch.int64, device: labels.device);
         var y = torch.where(drop.to(labels.device), nullLabels, labels);    // (N)
 
         // 5. The network's output at (x_t, t, y)

@@ -6,6 +6,7 @@ namespace Examples.Mean;
 #pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 using Parameter = global::TorchSharp.Modules.Parameter;
 using Linear = global::TorchSharp.Modules.Linear;
 using PatchEmbed = global::Diffusion.Runtime.Networks.PatchEmbed;
@@ -123,9 +124,11 @@ partial class MeanDit : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
             throw new global::System.ArgumentNullException(nameof(y), "MeanDit is class-conditional: "
                 + "pass labels (N, int64) in 0..2, or NullLabel = 3 for the unconditional pass.");
         using var scope = torch.NewDisposeScope();
-        var h = x_embedder.call(x) + pos_embed;                     // (N, T, D): patch tokens plus their positions
+        // alpha of the additions: disposed here, where + would leave it to the finalizer
+        using Scalar one = 1;
+        var h = x_embedder.call(x).add(pos_embed, one);             // (N, T, D): patch tokens plus their positions
         // (N, D): c = t_emb + y_emb (Peebles and Xie 2023, Sec. 3.2)
-        var c = t_embedder.call(t) + y_embedder.call(y);
+        var c = t_embedder.call(t).add(y_embedder.call(y), one);
         foreach (var block in blocks) h = block.call(h, c);         // (N, T, D)
         h = final_layer.call(h, c);                                 // (N, T, p * p * 2C)
         var output = Patches.Unpatchify(h, GridSize, PatchSize, OutChannels);    // (N, 2C, H, W)

@@ -78,14 +78,17 @@ partial class MnistDiffusion
         }
 
         // 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
-        var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, coef1 = transition.PosteriorMeanCoef1, coef2 = transition.PosteriorMeanCoef2;
+        var mean = cleanSample.mul(coef1).add(x.mul(coef2), one);    // (N, C, H, W)
         if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step
 
         // 4. sigma_t^2 = beta~_t (Ho et al. 2020, Sec. 3.2)
-        var sigma = Math.Sqrt(transition.PosteriorVariance);
+        using Scalar sigma = Math.Sqrt(transition.PosteriorVariance);    // disposed here, not left to the finalizer
 
         // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
-        var next = mean + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var next = mean.add(sigma * z, one);    // (N, C, H, W)
         return next.MoveToOuterDisposeScope();
     }
 
@@ -154,9 +157,15 @@ partial class MnistDiffusion
         // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
         //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
-        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, sqrtAlphaBarPrev = Math.Sqrt(alphaBarPrev), directionScale = direction;
+        var next = cleanSample.mul(sqrtAlphaBarPrev).add(noise.mul(directionScale), one);    // (N, C, H, W)
         if (sigma > 0 && previous >= 0)
-            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        {
+            using Scalar sigmaScale = sigma;
+            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
+        }
         return next.MoveToOuterDisposeScope();
     }
 
@@ -255,12 +264,13 @@ partial class MnistDiffusion
     private static Tensor GuidedOutput(Denoiser model, Tensor x, Tensor t, Tensor labels, double guidanceScale)
     {
         using var scope = torch.NewDisposeScope();
-        var nullLabels = torch.full(labels.shape, MnistDit.NullLabel, dtype: torch.int64, device: labels.device);
+        using Scalar one = 1, nullLabel = MnistDit.NullLabel, scale = guidanceScale;    // disposed here
+        var nullLabels = torch.full(labels.shape, nullLabel, dtype: torch.int64, device: labels.device);
         var both = model(
             torch.cat(new[] { x, x }, 0), torch.cat(new[] { t, t }, 0), torch.cat(new[] { labels, nullLabels }, 0));
         var halves = both.chunk(2, 0);    // conditional, unconditional: (N, C, H, W) each
         // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
-        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);
+        var guided = halves[1].add((halves[0] - halves[1]).mul(scale), one);
         return guided.MoveToOuterDisposeScope();
     }
 }

@@ -6,6 +6,7 @@ namespace Examples.Mnist;
 #pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 using Embedding = global::TorchSharp.Modules.Embedding;
 using Sequential = global::TorchSharp.Modules.Sequential;
 using TimestepBlocks =
@@ -138,7 +139,9 @@ partial class MnistUNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
             throw new global::System.ArgumentNullException(nameof(y), "MnistUNet is class-conditional: "
                 + "pass labels (N, int64) in 0..9, or NullLabel = 10 for the unconditional pass.");
         using var scope = torch.NewDisposeScope();
-        var emb = time_embed.call(t) + label_emb.call(y);    // (N, 128): timestep plus label
+        // alpha of the addition: disposed here, where + would leave it to the finalizer
+        using Scalar one = 1;
+        var emb = time_embed.call(t).add(label_emb.call(y), one);    // (N, 128): timestep plus label
         var h0 = input_blocks[0].call(x, emb);      // (N, 32, 28, 28): 3x3 conv
         var h1 = input_blocks[1].call(h0, emb);     // (N, 32, 28, 28): ResBlock
         var h2 = input_blocks[2].call(h1, emb);     // (N, 32, 14, 14): stride-2 conv

@@ -89,9 +89,15 @@ partial class VelocityTeacher
         // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
         //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
-        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, sqrtAlphaBarPrev = Math.Sqrt(alphaBarPrev), directionScale = direction;
+        var next = cleanSample.mul(sqrtAlphaBarPrev).add(noise.mul(directionScale), one);    // (N, C, H, W)
         if (sigma > 0 && previous >= 0)
-            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        {
+            using Scalar sigmaScale = sigma;
+            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
+        }
         return next.MoveToOuterDisposeScope();
     }
 
@@ -193,12 +199,13 @@ partial class VelocityTeacher
     private static Tensor GuidedOutput(Denoiser model, Tensor x, Tensor t, Tensor labels, double guidanceScale)
     {
         using var scope = torch.NewDisposeScope();
-        var nullLabels = torch.full(labels.shape, DistilledDit.NullLabel, dtype: torch.int64, device: labels.device);
+        using Scalar one = 1, nullLabel = DistilledDit.NullLabel, scale = guidanceScale;    // disposed here
+        var nullLabels = torch.full(labels.shape, nullLabel, dtype: torch.int64, device: labels.device);
         var both = model(
             torch.cat(new[] { x, x }, 0), torch.cat(new[] { t, t }, 0), torch.cat(new[] { labels, nullLabels }, 0));
         var halves = both.chunk(2, 0);    // conditional, unconditional: (N, C, H, W) each
         // out(x_t, null) + w (out(x_t, y) - out(x_t, null))
-        var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);
+        var guided = halves[1].add((halves[0] - halves[1]).mul(scale), one);
         return guided.MoveToOuterDisposeScope();
     }
 }

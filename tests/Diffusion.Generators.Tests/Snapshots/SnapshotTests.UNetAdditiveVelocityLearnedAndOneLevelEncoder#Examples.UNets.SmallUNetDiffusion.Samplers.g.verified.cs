@@ -78,7 +78,9 @@ partial class SmallUNetDiffusion
         }
 
         // 3. mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)
-        var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, coef1 = transition.PosteriorMeanCoef1, coef2 = transition.PosteriorMeanCoef2;
+        var mean = cleanSample.mul(coef1).add(x.mul(coef2), one);    // (N, C, H, W)
         if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step
 
         // 4. sigma_t = exp(log Sigma_theta / 2), learned (Nichol and Dhariwal 2021, Eq. 15)
@@ -89,7 +91,8 @@ partial class SmallUNetDiffusion
         var sigma = (logVariance * half).exp();    // (N, C, H, W)
 
         // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
-        var next = mean + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var next = mean.add(sigma * z, one);    // (N, C, H, W)
         return next.MoveToOuterDisposeScope();
     }
 
@@ -158,9 +161,15 @@ partial class SmallUNetDiffusion
         // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
         //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
-        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, sqrtAlphaBarPrev = Math.Sqrt(alphaBarPrev), directionScale = direction;
+        var next = cleanSample.mul(sqrtAlphaBarPrev).add(noise.mul(directionScale), one);    // (N, C, H, W)
         if (sigma > 0 && previous >= 0)
-            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        {
+            using Scalar sigmaScale = sigma;
+            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
+        }
         return next.MoveToOuterDisposeScope();
     }
 

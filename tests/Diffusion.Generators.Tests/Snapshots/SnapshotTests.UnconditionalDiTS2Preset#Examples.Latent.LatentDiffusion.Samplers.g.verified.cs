@@ -89,9 +89,15 @@ partial class LatentDiffusion
         // 4. x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021,
         //    Eq. 12)
         double direction = Math.Sqrt(Math.Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));
-        var next = Math.Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)
+        // Scalars disposed here, not left to the finalizer
+        using Scalar one = 1, sqrtAlphaBarPrev = Math.Sqrt(alphaBarPrev), directionScale = direction;
+        var next = cleanSample.mul(sqrtAlphaBarPrev).add(noise.mul(directionScale), one);    // (N, C, H, W)
         if (sigma > 0 && previous >= 0)
-            next = next + sigma * torch.randn(x.shape, generator: generator, device: x.device);    // + sigma_t z
+        {
+            using Scalar sigmaScale = sigma;
+            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
+        }
         return next.MoveToOuterDisposeScope();
     }
 

@@ -6,6 +6,7 @@ namespace Examples.Latent;
 #pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own
 using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 using Parameter = global::TorchSharp.Modules.Parameter;
 using Linear = global::TorchSharp.Modules.Linear;
 using PatchEmbed = global::Diffusion.Runtime.Networks.PatchEmbed;
@@ -108,7 +109,9 @@ partial class LatentDit : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor>
         if (y is not null)
             throw new global::System.ArgumentException("LatentDit is unconditional: pass null labels.", nameof(y));
         using var scope = torch.NewDisposeScope();
-        var h = x_embedder.call(x) + pos_embed;                     // (N, T, D): patch tokens plus their positions
+        // alpha of the additions: disposed here, where + would leave it to the finalizer
+        using Scalar one = 1;
+        var h = x_embedder.call(x).add(pos_embed, one);             // (N, T, D): patch tokens plus their positions
         // (N, D): c = t_emb (Peebles and Xie 2023, Sec. 3.2)
         var c = t_embedder.call(t);
         foreach (var block in blocks) h = block.call(h, c);         // (N, T, D)

@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using ArgumentNullException = global::System.ArgumentNullException;
 using Enumerable = global::System.Linq.Enumerable;
@@ -71,8 +72,9 @@ partial class VelocityDiffusion
 
         // 4. Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm
         //    1, line 3)
-        var drop = torch.rand(new long[] { n }, generator: generator, device: x0.device) < VelocityDit.LabelDropRate;
-        var nullLabels = torch.full(new long[] { n }, VelocityDit.NullLabel, dtype: torch.int64, device: labels.device);
+        using Scalar dropRate = VelocityDit.LabelDropRate, nullLabel = VelocityDit.NullLabel;    // disposed here
+        var drop = torch.rand(new long[] { n }, generator: generator, device: x0.device) < dropRate;
+        var nullLabels = torch.full(new long[] { n }, nullLabel, dtype: torch.int64, device: labels.device);
         var y = torch.where(drop.to(labels.device), nullLabels, labels);    // (N)
 
         // 5. The network's output at (x_t, t, y)

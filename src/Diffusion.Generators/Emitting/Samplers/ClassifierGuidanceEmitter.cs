@@ -83,7 +83,8 @@ internal static class ClassifierGuidanceEmitter
         w.Open();
         w.Lines(
             "using var scope = " + torch + ".NewDisposeScope();",
-            "var nullLabels = " + torch + ".full(labels.shape, " + names.Network + ".NullLabel, dtype: " + torch + ".int64, device: labels.device);",
+            "using " + names["Scalar"] + " one = 1, nullLabel = " + names.Network + ".NullLabel, scale = guidanceScale;    // disposed here",
+            "var nullLabels = " + torch + ".full(labels.shape, nullLabel, dtype: " + torch + ".int64, device: labels.device);",
             "var both = model(",
             "    " + torch + ".cat(new[] { x, x }, 0), " + torch + ".cat(new[] { t, t }, 0), " + torch + ".cat(new[] { labels, nullLabels }, 0));",
             "var halves = both.chunk(2, 0);    // conditional, unconditional: (N, " + channels + ", H, W) each");
@@ -92,13 +93,13 @@ internal static class ClassifierGuidanceEmitter
             w.Lines(
                 "var (conditional, varianceValues) = SplitOutput(halves[0]);    // (N, C, H, W) each",
                 "var (unconditional, _) = SplitOutput(halves[1]);    // (N, C, H, W)",
-                "var guided = unconditional + guidanceScale * (conditional - unconditional);",
+                "var guided = unconditional.add((conditional - unconditional).mul(scale), one);",
                 "// The conditional pass's variance values, as the reference DiT keeps them",
                 "return " + torch + ".cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();");
         }
         else
         {
-            w.Commented("var guided = halves[1] + guidanceScale * (halves[0] - halves[1]);", "out(x_t, null) + w (out(x_t, y) - out(x_t, null))");
+            w.Commented("var guided = halves[1].add((halves[0] - halves[1]).mul(scale), one);", "out(x_t, null) + w (out(x_t, y) - out(x_t, null))");
             w.Line("return guided.MoveToOuterDisposeScope();");
         }
         w.Close();

@@ -48,9 +48,15 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
         w.Step(ref n, "x_{t-1} = sqrt(abar_{t-1}) x0_hat + sqrt(1 - abar_{t-1} - sigma_t^2) eps + sigma_t z (Song et al. 2021, Eq. 12)");
         w.Lines(
             "double direction = " + math + ".Sqrt(" + math + ".Max(0.0, 1.0 - alphaBarPrev - sigma * sigma));",
-            "var next = " + math + ".Sqrt(alphaBarPrev) * cleanSample + direction * noise;    // (N, C, H, W)",
+            "// Scalars disposed here, not left to the finalizer",
+            "using " + names["Scalar"] + " one = 1, sqrtAlphaBarPrev = " + math + ".Sqrt(alphaBarPrev), directionScale = direction;",
+            "var next = cleanSample.mul(sqrtAlphaBarPrev).add(noise.mul(directionScale), one);    // (N, C, H, W)",
             "if (sigma > 0 && previous >= 0)",
-            "    next = next + sigma * " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // + sigma_t z",
+            "{",
+            "    using " + names["Scalar"] + " sigmaScale = sigma;",
+            "    var z = " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)",
+            "    next = next.add(z.mul(sigmaScale), one);    // + sigma_t z",
+            "}",
             "return next.MoveToOuterDisposeScope();");
         w.Close();
     }

@@ -38,7 +38,9 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
         w.Line();
         SamplerLoopEmitter.EmitThresholding(w, names, ref n, noiseAgain: null);
         w.Step(ref n, "mu~_t = coef1 x0_hat + coef2 x_t, the posterior mean (Ho et al. 2020, Eq. 7)");
-        w.Line("var mean = transition.PosteriorMeanCoef1 * cleanSample + transition.PosteriorMeanCoef2 * x;    // (N, C, H, W)");
+        w.Line("// Scalars disposed here, not left to the finalizer");
+        w.Line("using " + names["Scalar"] + " one = 1, coef1 = transition.PosteriorMeanCoef1, coef2 = transition.PosteriorMeanCoef2;");
+        w.Line("var mean = cleanSample.mul(coef1).add(x.mul(coef2), one);    // (N, C, H, W)");
         w.Line("if (previous < 0) return mean.MoveToOuterDisposeScope();    // x_0 = mu~_1: no noise at the last step");
         w.Line();
         var math = names["Math"];
@@ -56,16 +58,17 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
                 break;
             case ReverseVariance.FixedLarge:
                 w.Step(ref n, "sigma_t^2 = beta_t (Ho et al. 2020, Sec. 3.2)");
-                w.Line("var sigma = " + math + ".Sqrt(transition.Beta);");
+                w.Line("using " + names["Scalar"] + " sigma = " + math + ".Sqrt(transition.Beta);    // disposed here, not left to the finalizer");
                 break;
             default:
                 w.Step(ref n, "sigma_t^2 = beta~_t (Ho et al. 2020, Sec. 3.2)");
-                w.Line("var sigma = " + math + ".Sqrt(transition.PosteriorVariance);");
+                w.Line("using " + names["Scalar"] + " sigma = " + math + ".Sqrt(transition.PosteriorVariance);    // disposed here, not left to the finalizer");
                 break;
         }
         w.Line();
         w.Step(ref n, "x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)");
-        w.Line("var next = mean + sigma * " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)");
+        w.Line("var z = " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)");
+        w.Line("var next = mean.add(sigma * z, one);    // (N, C, H, W)");
         w.Line("return next.MoveToOuterDisposeScope();");
         w.Close();
     }

@@ -49,6 +49,7 @@ public sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         var attended = nn.functional.scaled_dot_product_attention(qkvHeads[0], qkvHeads[1], qkvHeads[2]);    // (N, h, HW, C/h)
         var merged = attended.transpose(1, 2).reshape(n, positions, channels);                       // (N, HW, C)
         var output = nn.functional.linear(merged, proj_out.weight.squeeze(-1), proj_out.bias);       // (N, HW, C)
-        return (x + output.transpose(1, 2).reshape(n, channels, height, width)).MoveToOuterDisposeScope();
+        using var one = 1.ToScalar();    // the residual's alpha: operator + would leave one to the finalizer
+        return x.add(output.transpose(1, 2).reshape(n, channels, height, width), one).MoveToOuterDisposeScope();
     }
 }

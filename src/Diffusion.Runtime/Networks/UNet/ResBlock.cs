@@ -55,20 +55,21 @@ public sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor emb)
     {
         using var scope = NewDisposeScope();
+        // 1 as added value and alpha, disposed here: add(Scalar) and operator + would make alphas for the finalizer.
+        using var one = 1.ToScalar();
         var h = in_layers.call(x);                                            // (N, out, H, W)
         var e = emb_layers.call(emb).unsqueeze(-1).unsqueeze(-1);             // (N, out or 2 out, 1, 1)
         if (scaleShiftNorm)
         {
             var parts = e.chunk(2, 1);                                        // scale, shift: (N, out, 1, 1) each
-            using var one = 1.ToScalar();
             // GroupNorm(h) (1 + scale) + shift (Dhariwal and Nichol 2021, Sec. 3, adaptive group normalisation)
-            h = outParts.Norm.call(h) * parts[0].add(one) + parts[1];
+            h = (outParts.Norm.call(h) * parts[0].add(one, one)).add(parts[1], one);
             h = outParts.Conv.call(outParts.Dropout.call(outParts.Silu.call(h)));    // out_layers[1:]
         }
         else
         {
-            h = out_layers.call(h + e);                                       // h + emb, then the output layers (DDPM)
+            h = out_layers.call(h.add(e, one));                                  // h + emb, then the output layers (DDPM)
         }
-        return (skip_connection.call(x) + h).MoveToOuterDisposeScope();       // (N, out, H, W)
+        return skip_connection.call(x).add(h, one).MoveToOuterDisposeScope();     // (N, out, H, W)
     }
 }
