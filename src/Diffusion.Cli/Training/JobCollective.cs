@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using Diffusion.Distributed.Mpi;
 using Diffusion.Runtime.Distributed;
 
@@ -11,6 +12,8 @@ namespace Diffusion.Cli.Training;
 /// </summary>
 internal static class JobCollective
 {
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Starts the job's collective; on ranks other than 0 the standard output goes nowhere (rank 0 reports).</summary>
     public static ICollective Start(string tag)
     {
@@ -43,6 +46,9 @@ internal static class JobCollective
         catch (Exception e)
         {
             Console.Error.WriteLine($"error: rank {collective.Rank} of {collective.Size}: {CommandAction.UserMessage(e)}");
+            // The launcher tears down every rank's output forwarding on an abort: without a moment to forward it first,
+            // the message can be lost (seen with mpiexec.mpich when both ranks refused at once).
+            Thread.Sleep(AbortGrace);
             collective.Abort(1);
             return 1;
         }
