@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project template, end to end, as a user meets it (issue 11): packs Diffusion.Dsl, Diffusion.Runtime,
-# Diffusion.Cli and Diffusion.Templates into a temporary feed, installs the template into a temporary hive, creates a
-# project from it, builds it against the feed, trains 20 steps on a generated 32x32 RGB class folder, samples a grid
-# and resumes to step 25. Everything lives in one temporary folder, removed at exit: the user's installed templates and
+# Diffusion.Distributed.Mpi, Diffusion.Cli and Diffusion.Templates into a temporary feed, installs the template into
+# a temporary hive, creates a project from it, builds it against the feed, trains 20 steps on a generated 32x32 RGB
+# class folder, samples a grid and resumes to step 25. Everything lives in one temporary folder, removed at exit: the user's installed templates and
 # NuGet cache stay as they were. Ends with "[template-test] passed", or names the failing step and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ say "building the packages' projects (Release)"
 dotnet build src/Diffusion.Cli -c Release -nologo -v q
 dotnet build templates/Diffusion.Templates -c Release -nologo -v q
 say "packing them as version *-$suffix into $feed"
-for packable in src/Diffusion.Dsl src/Diffusion.Runtime src/Diffusion.Cli templates/Diffusion.Templates; do
+for packable in src/Diffusion.Dsl src/Diffusion.Runtime src/Diffusion.Distributed.Mpi src/Diffusion.Cli templates/Diffusion.Templates; do
     dotnet pack "$packable" -c Release --no-build -nologo -v q -p:VersionSuffix="$suffix" -o "$feed"
 done
 ls "$feed"

@@ -26,6 +26,6 @@ public static class CommandAction
     });
 
     /// <summary>The message without .NET's " (Parameter 'X')" suffix, which names an internal parameter, not an option.</summary>
-    private static string UserMessage(Exception e) =>
+    internal static string UserMessage(Exception e) =>
         e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 }

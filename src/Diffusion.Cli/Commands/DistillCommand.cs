@@ -49,6 +49,8 @@ internal static class DistillCommand
         CommandAction.Set(command, parse =>
         {
             var clock = Stopwatch.StartNew();    // --minutes covers the whole command
+            if (Diffusion.Distributed.Mpi.MpiLaunch.IsLaunched)
+                throw new CommandLineException("distill runs in one process: start it without an MPI launcher (only train is data-parallel).");
             var run = new TrainingRun(shared, parse, Tag);
             run.Validate();
             var device = CliOptions.ToDevice(parse.GetValue(shared.Device)!);

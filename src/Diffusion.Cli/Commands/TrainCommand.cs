@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diffusion.Cli.Training;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Training;
 
@@ -20,6 +21,13 @@ internal static class TrainCommand
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
+            using var job = JobCollective.Start(Tag);
+            return JobCollective.Run(job, () => Train(parse, job));
+        });
+        return command;
+
+        int Train(ParseResult parse, ICollective job)
+        {
             var run = new TrainingRun(shared, parse, Tag);
             run.Validate();
             // The run folder's own files are checked before minutes of training: a loss curve or table this command did not write is not replaced.
@@ -30,12 +38,13 @@ internal static class TrainCommand
             var trainable = Objective(declared, catalog, parse.GetValue(teacher), CliOptions.ToDevice(parse.GetValue(shared.Device)!));
             var images = run.LoadImages(trainable.Description);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
+            if (options.BatchSize % job.Size != 0)
+                throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
             using var stop = new StopSignal(Tag);
-            var result = run.Train(trainable, images, options, stop, curve, table);
+            var result = run.Train(trainable, images, options, stop, curve, table, job);
             run.PrintResult(result, images, curve);
             return 0;
-        });
-        return command;
+        }
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using System.Linq;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Diagnostics;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
@@ -96,11 +97,14 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
 
     /// <summary>
     /// Trains <paramref name="model"/> with the <see cref="Trainer"/>, stopping early at <paramref name="stop"/>'s signal
-    /// or the options' time budget (after the current step, with a checkpoint), then writes the loss curve and table.
+    /// or the options' time budget (after the current step, with a checkpoint), then writes the loss curve and table;
+    /// as one rank of <paramref name="collective"/> when given (rank 0 alone writes the files).
     /// </summary>
-    public TrainingResult Train(ITrainableModel model, StreamingImageFolder images, TrainingOptions trainingOptions, StopSignal stop, string curve, string table)
+    public TrainingResult Train(ITrainableModel model, StreamingImageFolder images, TrainingOptions trainingOptions, StopSignal stop, string curve, string table,
+        ICollective? collective = null)
     {
-        var result = new Trainer(model, images, trainingOptions).Run(stop.Token);
+        var result = new Trainer(model, images, trainingOptions, collective).Run(stop.Token);
+        if (collective is { Rank: not 0 }) return result;
         LossCurve.Write(result.Losses, curve, $"{model.Description.Name} training loss (batch {trainingOptions.BatchSize}, lr {trainingOptions.LearningRate})", averageWindow: 50);
         AtomicFile.WriteText(table, string.Join('\n', [LossTableHeader, .. LossLines(result.Losses)]) + "\n");
         return result;

@@ -21,12 +21,12 @@ internal static class LossEmitter
         var schedule = names.Schedule;
         bool labelled = m.Network.IsClassConditional;
         var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
-        names.Declare(w, "torch", "Tensor", "Generator", "ArgumentNullException",
+        names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", "IDataParallelLoss", "ArgumentNullException",
             m.Objective == Objective.VariationalBound ? "" : "NoiseSchedule",
             labelled ? "Scalar" : "ArgumentException",
             weight is null ? "" : "Enumerable");
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
-        w.Open("partial class " + Identifier(m.Type.Name));
+        w.Open("partial class " + Identifier(m.Type.Name) + " : " + names["IDataParallelLoss"]);
         if (m.Objective == Objective.Hybrid)
         {
             w.Lines(
@@ -41,17 +41,44 @@ internal static class LossEmitter
         w.Line("/// <summary>");
         w.Doc(Summary(m, labelled));
         w.Lines(
-            "/// Every random draw comes from <paramref name=\"generator\"/>. Returns a scalar.",
+            "/// Every random draw comes from <paramref name=\"generator\"/> (<see cref=\"DrawTraining\"/>). Returns a scalar.",
+            "/// </summary>");
+        w.GeneratedCode();
+        var draws = names["DiffusionDraws"];
+        var nullException = names["ArgumentNullException"];
+        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + names["Generator"] + " generator)");
+        w.Lines(
+            "if (x0 is null) throw new " + nullException + "(nameof(x0));",
+            "if (generator is null) throw new " + nullException + "(nameof(generator));",
+            "using var scope = " + torch + ".NewDisposeScope();",
+            "return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
+        w.Close();
+        w.Line();
+        w.Lines(
+            "/// <summary>",
+            "/// The random draws of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> for a batch of",
+            "/// <paramref name=\"shape\"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,",
+            "/// Algorithm 1, lines 3 and 4)" + (labelled ? " and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3)," : ","),
+            "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
+            "/// </summary>");
+        w.GeneratedCode();
+        w.Lines(
+            "public " + draws + " DrawTraining(long[] shape, " + names["Device"] + " device, " + names["Generator"] + " generator) =>",
+            "    " + draws + ".Draw(shape, device, " + schedule + ".Timesteps, labelDropout: " + (labelled ? "true" : "false") + ", generator);",
+            "");
+        w.Lines(
+            "/// <summary>",
+            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws",
+            "/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>): a mean over the rows.",
             "/// </summary>",
             "/// <remarks>");
         w.Doc("Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t]"
             + (labelled ? ", y = the labels after dropout." : "."));
         w.Line("/// </remarks>");
         w.GeneratedCode();
-        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + names["Generator"] + " generator)");
-        var nullException = names["ArgumentNullException"];
+        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + draws + " draws)");
         w.Line("if (x0 is null) throw new " + nullException + "(nameof(x0));");
-        w.Line("if (generator is null) throw new " + nullException + "(nameof(generator));");
+        w.Line("if (draws is null) throw new " + nullException + "(nameof(draws));");
         if (labelled)
         {
             w.Lines(
@@ -69,18 +96,16 @@ internal static class LossEmitter
                 "    throw new " + names["ArgumentException"] + "(\"" + m.Type.Name + " is unconditional: pass null labels.\", nameof(labels));");
         }
         w.Lines(
+            "draws.Require(x0.shape);",
             "using var scope = " + torch + ".NewDisposeScope();",
             "long n = x0.shape[0];",
             "");
         int step = 1;
-        w.Step(ref step, "t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based)");
+        w.Step(ref step, "t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based) and eps ~ N(0, I) (line 4)");
         w.Lines(
-            "var t = " + torch + ".randint(0, " + schedule + ".Timesteps, new long[] { n },",
-            "    dtype: " + torch + ".int64, device: x0.device, generator: generator);    // (N)",
+            "var t = draws.Timesteps;    // (N)",
+            "var noise = draws.Noise;    // (N, C, H, W)",
             "");
-        w.Step(ref step, "eps ~ N(0, I) (Ho et al. 2020, Algorithm 1, line 4)");
-        w.Line("var noise = " + torch + ".randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)");
-        w.Line();
         w.Step(ref step, "x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)");
         w.Line("var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)");
         w.Line();
@@ -89,7 +114,7 @@ internal static class LossEmitter
             w.Step(ref step, "Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm 1, line 3)");
             w.Lines(
                 "using " + names["Scalar"] + " dropRate = " + network + ".LabelDropRate, nullLabel = " + network + ".NullLabel;    // disposed here",
-                "var drop = " + torch + ".rand(new long[] { n }, generator: generator, device: x0.device) < dropRate;",
+                "var drop = draws.DropUniforms! < dropRate;",
                 "var nullLabels = " + torch + ".full(new long[] { n }, nullLabel, dtype: " + torch + ".int64, device: labels.device);",
                 "var y = " + torch + ".where(drop.to(labels.device), nullLabels, labels);    // (N)",
                 "");

@@ -66,7 +66,7 @@ internal sealed class ModelNames
     {
         "Network", "Schedule", "Samplers", "ClassifierFreeGuidanceScale", "Description", "DefaultGuidanceScale",
         "Denoise", "Sample", "PrepareSampling", "ModelOutput",
-        "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput", "TrainingLoss", "LossWeight", "LossWeights",
+        "SamplingDevice", "ClassifierGuidedOutput", "GuidedOutput", "TrainingLoss", "DrawTraining", "LossWeight", "LossWeights",
         "VariationalBoundWeight", "VariationalBoundTerms", "ToNoiseAndCleanSample", "NoiseFromCleanSample",
         "TrainingTarget", "SplitOutput", "LearnedLogVariance",
         "Predict", "TeacherType", "TeacherGuidanceScale", "FromTeacher", "DistillationLoss",

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
 using TorchSharp;
@@ -23,6 +24,15 @@ namespace Diffusion.Runtime.Training;
 /// device seeded <see cref="TrainingSeeds.StepLoss"/>(seed, k). So a run resumed from step s's checkpoint (weights,
 /// EMA, optimizer state, step) takes exactly the steps s + 1, ... of the uninterrupted run: on the CPU its losses and
 /// weights are bit-identical.
+/// <para>
+/// Data-parallel (a <see cref="ICollective"/> of N &gt; 1 ranks, one process each): the batch is the global batch, each
+/// rank takes its B / N rows of it and draws the whole batch's timesteps, noise and label dropout from the step's
+/// generator (<see cref="IDataParallelLoss"/>), keeping its rows; the gradients are averaged over the ranks, then
+/// clipped by their global norm, and every rank takes the same AdamW step. So N ranks take one process's steps, up to
+/// float32 summation order. Fresh weights are rank 0's (broadcast); a resumed run's come from the checkpoint, which
+/// every rank reads (the run folder must be shared). Rank 0 alone locks the run folder, writes checkpoints and reports
+/// progress; the ranks agree every step on stopping (a signal or the time budget on any rank stops all).
+/// </para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -31,14 +41,23 @@ public sealed class Trainer
     private readonly ITrainableModel model;
     private readonly ITrainingSet data;
     private readonly TrainingOptions options;
+    private readonly ICollective collective;
 
-    /// <summary>A trainer of <paramref name="model"/> on <paramref name="data"/>; nothing runs until <see cref="Run"/>.</summary>
-    public Trainer(ITrainableModel model, ITrainingSet data, TrainingOptions options)
+    /// <summary>
+    /// A trainer of <paramref name="model"/> on <paramref name="data"/>, alone or as one rank of
+    /// <paramref name="collective"/>; nothing runs until <see cref="Run"/>.
+    /// </summary>
+    public Trainer(ITrainableModel model, ITrainingSet data, TrainingOptions options, ICollective? collective = null)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.data = data ?? throw new ArgumentNullException(nameof(data));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
+        this.collective = collective ?? InProcessCollective.Instance;
     }
+
+    private bool Parallel => collective.Size > 1;
+
+    private bool WritesFiles => collective.Rank == 0;
 
     /// <summary>
     /// Trains from step 1, or with <see cref="TrainingOptions.Resume"/> from the step after the latest checkpoint in the
@@ -53,18 +72,26 @@ public sealed class Trainer
     /// <exception cref="TrainingRunException">The output directory holds checkpoints and Resume is off, or the
     /// checkpoint's seed differs from the options' seed.</exception>
     /// <exception cref="RunLockedException">Another process is training into the same output directory.</exception>
+    /// <exception cref="TrainingRunException">Data-parallel: the model's loss cannot be split over ranks, or the batch
+    /// is not a multiple of the rank count.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
         options.Validate();
         var description = model.Description;
         data.Validate(description.Channels, description.ImageSize, description.Classes);
+        var shards = Parallel ? Shards() : null;
 
         var device = torch.device(options.Device);
         var network = model.Network;
         network.to(device);
+        var trainable = network.parameters().Where(p => p.requires_grad).ToArray();
+        var buckets = Parallel ? TensorBuckets.For(trainable) : null;
+        // Fresh weights are rank 0's everywhere (the seeded factory draws the same ones; this makes sure), before the
+        // EMA copies them; a resumed run's are the checkpoint's.
+        buckets?.Broadcast(collective, trainable);
 
         var store = new RunFolder(options.OutputDir);
-        using var runLock = RunLock.Acquire(store.OutputDirectory);
+        using var runLock = WritesFiles ? RunLock.Acquire(store.OutputDirectory) : null;
         using var optimizer = new AdamW(
             network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)),
             options.LearningRate, weightDecay: options.WeightDecay);
@@ -116,7 +143,7 @@ public sealed class Trainer
         {
             while (step < options.Steps)
             {
-                if (cancellationToken.IsCancellationRequested || sitting.Elapsed >= options.TimeBudget)
+                if (StopAgreed(cancellationToken.IsCancellationRequested || sitting.Elapsed >= options.TimeBudget))
                 {
                     cancelled = true;
                     break;
@@ -132,7 +159,9 @@ public sealed class Trainer
                 }
 
                 watch.Start();
-                var (loss, skip) = TrainStep(current, permutation!, slot * batch, batch, device, optimizer, ema, lastCheckpoint);
+                var (loss, skip) = shards is null
+                    ? TrainStep(current, permutation!, slot * batch, batch, device, optimizer, ema, lastCheckpoint)
+                    : TrainShardStep(shards, buckets!, trainable, current, permutation!, slot * batch, batch, device, optimizer, ema, lastCheckpoint);
                 watch.Stop();
                 step = current;
                 stepsThisSession++;
@@ -148,12 +177,16 @@ public sealed class Trainer
                 string? written = null;
                 if (current % options.CheckpointEvery == 0 || current == options.Steps)
                 {
-                    written = lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
+                    buckets?.VerifyReplicas(collective, trainable);
+                    if (WritesFiles)
+                    {
+                        written = lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
+                        if (options.KeepCheckpoints > 0) store.Prune(options.KeepCheckpoints);
+                    }
                     lastSavedStep = current;
-                    if (options.KeepCheckpoints > 0) store.Prune(options.KeepCheckpoints);
                 }
 
-                if (options.OnProgress is { } report)
+                if (WritesFiles && options.OnProgress is { } report)
                 {
                     double rate = imagesThisSession / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
                     TimeSpan? remaining = stepsThisSession < 2 ? null : watch.Elapsed / stepsThisSession * (options.Steps - current);
@@ -167,7 +200,8 @@ public sealed class Trainer
 
             if (cancelled && step > lastSavedStep)
             {
-                lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
+                buckets?.VerifyReplicas(collective, trainable);
+                if (WritesFiles) lastCheckpoint = store.Save(model, ema, optimizer, State(), options);
                 lastSavedStep = step;
             }
         }
@@ -178,6 +212,56 @@ public sealed class Trainer
 
         double imagesPerSecond = watch.Elapsed.TotalSeconds > 0 ? imagesThisSession / watch.Elapsed.TotalSeconds : 0;
         return new TrainingResult(step, losses, skipped, imagesPerSecond, previousElapsed + watch.Elapsed, lastCheckpoint, cancelled);
+    }
+
+    /// <summary>The model's loss as data parallelism splits it; throws when it cannot, or the batch does not split evenly.</summary>
+    private IDataParallelLoss Shards()
+    {
+        if (model is not IDataParallelLoss loss)
+            throw new TrainingRunException(options.OutputDir, $"{model.Description.Name} cannot train on {collective.Size} processes: only a declared diffusion model's own loss splits its batch over processes (consistency models and progressive distillation train in one process); run it without an MPI launcher.");
+        long batch = Math.Min(options.BatchSize, data.Count);
+        if (batch % collective.Size != 0)
+            throw new TrainingRunException(options.OutputDir, $"The batch of {batch} does not split over {collective.Size} processes: each takes an equal share; choose a multiple of {collective.Size}.");
+        return loss;
+    }
+
+    /// <summary>Whether to stop now: alone, <paramref name="local"/>; data-parallel, whether any rank wants to.</summary>
+    private bool StopAgreed(bool local)
+    {
+        if (!Parallel) return local;
+        var votes = new[] { local ? 1f : 0f };
+        collective.AllReduceSum(votes);
+        return votes[0] > 0;
+    }
+
+    /// <summary>
+    /// <see cref="TrainStep"/> as one rank of the collective: this rank's rows of the batch at the whole batch's draws,
+    /// the loss and gradients averaged over the ranks (the loss first, so that every rank skips or stops on the same
+    /// non-finite value), then the same clipping and update everywhere.
+    /// </summary>
+    private (double Loss, bool Skipped) TrainShardStep(IDataParallelLoss loss, TensorBuckets buckets, IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
+        long step, Tensor permutation, long start, int batch, Device device, AdamW optimizer, ExponentialMovingAverage ema, string? lastCheckpoint)
+    {
+        using var scope = NewDisposeScope();
+        int share = batch / collective.Size;
+        long first = (long)collective.Rank * share;
+        var indices = permutation.narrow(0, start + first, share).data<long>().ToArray(); // (B / N)
+        var (images, labelsOnCpu) = data.Batch(indices);
+        var x0 = images.to(device);                                                     // (B / N, C, H, W)
+        var labels = labelsOnCpu?.to(device);                                           // (B / N) or null
+        using var generator = new Generator(TrainingSeeds.StepLoss(options.Seed, step), device);
+        long[] batchShape = [batch, .. x0.shape.AsSpan(1)];
+        var draws = loss.DrawTraining(batchShape, device, generator).Rows(first, share); // the whole batch's, our rows
+
+        optimizer.ZeroGrad();
+        var lossTensor = loss.TrainingLoss(x0, labels, draws);
+        // Each rank's loss is the mean over its equal share, so the batch's loss is the mean over ranks.
+        var mean = new[] { lossTensor.item<float>() };
+        collective.AllReduceSum(mean);
+        double value = mean[0] / collective.Size;
+        // The averaged gradients are equal on every rank, so are their norm, the clipping and the update.
+        bool skip = Update(step, value, lossTensor, () => buckets.AverageGradients(collective, trainable), optimizer, ema, lastCheckpoint);
+        return (value, skip);
     }
 
     /// <summary>
@@ -197,6 +281,17 @@ public sealed class Trainer
         if (model is ITrainingStepAware aware) aware.BeginStep(step, options.Steps);
         var lossTensor = model.TrainingLoss(x0, labels, generator);
         double loss = lossTensor.item<float>();
+        bool skip = Update(step, loss, lossTensor, reduceGradients: null, optimizer, ema, lastCheckpoint);
+        return (loss, skip);
+    }
+
+    /// <summary>
+    /// What follows the loss: stop (or skip, with <see cref="TrainingOptions.SkipNonFiniteSteps"/>) on a non-finite loss,
+    /// else backward, <paramref name="reduceGradients"/> (data-parallel averaging), clipping by the global norm, AdamW and
+    /// the EMA; the gradients are released after. Returns whether the step was skipped.
+    /// </summary>
+    private bool Update(long step, double loss, Tensor lossTensor, Action? reduceGradients, AdamW optimizer, ExponentialMovingAverage ema, string? lastCheckpoint)
+    {
         bool skip = false;
         if (!double.IsFinite(loss))
         {
@@ -206,6 +301,7 @@ public sealed class Trainer
         else
         {
             lossTensor.backward();
+            reduceGradients?.Invoke();
             if (options.GradClip is { } maxNorm)
             {
                 double norm = GradientClipping.ClipByGlobalNorm(optimizer.Parameters, maxNorm);
@@ -222,6 +318,6 @@ public sealed class Trainer
             }
         }
         optimizer.ZeroGrad(); // release the gradients between steps
-        return (loss, skip);
+        return skip;
     }
 }

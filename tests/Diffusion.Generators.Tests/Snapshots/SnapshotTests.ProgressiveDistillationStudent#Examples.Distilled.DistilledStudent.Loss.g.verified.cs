@@ -8,13 +8,16 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Device = global::TorchSharp.torch.Device;
 using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
+using DiffusionDraws = global::Diffusion.Runtime.Training.DiffusionDraws;
+using IDataParallelLoss = global::Diffusion.Runtime.Training.IDataParallelLoss;
 using ArgumentNullException = global::System.ArgumentNullException;
 using Enumerable = global::System.Linq.Enumerable;
 
 /// <summary>The training objective of DistilledStudent.</summary>
-partial class DistilledStudent
+partial class DistilledStudent : IDataParallelLoss
 {
     /// <summary>
     /// The factor w(t) = SNR(t) / (SNR(t) + 1) on the prediction's squared error: lambda(t) = SNR(t) on ||x_0 -
@@ -37,51 +40,72 @@ partial class DistilledStudent
     /// L_simple = E_{t, x_0, eps} || target - output(x_t, t, y) ||^2 (Ho et al. 2020, Algorithm 1 and Eq. 14) for a
     /// batch x0 (N, C, H, W) in [-1, 1] with labels (N, int64); labels are replaced by the null label with probability
     /// p_uncond (Ho and Salimans 2022, Algorithm 1).
-    /// Every random draw comes from <paramref name="generator"/>. Returns a scalar.
+    /// Every random draw comes from <paramref name="generator"/> (<see cref="DrawTraining"/>). Returns a scalar.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
+    {
+        if (x0 is null) throw new ArgumentNullException(nameof(x0));
+        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        using var scope = torch.NewDisposeScope();
+        return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The random draws of <see cref="TrainingLoss(Tensor, Tensor?, Generator)"/> for a batch of
+    /// <paramref name="shape"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,
+    /// Algorithm 1, lines 3 and 4) and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3),
+    /// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
+    public DiffusionDraws DrawTraining(long[] shape, Device device, Generator generator) =>
+        DiffusionDraws.Draw(shape, device, DistilledSchedule.Timesteps, labelDropout: true, generator);
+
+    /// <summary>
+    /// The objective of <see cref="TrainingLoss(Tensor, Tensor?, Generator)"/> at the draws
+    /// <paramref name="draws"/> (one row per example of <paramref name="x0"/>): a mean over the rows.
     /// </summary>
     /// <remarks>
     /// Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t], y = the labels
     /// after dropout.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
-    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, DiffusionDraws draws)
     {
         if (x0 is null) throw new ArgumentNullException(nameof(x0));
-        if (generator is null) throw new ArgumentNullException(nameof(generator));
+        if (draws is null) throw new ArgumentNullException(nameof(draws));
         if (labels is null)
         {
             throw new ArgumentNullException(
                 nameof(labels), "DistilledStudent is class-conditional: pass labels (N, int64) in 0..9.");
         }
+        draws.Require(x0.shape);
         using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
 
-        // 1. t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based)
-        var t = torch.randint(0, DistilledSchedule.Timesteps, new long[] { n },
-            dtype: torch.int64, device: x0.device, generator: generator);    // (N)
+        // 1. t ~ Uniform{0, ..., T - 1} (Ho et al. 2020, Algorithm 1, line 3; 0-based) and eps ~ N(0, I) (line 4)
+        var t = draws.Timesteps;    // (N)
+        var noise = draws.Noise;    // (N, C, H, W)
 
-        // 2. eps ~ N(0, I) (Ho et al. 2020, Algorithm 1, line 4)
-        var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
-
-        // 3. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
+        // 2. x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. 4)
         var xt = Schedule.QSample(x0, t, noise);    // (N, C, H, W)
 
-        // 4. Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm
+        // 3. Classifier-free label dropout: y = null label with probability p_uncond (Ho and Salimans 2022, Algorithm
         //    1, line 3)
         using Scalar dropRate = DistilledDit.LabelDropRate, nullLabel = DistilledDit.NullLabel;    // disposed here
-        var drop = torch.rand(new long[] { n }, generator: generator, device: x0.device) < dropRate;
+        var drop = draws.DropUniforms! < dropRate;
         var nullLabels = torch.full(new long[] { n }, nullLabel, dtype: torch.int64, device: labels.device);
         var y = torch.where(drop.to(labels.device), nullLabels, labels);    // (N)
 
-        // 5. The network's output at (x_t, t, y)
+        // 4. The network's output at (x_t, t, y)
         var output = Network.call(xt, t, y);    // (N, C, H, W)
 
-        // 6. The target from the parameterization hub
+        // 5. The target from the parameterization hub
         var sqrtAlphaBar = NoiseSchedule.Gather(Schedule.SqrtAlphasCumprod, t, x0.dim());    // (N, 1, 1, 1)
         var sqrtOneMinusAlphaBar = NoiseSchedule.Gather(Schedule.SqrtOneMinusAlphasCumprod, t, x0.dim());
         var target = TrainingTarget(x0, noise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // (N, C, H, W)
 
-        // 7. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda =
+        // 6. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda =
         //    SNR(t) (LossWeights)
         var weight = NoiseSchedule.Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)
         var simple = (weight * (output - target).pow(2)).mean();    // ()

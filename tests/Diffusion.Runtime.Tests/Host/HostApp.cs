@@ -18,6 +18,9 @@ internal static class HostApp
 {
     private static readonly Lazy<string> Dll = new(() => ExampleCli.Built(Path.Combine("tests", "HostTestApp"), "HostTestApp"));
 
+    /// <summary>HostTestApp.dll of this test assembly's configuration.</summary>
+    public static string DllPath => Dll.Value;
+
     /// <summary>Runs <c>dotnet HostTestApp.dll args</c> to completion (one libtorch thread, at most two minutes).</summary>
     public static (int ExitCode, string Output, string Error) Run(params string[] args) =>
         ExampleCli.Run(ExampleCli.StartInfo(Dll.Value, args), TimeSpan.FromMinutes(2));
