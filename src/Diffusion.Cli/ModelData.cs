@@ -21,8 +21,12 @@ public static class ModelData
 
     /// <summary>What the folder must look like, for help texts and messages.</summary>
     public static string Describe(ModelDescription model) =>
-        $"{model.ImageSize}x{model.ImageSize} {(model.Channels == 1 ? "grayscale" : model.Channels == 3 ? "RGB" : $"{model.Channels}-channel")} PNGs"
+        DescribeImages(model)
         + (model.Classes is { } classes ? $" in one subfolder per class ({classes} classes)" : " in one flat folder (the model is unconditional)");
+
+    /// <summary>The images alone, for help texts and messages: "28x28 grayscale PNGs".</summary>
+    public static string DescribeImages(ModelDescription model) =>
+        $"{model.ImageSize}x{model.ImageSize} {(model.Channels == 1 ? "grayscale" : model.Channels == 3 ? "RGB" : $"{model.Channels}-channel")} PNGs";
 
     /// <summary>
     /// Refuses class subfolders for an unconditional model: the loader would take their images unlabelled, and the

@@ -17,7 +17,8 @@ public sealed class ModelOption
     private readonly string name;
 
     /// <summary>--model for a command that trains (or exports what was trained): any declared model, a diffusion model by default.</summary>
-    public static ModelOption Trainable(ModelCatalog catalog, string what) => new(catalog, "--model", what, ModelKind.Diffusion, ModelKind.NoisyClassifier);
+    public static ModelOption Trainable(ModelCatalog catalog, string what) =>
+        new(catalog, "--model", what, ModelKind.Diffusion, ModelKind.NoisyClassifier, ModelKind.Autoencoder);
 
     /// <summary>--model for a command that samples or scores: a diffusion model.</summary>
     public static ModelOption Diffusion(ModelCatalog catalog, string what) => new(catalog, "--model", what, ModelKind.Diffusion);
@@ -40,6 +41,9 @@ public sealed class ModelOption
             if (!CliOptions.Parsed(result, out string? value) || value is null) return;
             if (catalog.Find(value) is not { } entry)
                 result.AddError($"{name} {value}: no such model; this program declares {Listing()}.");
+            else if (!kinds.Contains(entry.Kind) && entry.Kind == ModelKind.Autoencoder)
+                result.AddError($"{name} {value}: {entry.Name} is an autoencoder: it encodes and decodes images and has nothing to sample or score "
+                    + $"(train shows its reconstructions); this command takes {Listing()}.");
             else if (!kinds.Contains(entry.Kind))
                 result.AddError($"{name} {value}: {entry.Name} is a {Describe(entry.Kind)}; this command takes {Listing()}.");
         });
@@ -70,5 +74,10 @@ public sealed class ModelOption
         return entries.Count == 0 ? "no such model" : string.Join(", ", entries);
     }
 
-    private static string Describe(ModelKind kind) => kind == ModelKind.NoisyClassifier ? "noisy classifier" : "diffusion model";
+    private static string Describe(ModelKind kind) => kind switch
+    {
+        ModelKind.NoisyClassifier => "noisy classifier",
+        ModelKind.Autoencoder => "autoencoder",
+        _ => "diffusion model",
+    };
 }

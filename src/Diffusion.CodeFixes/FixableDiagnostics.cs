@@ -28,7 +28,11 @@ internal static class FixableDiagnostics
         "DDSL022", // Heads dividing the channels where attention runs
         "DDSL024", // IsDefault = false on the second default
         "DDSL032", // Predicts = Prediction.Velocity on a distillation student
-        "DDSL034"); // Guidance = 1 on a teacher without classifier-free guidance
+        "DDSL034", // Guidance = 1 on a teacher without classifier-free guidance
+        "DDSL050", // DownsamplingFactor: the power of two nearest to the one written
+        "DDSL051", // InputSize: the next size divisible by the downsampling factor
+        "DDSL052", // ChannelMultipliers cut or extended to log2 f + 1 levels
+        "DDSL053"); // KlWeight = 1e-6, the paper's
 
     /// <summary>An attribute added to a class.</summary>
     public static readonly ImmutableArray<string> AddAttribute = ImmutableArray.Create(

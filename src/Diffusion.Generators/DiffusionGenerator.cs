@@ -14,8 +14,9 @@ namespace Diffusion.Generators;
 
 /// <summary>
 /// The Diffusion.Dsl generator: [NoiseSchedule] classes, the network kinds of <see cref="NetworkKinds"/>
-/// ([DiffusionTransformer], [UNet]), [UNetEncoder], [DiffusionModel] and [NoisyClassifier] classes become a schedule,
-/// TorchSharp networks, a trainable, samplable diffusion model and a noisy classifier that guides it. A thin pipeline:
+/// ([DiffusionTransformer], [UNet]), [UNetEncoder], [DiffusionModel], [NoisyClassifier] and [Autoencoder] classes
+/// become a schedule, TorchSharp networks, a trainable, samplable diffusion model, a noisy classifier that guides it
+/// and a trainable autoencoder. A thin pipeline:
 /// one step per attribute parses symbols into equatable specs (Parsing/), an output emits text from specs (Emitting/);
 /// never throws (unexpected failures become DDSL999).
 /// </summary>
@@ -32,33 +33,39 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
             EncoderParser.Parse, EncoderEmitter.Emit);
         var classifiers = Register(context, AttributeNames.NoisyClassifier, TrackingNames.Classifiers,
             ClassifierParser.Parse, ClassifierEmitter.Emit);
+        var autoencoders = Register(context, AttributeNames.Autoencoder, TrackingNames.Autoencoders,
+            AutoencoderParser.Parse, AutoencoderEmitter.Emit);
         var models = Register(context, AttributeNames.DiffusionModel, TrackingNames.Models,
             ModelParser.Parse, ModelEmitter.Emit);
         RegisterCatalog(context,
             models.Select(static (result, _) => result.Spec?.Type).Collect(),
-            classifiers.Select(static (result, _) => result.Spec?.Type).Collect());
+            classifiers.Select(static (result, _) => result.Spec?.Type).Collect()
+                .Combine(autoencoders.Select(static (result, _) => result.Spec?.Type).Collect())
+                .Select(static (pair, _) => pair.Left.AddRange(pair.Right)));
     }
 
     /// <summary>
-    /// The model catalog: every [DiffusionModel] and [NoisyClassifier] read as an entry (step
+    /// The model catalog: every [DiffusionModel], [NoisyClassifier] and [Autoencoder] read as an entry (step
     /// <see cref="TrackingNames.CatalogEntries"/>), the entries whose declarations got code, where the catalog goes,
     /// all collected into one <see cref="CatalogSpec"/> (step <see cref="TrackingNames.Catalog"/>), then emitted once.
     /// </summary>
     private static void RegisterCatalog(
         IncrementalGeneratorInitializationContext context,
         IncrementalValueProvider<ImmutableArray<TypeName?>> models,
-        IncrementalValueProvider<ImmutableArray<TypeName?>> classifiers)
+        IncrementalValueProvider<ImmutableArray<TypeName?>> others)
     {
         var entries = Entries(context, AttributeNames.DiffusionModel, CatalogParser.Model).Collect()
-            .Combine(Entries(context, AttributeNames.NoisyClassifier, CatalogParser.Classifier).Collect());
+            .Combine(Entries(context, AttributeNames.NoisyClassifier, CatalogParser.Classifier).Collect()
+                .Combine(Entries(context, AttributeNames.Autoencoder, CatalogParser.Autoencoder).Collect())
+                .Select(static (pair, _) => pair.Left.AddRange(pair.Right)));
         var target = context.AnalyzerConfigOptionsProvider.Combine(context.CompilationProvider)
             .Select(static (pair, ct) => CatalogParser.Target(pair.Left, pair.Right, ct));
-        var catalog = entries.Combine(models.Combine(classifiers)).Combine(target)
+        var catalog = entries.Combine(models.Combine(others)).Combine(target)
             .Select(static (input, _) =>
             {
-                var (((declaredModels, declaredClassifiers), (generatedModels, generatedClassifiers)), at) = input;
-                var generated = generatedModels.AddRange(generatedClassifiers);
-                return Catalog(declaredModels.AddRange(declaredClassifiers), generated, at);
+                var (((declaredModels, declaredOthers), (generatedModels, generatedOthers)), at) = input;
+                var generated = generatedModels.AddRange(generatedOthers);
+                return Catalog(declaredModels.AddRange(declaredOthers), generated, at);
             })
             .WithTrackingName(TrackingNames.Catalog);
         context.RegisterSourceOutput(catalog, static (spc, result) => Output(spc, result, CatalogEmitter.Emit));

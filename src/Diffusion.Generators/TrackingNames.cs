@@ -19,10 +19,13 @@ public static class TrackingNames
     /// <summary>[NoisyClassifier] classes parsed into classifier specs.</summary>
     public const string Classifiers = "Diffusion.Classifiers";
 
+    /// <summary>[Autoencoder] classes parsed into autoencoder specs.</summary>
+    public const string Autoencoders = "Diffusion.Autoencoders";
+
     /// <summary>[DiffusionModel] classes parsed into model specs.</summary>
     public const string Models = "Diffusion.Models";
 
-    /// <summary>[DiffusionModel] and [NoisyClassifier] classes read as entries of the model catalog.</summary>
+    /// <summary>[DiffusionModel], [NoisyClassifier] and [Autoencoder] classes read as entries of the model catalog.</summary>
     public const string CatalogEntries = "Diffusion.CatalogEntries";
 
     /// <summary>The model catalog: the entries taken together, with their namespace and their diagnostics.</summary>
@@ -35,7 +38,7 @@ public static class TrackingNames
     {
         var names = new List<string> { Schedules };
         foreach (var kind in NetworkKinds.All) names.Add(kind.TrackingName);
-        names.AddRange(new[] { Encoders, Classifiers, Models, CatalogEntries, Catalog });
+        names.AddRange(new[] { Encoders, Classifiers, Autoencoders, Models, CatalogEntries, Catalog });
         return names.ToArray();
     }
 }

@@ -36,6 +36,26 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>An [Autoencoder]'s four files (encoder, decoder, the class, the loss) and its catalog entry.</summary>
+    [Fact]
+    public void MnistAutoencoder()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistAutoencoder);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        Assert.Equal(
+            new[]
+            {
+                "DeclaredModels.Catalog.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Autoencoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Decoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Encoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Loss.g.cs",
+            },
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal));
+        Snapshot.Verify(result);
+    }
+
     [Fact]
     public void UnconditionalDiTS2Preset()
     {

@@ -15,6 +15,9 @@ internal static class Sources
     /// </summary>
     public static string MnistUNet { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistUNet.cs"));
 
+    /// <summary>The MNIST example's autoencoder, read from examples/MnistDit/MnistAutoencoder.cs.</summary>
+    public static string MnistAutoencoder { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistAutoencoder.cs"));
+
     /// <summary>
     /// An unconditional two-level U-Net on 16 x 16 x 3 with DDPM's additive timestep embedding, two residual blocks per
     /// level, attention at 8x8 and a learned variance, predicting velocity; and a one-level encoder classifier.

@@ -31,6 +31,7 @@ public class StepTrackingTests
         [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
         public partial class Indivisible;
         """,
+        Sources.MnistAutoencoder,
         "namespace Other; public class Unrelated { public int Value; }",
     ];
 
@@ -83,6 +84,7 @@ public class StepTrackingTests
     [Theory]
     [InlineData(0)] // the MNIST declarations' own file
     [InlineData(2)] // the file whose declaration has a diagnostic
+    [InlineData(4)] // the autoencoder's file
     public void ACommentOnlyEditLeavesEveryStepCachedOrUnchanged(int file)
     {
         var (driver, compilation) = FirstRun();

@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine;
 using Diffusion.Cli.Training;
 using Diffusion.Runtime.Distributed;
@@ -17,7 +18,7 @@ internal static class TrainCommand
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
         var model = ModelOption.Trainable(catalog, "What to train");
         var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
-        var command = new Command("train", "Train a declared diffusion model, consistency model or noisy classifier on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher };
+        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher };
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
@@ -36,13 +37,22 @@ internal static class TrainCommand
             // The declaration says what the folder must hold; the seeded factory draws the same first weights for the same --seed.
             var declared = SeededInitialization.Create(model.Resolve(parse).Factory, parse.GetValue(shared.Seed));
             var trainable = Objective(declared, catalog, parse.GetValue(teacher), CliOptions.ToDevice(parse.GetValue(shared.Device)!));
-            var images = run.LoadImages(trainable.Description);
+            var autoencoder = trainable as IAutoencoder;
+            string? grid = autoencoder is null ? null : run.CheckRunPng(run.OutputDir, ReconstructionGrid.FileName);
+            // An autoencoder takes no labels: the images of class subfolders (such as MNIST's) are its data too.
+            var images = run.LoadImages(trainable.Description, anyLayout: autoencoder is not null);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
             using var stop = new StopSignal(Tag);
             var result = run.Train(trainable, images, options, stop, curve, table, job);
             run.PrintResult(result, images, curve);
+            if (autoencoder is not null && result.LastCheckpoint is { } last)
+            {
+                var (error, psnr) = ReconstructionGrid.Write(autoencoder, last, images, grid!);
+                Console.WriteLine($"{Tag} reconstructions (EMA weights, images above their reconstructions): {grid}; "
+                    + $"mean |x - x_hat| {error:F4}, PSNR {psnr:F2} dB on them");
+            }
             return 0;
         }
     }

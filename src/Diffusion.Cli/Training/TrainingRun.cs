@@ -56,20 +56,33 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
             throw new CommandLineException($"--out {runDir}: already holds a run (latest checkpoint at step {checkpoints[^1].Step}); continue it with --resume, or choose another folder.");
         bool ownRun = checkpoints.Count > 0;
         bool force = parse.GetValue(options.Force);
-        string curve = OutputPath.CheckFile(Path.Combine(runDir, "loss.png"), "--out", force, path => ownRun || PngMarker.IsStamped(path), [DataDir]);
+        string curve = OwnPng(runDir, "loss.png", ownRun, force);
         string table = OutputPath.CheckFile(Path.Combine(runDir, "loss.csv"), "--out", force, path => ownRun || IsOwnLossTable(path), [DataDir]);
         return (curve, table);
     }
 
     /// <summary>
-    /// Opens --data as <paramref name="declared"/> needs it (layout, size, channels, every class present), printing what
-    /// was found.
+    /// The path of another PNG <paramref name="name"/> the command writes into the run folder <paramref name="runDir"/>,
+    /// checked before training as <see cref="CheckRunFolder"/> checks the loss curve.
     /// </summary>
-    public StreamingImageFolder LoadImages(ModelDescription declared)
+    public string CheckRunPng(string runDir, string name) =>
+        OwnPng(runDir, name, new RunFolder(runDir).List().Count > 0, parse.GetValue(options.Force));
+
+    /// <summary>A PNG of the run folder: one this command did not write (no PNG marker, no run here) is kept without --force.</summary>
+    private string OwnPng(string runDir, string name, bool ownRun, bool force) =>
+        OutputPath.CheckFile(Path.Combine(runDir, name), "--out", force, path => ownRun || PngMarker.IsStamped(path), [DataDir]);
+
+    /// <summary>
+    /// Opens --data as <paramref name="declared"/> needs it (layout, size, channels, every class present), printing what
+    /// was found. With <paramref name="anyLayout"/> (a model that takes no labels, such as an autoencoder) the images
+    /// of class subfolders are taken too, unlabelled.
+    /// </summary>
+    public StreamingImageFolder LoadImages(ModelDescription declared, bool anyLayout = false)
     {
         string dataDir = DataDir;
-        ModelData.RequireLayout(dataDir, "--data", declared);
-        Console.WriteLine($"{tag} {declared.Name}: loading {dataDir} ({ModelData.Describe(declared)})");
+        if (!anyLayout) ModelData.RequireLayout(dataDir, "--data", declared);
+        string wanted = anyLayout ? ModelData.DescribeImages(declared) + " at any depth, unlabelled" : ModelData.Describe(declared);
+        Console.WriteLine($"{tag} {declared.Name}: loading {dataDir} ({wanted})");
         var images = StreamingImageFolder.Open(dataDir, ModelData.Options(declared) with
         {
             SkipBadFiles = parse.GetValue(options.SkipBadImages),

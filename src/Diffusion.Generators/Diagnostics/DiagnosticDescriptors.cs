@@ -239,6 +239,30 @@ internal static class DiagnosticDescriptors
         "A consistency model cannot read a posterior-mean prediction",
         "{0} predicts Prediction.Mean, but the consistency function evaluates the network at continuous noise levels between the training timesteps, where the one-step posterior coefficients that turn a predicted mean into x0_hat are not defined; predict Velocity, CleanSample or Noise");
 
+    /// <summary>DDSL050: an autoencoder's downsampling factor is a power of two (each level halves the resolution).</summary>
+    public static readonly DiagnosticDescriptor DownsamplingFactorNotPowerOfTwo = Error(
+        "DDSL050",
+        "Autoencoder downsampling factor is not a power of two",
+        "DownsamplingFactor = {0} is not a power of two; each of the autoencoder's downsamplings halves the resolution, so f = 2^(levels - 1): use {1}");
+
+    /// <summary>DDSL051: the downsampling factor divides the input size, so the latent has whole rows.</summary>
+    public static readonly DiagnosticDescriptor InputNotDivisibleByFactor = Error(
+        "DDSL051",
+        "Autoencoder input size is not divisible by the downsampling factor",
+        "InputSize = {0} is not divisible by DownsamplingFactor = {1}, so the {1}x smaller latent has no whole size; use an input size divisible by {1} (such as {2}) or a factor dividing {0}");
+
+    /// <summary>DDSL052: one channel multiplier per resolution of the autoencoder's pyramid.</summary>
+    public static readonly DiagnosticDescriptor MultipliersDoNotMatchFactor = Error(
+        "DDSL052",
+        "Autoencoder channel multipliers do not match the downsampling factor",
+        "ChannelMultipliers has {0} entries, but DownsamplingFactor = {1} takes log2 f + 1 = {2} levels (one per resolution, {3}); give {2} multipliers");
+
+    /// <summary>DDSL053: the KL weight is a finite number of at least 0.</summary>
+    public static readonly DiagnosticDescriptor KlWeightNegative = Error(
+        "DDSL053",
+        "Autoencoder KL weight is negative",
+        "KlWeight = {0} must be a finite number of at least 0; a negative weight rewards posteriors far from N(0, I) and the loss has no minimum (Rombach et al. 2022 use 1e-6)");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

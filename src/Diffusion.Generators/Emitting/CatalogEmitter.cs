@@ -6,8 +6,8 @@ using Diffusion.Generators.Parsing;
 namespace Diffusion.Generators.Emitting;
 
 /// <summary>
-/// Emits {RootNamespace}.DeclaredModels.Catalog.g.cs: the assembly's declared diffusion models and noisy classifiers
-/// as the runtime's ModelCatalog, one ModelEntry per declaration, so a program's Main is
+/// Emits {RootNamespace}.DeclaredModels.Catalog.g.cs: the assembly's declared diffusion models, noisy classifiers and
+/// autoencoders as the runtime's ModelCatalog, one ModelEntry per declaration, so a program's Main is
 /// <c>DiffusionHost.Run(args, DeclaredModels.Catalog)</c>. Internal, so two assemblies that each declare models do not
 /// see each other's.
 /// </summary>
@@ -45,7 +45,7 @@ internal static class CatalogEmitter
             if (entry.IsDefault) options.Add("IsDefault = true");
             var last = i == spec.Entries.Length - 1 ? ");" : ",";
             w.Lines(
-                "    " + Models + "ModelEntry." + (entry.IsClassifier ? "NoisyClassifier" : "Diffusion") + "(",
+                "    " + Models + "ModelEntry." + Factory(entry.Category) + "(",
                 "        \"" + entry.Type.Name + "\",",
                 "        static () => new " + entry.Type.FullName + "())" + (options.Count == 0 ? last : ""));
             if (options.Count > 0) w.Line("        with { " + string.Join(", ", options) + " }" + last);
@@ -53,6 +53,14 @@ internal static class CatalogEmitter
         w.Close();
         return w.ToString();
     }
+
+    /// <summary>The runtime's ModelEntry factory method of a category.</summary>
+    private static string Factory(CatalogCategory category) => category switch
+    {
+        CatalogCategory.NoisyClassifier => "NoisyClassifier",
+        CatalogCategory.Autoencoder => "Autoencoder",
+        _ => "Diffusion",
+    };
 
     /// <summary>"MnistDiffusion (dit, the default), MnistUNetDiffusion (unet) and MnistNoisyClassifier."</summary>
     private static string Summary(EquatableArray<CatalogEntry> entries)

@@ -18,10 +18,11 @@ internal static class AttributeNames
     public const string NoisyClassifier = "Diffusion.Dsl.NoisyClassifierAttribute";
     public const string ProgressiveDistillation = "Diffusion.Dsl.ProgressiveDistillationAttribute";
     public const string ConsistencyModel = "Diffusion.Dsl.ConsistencyModelAttribute";
+    public const string Autoencoder = "Diffusion.Dsl.AutoencoderAttribute";
 
     /// <summary>
     /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the
-    /// schedule, every network kind of <see cref="NetworkKinds"/>, the encoder, the model, the classifier.
+    /// schedule, every network kind of <see cref="NetworkKinds"/>, the encoder, the model, the classifier, the autoencoder.
     /// </summary>
     public static readonly string[] Declarations = InConflictOrder();
 
@@ -29,7 +30,7 @@ internal static class AttributeNames
     {
         var names = new System.Collections.Generic.List<string> { NoiseSchedule };
         foreach (var kind in NetworkKinds.All) names.Add(kind.Attribute);
-        names.AddRange(new[] { UNetEncoder, DiffusionModel, NoisyClassifier });
+        names.AddRange(new[] { UNetEncoder, DiffusionModel, NoisyClassifier, Autoencoder });
         return names.ToArray();
     }
 

@@ -18,7 +18,7 @@ internal static class CatalogChecks
 
     /// <summary>
     /// The catalog of the entries whose declarations got code (<paramref name="generated"/>): diffusion models, then
-    /// noisy classifiers, each by full name. DDSL023 on a name already taken (the later class is left out, or its
+    /// noisy classifiers, then autoencoders, each by full name. DDSL023 on a name already taken (the later class is left out, or its
     /// CommandName), DDSL024 on a second default of a kind (it is not the default).
     /// </summary>
     public static CatalogSpec Build(
@@ -30,12 +30,12 @@ internal static class CatalogChecks
         var withCode = new HashSet<TypeName>(generated.Where(t => t is not null)!);
         var ordered = entries
             .Where(e => withCode.Contains(e.Type))
-            .OrderBy(e => e.IsClassifier)
+            .OrderBy(e => e.Category)
             .ThenBy(e => e.Type.FullName, StringComparer.Ordinal)
             .ToList();
 
         var names = new Dictionary<string, CatalogEntry>(StringComparer.OrdinalIgnoreCase);
-        var defaults = new Dictionary<bool, CatalogEntry>();
+        var defaults = new Dictionary<CatalogCategory, CatalogEntry>();
         var listed = new List<CatalogEntry>();
         foreach (var entry in ordered)
         {
@@ -66,7 +66,7 @@ internal static class CatalogChecks
             }
             if (current.IsDefault)
             {
-                if (defaults.TryGetValue(current.IsClassifier, out var first))
+                if (defaults.TryGetValue(current.Category, out var first))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SecondDefaultModel, current.IsDefaultLocation,
                         first.Type.Name, current.Type.Name, current.Kind)
@@ -75,7 +75,7 @@ internal static class CatalogChecks
                 }
                 else
                 {
-                    defaults.Add(current.IsClassifier, current);
+                    defaults.Add(current.Category, current);
                 }
             }
             listed.Add(current);

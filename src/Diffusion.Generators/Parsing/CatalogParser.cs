@@ -10,18 +10,21 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Diffusion.Generators.Parsing;
 
 /// <summary>
-/// What the model catalog needs of one [DiffusionModel] or [NoisyClassifier] (its CommandName and IsDefault, read
+/// What the model catalog needs of one [DiffusionModel], [NoisyClassifier] or [Autoencoder] (its CommandName and IsDefault, read
 /// without parsing the schedule and network again), and where the catalog goes.
 /// </summary>
 internal static class CatalogParser
 {
     public static DeclarationResult<CatalogEntry> Model(INamedTypeSymbol symbol, CancellationToken cancellationToken) =>
-        Parse(symbol, AttributeNames.DiffusionModel, isClassifier: false, cancellationToken);
+        Parse(symbol, AttributeNames.DiffusionModel, CatalogCategory.DiffusionModel, cancellationToken);
 
     public static DeclarationResult<CatalogEntry> Classifier(INamedTypeSymbol symbol, CancellationToken cancellationToken) =>
-        Parse(symbol, AttributeNames.NoisyClassifier, isClassifier: true, cancellationToken);
+        Parse(symbol, AttributeNames.NoisyClassifier, CatalogCategory.NoisyClassifier, cancellationToken);
 
-    private static DeclarationResult<CatalogEntry> Parse(INamedTypeSymbol symbol, string attribute, bool isClassifier, CancellationToken cancellationToken)
+    public static DeclarationResult<CatalogEntry> Autoencoder(INamedTypeSymbol symbol, CancellationToken cancellationToken) =>
+        Parse(symbol, AttributeNames.Autoencoder, CatalogCategory.Autoencoder, cancellationToken);
+
+    private static DeclarationResult<CatalogEntry> Parse(INamedTypeSymbol symbol, string attribute, CatalogCategory category, CancellationToken cancellationToken)
     {
         var declarations = DeclarationChecks.Find(symbol, attribute);
         if (declarations.Count != 1) return DeclarationResult<CatalogEntry>.Nothing;
@@ -37,7 +40,7 @@ internal static class CatalogParser
                 "\"" + commandName + "\"", "letters, digits, '-', '_' and '.', starting with a letter or digit (such as \"dit\")"));
             commandName = null;
         }
-        var entry = new CatalogEntry(DeclarationChecks.NameOf(symbol), isClassifier, commandName, view.Bool("IsDefault", false),
+        var entry = new CatalogEntry(DeclarationChecks.NameOf(symbol), category, commandName, view.Bool("IsDefault", false),
             view.TargetIdentifierLocation, view.NamedLocation("CommandName"), view.NamedLocation("IsDefault"));
         return new DeclarationResult<CatalogEntry>(entry, new EquatableArray<DiagnosticInfo>(diagnostics));
     }

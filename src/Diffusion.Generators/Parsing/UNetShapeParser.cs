@@ -9,13 +9,13 @@ namespace Diffusion.Generators.Parsing;
 /// <summary>The pyramid options shared by [UNet] and [UNetEncoder] to a <see cref="UNetShape"/>, with their checks.</summary>
 internal static class UNetShapeParser
 {
-    // Upper bounds keep every derived constant (4 x base, channels x multiplier, 3 x channels) inside int.
-    private const int MaxInputSize = 4096;
-    private const int MaxChannels = 1024;
-    private const int MaxBaseChannels = 8192;
-    private const int MaxMultiplier = 64;
-    private const int MaxLevels = 12;
-    private const int MaxResBlocks = 64;
+    // Upper bounds (the autoencoder's too) keep every derived constant (4 x base, channels x multiplier, 3 x channels) inside int.
+    internal const int MaxInputSize = 4096;
+    internal const int MaxChannels = 1024;
+    internal const int MaxBaseChannels = 8192;
+    internal const int MaxMultiplier = 64;
+    internal const int MaxLevels = 12;
+    internal const int MaxResBlocks = 64;
     private const int MaxHeads = 4096;
 
     /// <summary>The shape, or null when a diagnostic was added for it.</summary>
@@ -131,10 +131,10 @@ internal static class UNetShapeParser
         return levels;
     }
 
-    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+    internal static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>The largest divisor of <paramref name="n"/> that is at most <paramref name="limit"/>.</summary>
-    private static int LargestDivisorAtMost(int n, int limit)
+    internal static int LargestDivisorAtMost(int n, int limit)
     {
         for (int d = System.Math.Min(n, limit); d > 1; d--)
         {

@@ -26,6 +26,9 @@ public sealed record ModelEntry
     /// <summary>A noisy classifier built by <paramref name="factory"/> (fresh weights from torch's global generator).</summary>
     public static ModelEntry NoisyClassifier(string name, Func<INoisyClassifier> factory) => new(name, ModelKind.NoisyClassifier, factory);
 
+    /// <summary>An autoencoder built by <paramref name="factory"/> (fresh weights from torch's global generator).</summary>
+    public static ModelEntry Autoencoder(string name, Func<IAutoencoder> factory) => new(name, ModelKind.Autoencoder, factory);
+
     /// <summary>The declared class's name; a user may type it in any case.</summary>
     public string Name { get; }
 

@@ -8,4 +8,7 @@ public enum ModelKind
 
     /// <summary>A <c>[NoisyClassifier]</c> class (<see cref="INoisyClassifier"/>): trained, then guides a sampler.</summary>
     NoisyClassifier,
+
+    /// <summary>An <c>[Autoencoder]</c> class (<see cref="IAutoencoder"/>): trained, then encodes and decodes images.</summary>
+    Autoencoder,
 }

@@ -37,6 +37,10 @@ public class CodeFixTests
         ["DDSL032"] = "DDSL032.Set.Predicts",
         ["DDSL034"] = "DDSL034.Set.Guidance",
         ["DDSL035"] = "DDSL035.Add",
+        ["DDSL050"] = "DDSL050.Set.DownsamplingFactor",
+        ["DDSL051"] = "DDSL051.Set.InputSize",
+        ["DDSL052"] = "DDSL052.Set.ChannelMultipliers",
+        ["DDSL053"] = "DDSL053.Set.KlWeight",
     };
 
     public static TheoryData<string> PageFixIds() => new(PageFixes.Keys);

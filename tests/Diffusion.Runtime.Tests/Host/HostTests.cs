@@ -27,9 +27,9 @@ public class HostTests(ITestOutputHelper output)
         Assert.Contains("RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion", help.Output);
 
         AssertRefused(Run("train", "--model", "MnistDiffusion", "--data", data, "--out", folder.Combine("run")),
-            "--model MnistDiffusion: no such model; this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion.");
+            "--model MnistDiffusion: no such model; this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion, RgbAutoencoder (rgb-ae).");
         // Two models and no default: the host does not guess.
-        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion");
+        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbVelocityDiffusion, ShapesDiffusion, RgbAutoencoder (rgb-ae)");
         Assert.False(Directory.Exists(folder.Combine("run", "checkpoints")));
     }
 
