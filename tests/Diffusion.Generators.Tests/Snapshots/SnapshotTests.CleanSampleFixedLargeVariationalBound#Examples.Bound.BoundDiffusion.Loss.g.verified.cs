@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using ArgumentNullException = global::System.ArgumentNullException;
 using ArgumentException = global::System.ArgumentException;
 
@@ -47,7 +48,8 @@ partial class BoundDiffusion
 
         // 5. L_vlb = sum_t L_t, estimated as T E_t[L_t] in bits per dimension (Ho et al. 2020, Eq. 5; Nichol and
         //    Dhariwal 2021, Eq. 4-6)
-        var loss = BoundSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, output).mean();    // ()
+        using Scalar timesteps = BoundSchedule.Timesteps;    // disposed here, not left to the finalizer
+        var loss = VariationalBoundTerms(x0, xt, t, output).mean().mul(timesteps);    // ()
         return loss.MoveToOuterDisposeScope();
     }
 }
