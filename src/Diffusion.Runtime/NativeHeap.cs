@@ -14,6 +14,9 @@ namespace Diffusion.Runtime;
 /// </summary>
 internal static class NativeHeap
 {
+    /// <summary>Set to 0, glibc's own dynamic threshold stays: the setting is skipped.</summary>
+    internal const string OptOutVariable = "DIFFUSION_NATIVE_HEAP";
+
     /// <summary>M_MMAP_THRESHOLD in glibc's malloc.h.</summary>
     private const int MmapThresholdParameter = -3;
 
@@ -28,8 +31,9 @@ internal static class NativeHeap
     internal static void Configure()
     {
         if (!OperatingSystem.IsLinux()) return;
-        // The user's own glibc tuning wins.
+        // The user's own glibc tuning wins, and a host can turn the setting off (DEVELOPERS.md, "Native memory").
         if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null) return;
+        if (Environment.GetEnvironmentVariable(OptOutVariable) == "0") return;
         try
         {
             mallopt(MmapThresholdParameter, LargeAllocationBytes);

@@ -13,7 +13,8 @@ namespace Diffusion.Generators.Tests;
 /// only the finalizer frees one. Three forms hide one: an implicit conversion of a number to Scalar in our own code;
 /// one of Tensor's operators with a number operand (<c>x * 0.5</c> resolves to <c>operator *(Tensor, double)</c>, which
 /// converts inside TorchSharp); and an addition without an explicit alpha (<c>a + b</c>, <c>add(b)</c>, <c>add_(b)</c>,
-/// <c>addcdiv(a, b)</c> call the overload with alpha or value 1, converted inside TorchSharp: Tensor.Math.cs).
+/// <c>addcdiv(a, b)</c> call the overload with alpha or value 1, converted inside TorchSharp: Tensor.Math.cs), as
+/// <c>arange(start, stop)</c> does with its step.
 /// </summary>
 internal static class HiddenScalars
 {
@@ -25,8 +26,13 @@ internal static class HiddenScalars
     {
         public override string ToString() => $"{File}:{Line}: {Why}: {Code}";
 
-        /// <summary>The concern (Network, Samplers, ...) of the generated file and the code, without line numbers.</summary>
-        public string Key => File.Split('.')[^3] + ": " + Code;
+        /// <summary>
+        /// The concern (Network, Samplers, ...) of a generated file, or a hand-written file's name, and the code, without
+        /// line numbers.
+        /// </summary>
+        public string Key => (File.EndsWith(".g.cs", System.StringComparison.Ordinal)
+            ? File.Split('.')[^3]
+            : System.IO.Path.GetFileNameWithoutExtension(File)) + ": " + Code;
     }
 
     /// <summary>Every hidden Scalar in <paramref name="trees"/>, which belong to <paramref name="compilation"/>.</summary>
@@ -77,6 +83,8 @@ internal static class HiddenScalars
         if (method is null || method.ContainingNamespace?.ToDisplayString() is not ("TorchSharp")) return null;
         var type = method.ContainingType.ToDisplayString();
         if (type != TensorType && type != "TorchSharp.torch") return null;
+        // arange(start, stop) calls arange(start, stop, 1): the step converted inside TorchSharp (Tensor.Factories.cs).
+        if (method.Name == "arange" && !method.Parameters.Any(p => p.Name == "step")) return "arange without step (1 made inside TorchSharp)";
         bool explicitAlpha = method.Parameters.Any(p => p.Name is "alpha" or "value");
         return method.Name is "add" or "add_" or "addcdiv" or "addcdiv_" && !explicitAlpha
             ? $"{method.Name} without alpha (1 made inside TorchSharp)"

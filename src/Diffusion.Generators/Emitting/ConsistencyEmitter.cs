@@ -127,7 +127,7 @@ internal static class ConsistencyEmitter
             "");
         w.Step(ref step, "abar = 1 / (1 + s^2) at level s (Song et al. 2023, Sec. 3): sqrt(abar) and sqrt(1 - abar) = s sqrt(abar)");
         w.Lines(
-            "var sqrtAlphaBar = level.square().add_(one).rsqrt_();    // (N, 1, 1, 1)",
+            "var sqrtAlphaBar = level.square().add_(one, one).rsqrt_();    // (N, 1, 1, 1)",
             "var sqrtOneMinusAlphaBar = level * sqrtAlphaBar;",
             "");
         w.Step(ref step, "x_vp = sqrt(abar) x = x / sqrt(1 + s^2), the same point of the VP process (Kingma et al. 2021, Sec. 4)");
@@ -170,7 +170,7 @@ internal static class ConsistencyEmitter
             "using var scope = " + names.Torch + ".NewDisposeScope();",
             "long n = x0.shape[0];",
             "var shape = new long[] { n, 1, 1, 1 };",
-            "using " + names["Scalar"] + " next = 1L;",
+            "using " + names["Scalar"] + " next = 1L, one = 1;    // the index step and the additions' alpha, disposed here",
             "");
     }
 
@@ -206,15 +206,15 @@ internal static class ConsistencyEmitter
         w.Lines(
             "var i = " + names["ImprovedConsistencyTraining"] + ".DrawLevelIndices(levels, n, generator);    // (N) int64, 0-based",
             "var lower = levels.index_select(0, i).to(x0.dtype);    // s_i (N)",
-            "var upper = levels.index_select(0, i.add(next)).to(x0.dtype);    // s_{i+1} (N)",
+            "var upper = levels.index_select(0, i.add(next, one)).to(x0.dtype);    // s_{i+1} (N)",
             "");
         w.Step(ref n, "z ~ N(0, I) (Song et al. 2023, Algorithm 3, line 4)");
         w.Line("var noise = " + torch + ".randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)");
         w.Line();
         w.Step(ref n, "x_{i+1} = x_0 + s_{i+1} z and x_i = x_0 + s_i z, the same z (Song et al. 2023, Algorithm 3, line 5)");
         w.Lines(
-            "var noisier = x0 + upper.reshape(shape) * noise;",
-            "var lessNoisy = x0 + lower.reshape(shape) * noise;",
+            "var noisier = x0.add(upper.reshape(shape) * noise, one);",
+            "var lessNoisy = x0.add(lower.reshape(shape) * noise, one);",
             "");
         w.Step(ref n, "The target f(x_i, s_i): the online network under stop-gradient, no EMA (Song and Dhariwal 2023, Sec. 3.2)");
         w.Line(tensor + " target;");
@@ -284,12 +284,12 @@ internal static class ConsistencyEmitter
             "var i = " + torch + ".randint(0, DistillationLevels - 1, new long[] { n }, dtype: " + torch + ".int64,",
             "    device: x0.device, generator: generator);    // (N)",
             "var lower = levels.index_select(0, i).to(x0.dtype);    // s_n (N)",
-            "var upper = levels.index_select(0, i.add(next)).to(x0.dtype);    // s_{n+1} (N)",
+            "var upper = levels.index_select(0, i.add(next, one)).to(x0.dtype);    // s_{n+1} (N)",
             "");
         w.Step(ref n, "x_{n+1} = x_0 + s_{n+1} z, z ~ N(0, I) (Song et al. 2023, Algorithm 2, line 4)");
         w.Lines(
             "var noise = " + torch + ".randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)",
-            "var noisier = x0 + upper.reshape(shape) * noise;",
+            "var noisier = x0.add(upper.reshape(shape) * noise, one);",
             "");
         w.Step(ref n, "x^_n = x_{n+1} + (s_n - s_{n+1}) (x_{n+1} - D_teacher) / s_{n+1}: DDIM with eta = 0 as an Euler step "
             + "in s (Song et al. 2021, Sec. 4.3; Algorithm 2, line 5), then the target f(x^_n, s_n) under stop-gradient");
@@ -298,7 +298,7 @@ internal static class ConsistencyEmitter
         w.Lines(
             "var teacherClean = TeacherCleanSample(teacher, noisier, upper, labels);",
             "var eps = (noisier - teacherClean) / upper.reshape(shape);    // (x_{n+1} - D) / s_{n+1}",
-            "var lessNoisy = noisier + (lower - upper).reshape(shape) * eps;    // x^_n",
+            "var lessNoisy = noisier.add((lower - upper).reshape(shape) * eps, one);    // x^_n",
             "target = Consistency(lessNoisy, lower, labels, denoiser).detach();");
         w.Close();
         w.Line();
@@ -344,7 +344,7 @@ internal static class ConsistencyEmitter
             "using var scope = " + torch + ".NewDisposeScope();",
             "using " + names["Scalar"] + " one = 1.0;",
             "var level = sigma.reshape(x.shape[0], 1, 1, 1);",
-            "var sqrtAlphaBar = level.square().add_(one).rsqrt_();    // sqrt(abar) = 1 / sqrt(1 + s^2) (Song et al. 2023, Sec. 3)",
+            "var sqrtAlphaBar = level.square().add_(one, one).rsqrt_();    // 1 / sqrt(1 + s^2) (Song et al. 2023, Sec. 3)",
             "var sqrtOneMinusAlphaBar = level * sqrtAlphaBar;",
             "var xvp = x * sqrtAlphaBar;",
             "var t = NetworkTimesteps.Of(sigma);    // the teacher's schedule is this model's");
@@ -355,7 +355,8 @@ internal static class ConsistencyEmitter
             w.Lines(
                 "// eps_hat = eps(x, null) + w (eps(x, y) - eps(x, null)) (Ho and Salimans 2022, Eq. 6) at the teacher's w,",
                 "// on its own prediction (affine in eps at fixed x_t, t)",
-                "var nullLabels = " + torch + ".full(labels!.shape, " + network + ".NullLabel, dtype: " + torch
+                "using " + names["Scalar"] + " nullLabel = " + network + ".NullLabel;",
+                "var nullLabels = " + torch + ".full(labels!.shape, nullLabel, dtype: " + torch
                     + ".int64, device: labels.device);",
                 "var both = teacher.Denoise(" + torch + ".cat(new[] { xvp, xvp }, 0), " + torch + ".cat(new[] { t, t }, 0),",
                 "    " + torch + ".cat(new[] { labels, nullLabels }, 0));",
@@ -363,7 +364,7 @@ internal static class ConsistencyEmitter
                 "var conditional = " + Prediction("halves[0]") + ";",
                 "var unconditional = " + Prediction("halves[1]") + ";",
                 "using " + names["Scalar"] + " weight = " + teacher + ".DefaultGuidanceScale;",
-                "var prediction = unconditional + (conditional - unconditional) * weight;");
+                "var prediction = unconditional.add((conditional - unconditional) * weight, one);");
         }
         else
         {

@@ -17,7 +17,7 @@ internal static class DistillationEmitter
         var w = new CodeWriter();
         w.Header(m.Type);
         names.Declare(w, "torch", "Tensor", "Generator", "IDiffusionModel", "IDistillationStudent", "Denoiser",
-            "DistillationGrid", "NetworkCopy", "CleanSampleThreshold", "Thresholding", "ArgumentNullException");
+            "DistillationGrid", "NetworkCopy", "CleanSampleThreshold", "Thresholding", "ArgumentNullException", "Scalar");
         var name = Identifier(m.Type.Name);
         var teacher = names.Type(d.Teacher);
         w.Line("/// <summary>");
@@ -188,7 +188,8 @@ internal static class DistillationEmitter
         w.Step(ref n, "L = mean over pixels and batch of max(SNR(t), 1) || x0_hat - x~ ||^2, \"truncated SNR\" (Sec. 4)");
         w.Lines(
             "var weight = grid.TruncatedSnrWeight(i, rank);    // (N, 1, 1, 1)",
-            "var loss = (weight * (cleanSample - target).pow(2)).mean();    // ()",
+            "using " + names["Scalar"] + " two = 2;    // disposed here, not left to the finalizer",
+            "var loss = (weight * (cleanSample - target).pow(two)).mean();    // ()",
             "return loss.MoveToOuterDisposeScope();");
         w.Close();
     }
@@ -224,7 +225,9 @@ internal static class DistillationEmitter
             "cleanSample = " + threshold + ".Apply(cleanSample, thresholding, " + threshold + ".DefaultPercentile);",
             "noise = NoiseFromCleanSample(z, cleanSample, alpha, sigma);    // eps of the thresholded x0_hat");
         w.Close();
-        w.Line("return alphaNext * cleanSample + sigmaNext * noise;    // Song et al. 2021, Eq. 12 at sigma = 0");
+        w.Lines(
+            "using " + names["Scalar"] + " one = 1;    // the addition's alpha, disposed here, not left to the finalizer",
+            "return (alphaNext * cleanSample).add(sigmaNext * noise, one);    // Song et al. 2021, Eq. 12 at sigma = 0");
         w.Close();
     }
 }

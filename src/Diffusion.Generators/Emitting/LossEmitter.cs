@@ -21,9 +21,11 @@ internal static class LossEmitter
         var schedule = names.Schedule;
         bool labelled = m.Network.IsClassConditional;
         var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
+        bool scalars = labelled || weight is not null || m.Objective != Objective.Simple;
         names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", "IDataParallelLoss", "ArgumentNullException",
             m.Objective == Objective.VariationalBound ? "" : "NoiseSchedule",
-            labelled ? "Scalar" : "ArgumentException",
+            labelled ? "" : "ArgumentException",
+            scalars ? "Scalar" : "",
             weight is null ? "" : "Enumerable");
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
         w.Open("partial class " + Identifier(m.Type.Name) + " : " + names["IDataParallelLoss"]);
@@ -127,7 +129,9 @@ internal static class LossEmitter
             w.Line();
             w.Step(ref step, "L_vlb = sum_t L_t, estimated as T E_t[L_t] in bits per dimension (Ho et al. 2020, Eq. 5; "
                 + "Nichol and Dhariwal 2021, Eq. 4-6)");
-            w.Line("var loss = " + schedule + ".Timesteps * VariationalBoundTerms(x0, xt, t, output).mean();    // ()");
+            w.Lines(
+                "using " + names["Scalar"] + " timesteps = " + schedule + ".Timesteps;    // disposed here, not left to the finalizer",
+                "var loss = VariationalBoundTerms(x0, xt, t, output).mean().mul(timesteps);    // ()");
             w.Line("return loss.MoveToOuterDisposeScope();");
             w.Close();
             w.Close();
@@ -160,7 +164,8 @@ internal static class LossEmitter
                 + LossWeights.Lambda(m.Weighting) + " (LossWeights)");
             w.Lines(
                 "var weight = " + noiseSchedule + ".Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)",
-                "var simple = (weight * (" + prediction + " - target).pow(2)).mean();    // ()");
+                "using " + names["Scalar"] + " two = 2;    // disposed here, not left to the finalizer",
+                "var simple = (weight * (" + prediction + " - target).pow(two)).mean();    // ()");
         }
         if (m.Objective == Objective.Hybrid)
         {
@@ -168,11 +173,13 @@ internal static class LossEmitter
             w.Step(ref step, "L_vlb with the mean's gradient stopped, so it trains only the variance (Nichol and Dhariwal 2021, Sec. 3.1)");
             w.Lines(
                 "var frozen = " + torch + ".cat(new[] { prediction.detach(), varianceValues }, 1);    // (N, 2C, H, W)",
-                "var vlb = " + schedule + ".Timesteps * VariationalBoundTerms(x0, xt, t, frozen).mean();    // (): T E_t[L_t] in bits/dim",
+                "// Scalars disposed here: a number operand or + would leave them to the finalizer",
+                "using " + names["Scalar"] + " timesteps = " + schedule + ".Timesteps, lambda = VariationalBoundWeight, one = 1;",
+                "var vlb = VariationalBoundTerms(x0, xt, t, frozen).mean().mul(timesteps);    // (): T E_t[L_t] in bits/dim",
                 "");
             w.Step(ref step, "L_hybrid = L_simple + lambda L_vlb");
             w.Lines(
-                "var loss = simple + VariationalBoundWeight * vlb;    // ()",
+                "var loss = simple.add(vlb.mul(lambda), one);    // ()",
                 "return loss.MoveToOuterDisposeScope();");
         }
         else

@@ -31,7 +31,8 @@ internal static class ModelEmitter
         names.Declare(w, "Tensor", "Generator", "Module", "NoiseSchedule", "IDiffusionModel", "ITrainableModel",
             "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
             "LossWeighting", "SamplerKind", "SamplerKindList", "OnStep", "ArgumentNullException", "ArgumentException",
-            "ReadOnlyDictionary", "Dictionary", "torch", m.Distillation is null ? "" : "IDistillationStudent");
+            "ReadOnlyDictionary", "Dictionary", "torch", m.Distillation is null ? "" : "IDistillationStudent",
+            m.HasGuidance ? "Scalar" : "");
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var schedule = names.Schedule;
@@ -192,7 +193,10 @@ internal static class ModelEmitter
             w.Step(ref n, "The output: conditional at w = 1, the null label's at w = 0, else guided (Ho and Salimans 2022, Eq. 6)");
             w.Lines(
                 "if (labels is not null && guidanceScale == 0.0)",
-                "    labels = " + torch + ".full(labels.shape, " + names.Network + ".NullLabel, dtype: " + torch + ".int64, device: labels.device);",
+                "{",
+                "    using " + names["Scalar"] + " nullLabel = " + names.Network + ".NullLabel;    // disposed here, not left to the finalizer",
+                "    labels = " + torch + ".full(labels.shape, nullLabel, dtype: " + torch + ".int64, device: labels.device);",
+                "}",
                 "var output = labels is null || guidanceScale == 1.0 || guidanceScale == 0.0",
                 "    ? model(x, t, labels)",
                 "    : GuidedOutput(model, x, t, labels, guidanceScale);    // (N, " + channels + ", H, W)");

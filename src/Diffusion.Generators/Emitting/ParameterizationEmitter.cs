@@ -18,7 +18,9 @@ internal static class ParameterizationEmitter
         var tensor = names.Tensor;
         var w = new CodeWriter();
         w.Header(m.Type);
-        names.Declare(w, "Tensor");
+        // Scalar for the additions' alpha, disposed in each method: Tensor's + would leave one to the finalizer per call.
+        bool scalars = m.Predicts is Prediction.Velocity or Prediction.Score or Prediction.Mean || m.LearnsVariance;
+        names.Declare(w, "Tensor", scalars ? "Scalar" : "");
         w.Lines(
             "/// <summary>",
             "/// The parameterization hub of " + m.Type.Name + ": the network predicts",
@@ -42,7 +44,8 @@ internal static class ParameterizationEmitter
         w.Open("partial class " + Identifier(m.Type.Name));
         var coefficients = Coefficients(m).Split(new[] { ", " }, System.StringSplitOptions.None)
             .Select(name => tensor + " " + name).ToArray();
-        EmitToNoiseAndCleanSample(w, m.Predicts, tensor, coefficients);
+        var scalar = scalars ? names["Scalar"] : "";
+        EmitToNoiseAndCleanSample(w, m.Predicts, tensor, scalar, coefficients);
         w.Line();
         w.Lines(
             "/// <summary>",
@@ -54,7 +57,7 @@ internal static class ParameterizationEmitter
             new[] { tensor + " x", tensor + " cleanSample", coefficients[0], coefficients[1] }, " =>");
         w.Line("    (x - sqrtAlphaBar * cleanSample) / sqrtOneMinusAlphaBar;");
         w.Line();
-        EmitTrainingTarget(w, m.Predicts, tensor, coefficients);
+        EmitTrainingTarget(w, m.Predicts, tensor, scalar, coefficients);
         if (m.LearnsVariance)
         {
             w.Line();
@@ -82,8 +85,10 @@ internal static class ParameterizationEmitter
             });
             w.Open();
             w.Lines(
-                "var fraction = (varianceValues + 1.0) / 2.0;    // f = (v + 1) / 2",
-                "return fraction * logBeta + (1.0 - fraction) * logPosteriorVariance;    // Eq. 15");
+                "using " + scalar + " one = 1.0, two = 2.0;    // disposed here: a number operand leaves one to the finalizer",
+                "var fraction = varianceValues.add(one, one).div(two);    // f = (v + 1) / 2",
+                "var complement = fraction.neg().add(one, one);    // 1 - f",
+                "return (fraction * logBeta).add(complement * logPosteriorVariance, one);    // Eq. 15");
             w.Close();
         }
         w.Close();
@@ -126,13 +131,15 @@ internal static class ParameterizationEmitter
     private static string[] Parameters(string first, string second, string[] coefficients) =>
         new[] { first, second }.Concat(coefficients).ToArray();
 
-    private static void EmitToNoiseAndCleanSample(CodeWriter w, Prediction predicts, string tensor, string[] coefficients)
+    private static void EmitToNoiseAndCleanSample(CodeWriter w, Prediction predicts, string tensor, string scalar, string[] coefficients)
     {
         w.Line("/// <summary>The prediction at x_t as the pair (eps, x0_hat).</summary>");
         w.GeneratedCode();
         w.Wrapped("public static (" + tensor + " Noise, " + tensor + " CleanSample) ToNoiseAndCleanSample",
             Parameters(tensor + " prediction", tensor + " x", coefficients));
         w.Open();
+        if (predicts is Prediction.Velocity or Prediction.Score)
+            w.Line("using " + scalar + " one = 1;    // the addition's alpha, disposed here, not left to the finalizer");
         switch (predicts)
         {
             case Prediction.CleanSample:
@@ -143,13 +150,13 @@ internal static class ParameterizationEmitter
             case Prediction.Velocity:
                 w.Commented("var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;",
                     "x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)");
-                w.Commented("var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;",
+                w.Commented("var noise = (sqrtOneMinusAlphaBar * x).add(sqrtAlphaBar * prediction, one);",
                     "eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)");
                 break;
             case Prediction.Score:
                 w.Commented("var noise = -sqrtOneMinusAlphaBar * prediction;",
                     "eps = -sqrt(1 - abar_t) score: the score of q(x_t | x_0) (Ho et al. 2020, Eq. 4) is -eps / sqrt(1 - abar_t)");
-                w.Commented("var cleanSample = (x + sqrtOneMinusAlphaBar * sqrtOneMinusAlphaBar * prediction) / sqrtAlphaBar;",
+                w.Commented("var cleanSample = x.add(sqrtOneMinusAlphaBar * sqrtOneMinusAlphaBar * prediction, one) / sqrtAlphaBar;",
                     "x0_hat = (x_t + (1 - abar_t) score) / sqrt(abar_t) (Ho et al. 2020, Eq. 4 with the eps above)");
                 break;
             default:
@@ -169,11 +176,25 @@ internal static class ParameterizationEmitter
         w.Close();
     }
 
-    private static void EmitTrainingTarget(CodeWriter w, Prediction predicts, string tensor, string[] coefficients)
+    private static void EmitTrainingTarget(CodeWriter w, Prediction predicts, string tensor, string scalar, string[] coefficients)
     {
         w.Line("/// <summary>What the network learns to output for x_0 noised with eps into x_t = a x_0 + s eps.</summary>");
         w.GeneratedCode();
-        w.Wrapped("public static " + tensor + " TrainingTarget", Parameters(tensor + " x0", tensor + " noise", coefficients), " =>");
+        var head = "public static " + tensor + " TrainingTarget";
+        var parameters = Parameters(tensor + " x0", tensor + " noise", coefficients);
+        if (predicts == Prediction.Mean)
+        {
+            // Two additions, so a body that can dispose their alpha.
+            w.Wrapped(head, parameters);
+            w.Open();
+            w.Lines(
+                "using " + scalar + " one = 1;    // the additions' alpha, disposed here, not left to the finalizer",
+                "var xt = (sqrtAlphaBar * x0).add(sqrtOneMinusAlphaBar * noise, one);    // x_t (Ho et al. 2020, Eq. 4)",
+                "return (meanCoef1 * x0).add(meanCoef2 * xt, one);    // mu~_t(x_t, x_0) = coef1_t x_0 + coef2_t x_t (Eq. 7)");
+            w.Close();
+            return;
+        }
+        w.Wrapped(head, parameters, " =>");
         switch (predicts)
         {
             case Prediction.CleanSample:
@@ -186,11 +207,6 @@ internal static class ParameterizationEmitter
             case Prediction.Score:
                 Body(w, "-noise / sqrtOneMinusAlphaBar;",
                     "grad log q(x_t | x_0) = -eps / sqrt(1 - abar_t), denoising score matching (Song et al. 2021, Eq. 7)");
-                break;
-            case Prediction.Mean:
-                w.Lines(
-                    "    // mu~_t(x_t, x_0) = coef1_t x_0 + coef2_t x_t with x_t = a x_0 + s eps (Ho et al. 2020, Eq. 7 and 4)",
-                    "    meanCoef1 * x0 + meanCoef2 * (sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise);");
                 break;
             default:
                 w.Line("    noise;    // L_simple regresses eps (Ho et al. 2020, Eq. 14)");

@@ -19,7 +19,7 @@ internal static class VariationalBoundEmitter
         var likelihood = names["GaussianLikelihood"];
         var w = new CodeWriter();
         w.Header(m.Type);
-        names.Declare(w, "torch", "Tensor", "NoiseSchedule", "GaussianLikelihood", "ArgumentNullException");
+        names.Declare(w, "torch", "Tensor", "Scalar", "NoiseSchedule", "GaussianLikelihood", "ArgumentNullException");
         w.Line("/// <summary>The variational bound of " + m.Type.Name + " (Ho et al. 2020, Eq. 5).</summary>");
         w.Open("partial class " + Identifier(m.Type.Name));
         w.Lines(
@@ -44,6 +44,8 @@ internal static class VariationalBoundEmitter
             "if (t is null) throw new " + nullException + "(nameof(t));",
             "if (output is null) throw new " + nullException + "(nameof(output));",
             "using var scope = " + torch + ".NewDisposeScope();",
+            "// The constants as Scalars disposed here: a number operand or an alpha-less + leaves one to the finalizer",
+            "using " + names["Scalar"] + " zero = 0, half = 0.5, one = 1;",
             "long rank = x0.dim();",
             "");
         // With a learned variance the first C channels are the prediction; otherwise the output is.
@@ -66,7 +68,7 @@ internal static class VariationalBoundEmitter
         w.Lines(
             "var coef1 = " + gather + "(Schedule.PosteriorMeanCoef1, t, rank);    // (N, 1, 1, 1)",
             "var coef2 = " + gather + "(Schedule.PosteriorMeanCoef2, t, rank);    // (N, 1, 1, 1)",
-            "var mean = coef1 * cleanSample + coef2 * xt;    // (N, C, H, W)",
+            "var mean = (coef1 * cleanSample).add(coef2 * xt, one);    // (N, C, H, W)",
             "");
         var logBeta = gather + "(Schedule.LogBetas, t, rank)";
         switch (m.Variance)
@@ -82,7 +84,7 @@ internal static class VariationalBoundEmitter
                 w.Step(ref step, "log Sigma_theta = log beta_t, log beta~_1 at t = 0 (Ho et al. 2020, Sec. 3.2; improved-diffusion)");
                 w.Commented("var posteriorLogVariance = " + gather + "(Schedule.PosteriorLogVarianceClipped, t, rank);", "log beta~_t");
                 w.Lines(
-                    "var atZero = t.reshape(posteriorLogVariance.shape) == 0;    // (N, 1, 1, 1)",
+                    "var atZero = t.reshape(posteriorLogVariance.shape).eq(zero);    // (N, 1, 1, 1)",
                     "var logVariance = " + torch + ".where(atZero, posteriorLogVariance, " + logBeta + ");",
                     "");
                 break;
@@ -97,17 +99,18 @@ internal static class VariationalBoundEmitter
         var logVariance = m.Variance == ReverseVariance.FixedSmall ? "posteriorLogVariance" : "logVariance";
         w.Step(ref step, "L_{t-1} = KL(N(mu~_t, beta~_t) || N(mu_theta, Sigma_theta)) in closed form (Ho et al. 2020, Eq. 5)");
         w.Lines(
-            "var posteriorMean = coef1 * x0 + coef2 * xt;    // (N, C, H, W): mu~_t(x_t, x_0), Eq. 7",
+            "var posteriorMean = (coef1 * x0).add(coef2 * xt, one);    // (N, C, H, W): mu~_t(x_t, x_0), Eq. 7",
             "var divergence = " + likelihood + ".NormalKl(posteriorMean, posteriorLogVariance, mean, " + logVariance + ");",
             "var kl = " + likelihood + ".MeanBitsPerDimension(divergence);    // (N)",
             "");
         w.Step(ref step, "L_0 = -log p_theta(x_0 | x_1), 256 bins over [-1, 1] (Ho et al. 2020, Eq. 13)");
         w.Lines(
-            "var logLikelihood = " + likelihood + ".DiscretizedGaussianLogLikelihood(x0, mean, 0.5 * " + logVariance + ");",
+            "var logScale = " + logVariance + ".mul(half);    // log sigma = log Sigma_theta / 2",
+            "var logLikelihood = " + likelihood + ".DiscretizedGaussianLogLikelihood(x0, mean, logScale);",
             "var decoder = " + likelihood + ".MeanBitsPerDimension(-logLikelihood);    // (N)",
             "");
         w.Step(ref step, "L_0 where t = 0, else L_{t-1}");
-        w.Line("return " + torch + ".where(t == 0, decoder, kl).MoveToOuterDisposeScope();");
+        w.Line("return " + torch + ".where(t.eq(zero), decoder, kl).MoveToOuterDisposeScope();");
         w.Close();
         w.Close();
         return w.ToString();

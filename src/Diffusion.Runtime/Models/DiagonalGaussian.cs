@@ -73,8 +73,9 @@ public sealed class DiagonalGaussian : IDisposable
     {
         ArgumentNullException.ThrowIfNull(generator);
         using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();    // the addition's alpha, disposed here rather than by the finalizer
         var eps = randn(Mean.shape, dtype: Mean.dtype, device: Mean.device, generator: generator);    // (N, C, h, w)
-        return (Mean + StandardDeviation() * eps).MoveToOuterDisposeScope();
+        return Mean.add(StandardDeviation() * eps, one).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -86,7 +87,7 @@ public sealed class DiagonalGaussian : IDisposable
         using var scope = NewDisposeScope();
         using var one = 1.ToScalar();
         using var half = 0.5.ToScalar();
-        var elements = Mean.square() + LogVariance.exp() - LogVariance - one;    // (N, C, h, w)
+        var elements = Mean.square().add(LogVariance.exp(), one) - LogVariance - one;    // (N, C, h, w)
         return elements.sum(LatentDimensions).mul(half).MoveToOuterDisposeScope();    // (N)
     }
 

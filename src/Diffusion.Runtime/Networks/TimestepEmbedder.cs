@@ -38,8 +38,10 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         int half = frequencyDim / 2;
         using var rate = (-Math.Log(10000.0) / half).ToScalar();
+        // arange's bounds and step, disposed here: arange(0, half) would leave three to the finalizer per call
+        using Scalar start = 0, stop = half, step = 1;
         // freqs_k = exp(-ln(10000) k / half) (Vaswani et al. 2017, Sec. 3.5)
-        var freqs = exp(arange(0, half, dtype: ScalarType.Float32, device: t.device).mul(rate));    // (half)
+        var freqs = exp(arange(start, stop, step, dtype: ScalarType.Float32, device: t.device).mul(rate));    // (half)
         var args = t.to(ScalarType.Float32).unsqueeze(1) * freqs.unsqueeze(0);                     // (N, half)
         var features = cat(new[] { cos(args), sin(args) }, 1);                                     // (N, 2 half)
         return features.MoveToOuterDisposeScope();

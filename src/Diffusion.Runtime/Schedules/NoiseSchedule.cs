@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Schedules;
@@ -265,7 +266,8 @@ public sealed class NoiseSchedule
         using var scope = NewDisposeScope();
         var sqrtAlphaBar = Gather(SqrtAlphasCumprod, t, x0.dim());                 // (N, 1, ..., 1)
         var sqrtOneMinusAlphaBar = Gather(SqrtOneMinusAlphasCumprod, t, x0.dim()); // (N, 1, ..., 1)
-        return (sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise).MoveToOuterDisposeScope();
+        using Scalar one = 1;    // the addition's alpha: operator + would leave one to the finalizer per step
+        return (sqrtAlphaBar * x0).add(sqrtOneMinusAlphaBar * noise, one).MoveToOuterDisposeScope();
     }
 
     private static int[] Identity(int n) => Enumerable.Range(0, n).ToArray();

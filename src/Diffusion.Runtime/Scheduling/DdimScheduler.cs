@@ -134,7 +134,7 @@ public sealed class DdimScheduler : IDisposable
         var abar = Tables.AlphaBarAt(t, x, finalAlphaCumprod);
         var abarPrev = Tables.AlphaBarAt(s, x, finalAlphaCumprod);
         var sqrtAlphaBar = abar.sqrt();
-        var sqrtOneMinusAlphaBar = abar.neg().add_(one).sqrt();
+        var sqrtOneMinusAlphaBar = abar.neg().add_(one, one).sqrt();
 
         // 2. x0_hat and eps_hat from the prediction (Song et al. 2021, Eq. 12's "predicted x_0"; Salimans and Ho 2022 for v)
         var (cleanSample, noise) = PredictionConversion.Split(Config.PredictionType, output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);
@@ -150,14 +150,14 @@ public sealed class DdimScheduler : IDisposable
         if (useClippedModelOutput) noise = PredictionConversion.NoiseFromCleanSample(x, cleanSample, sqrtAlphaBar, sqrtOneMinusAlphaBar);
 
         // 6. x_s = sqrt(abar_s) x0_hat + sqrt(1 - abar_s - sigma^2) eps_hat (Song et al. 2021, Eq. 12)
-        var direction = (abarPrev.neg().add_(one) - sigma * sigma).sqrt() * noise;
-        var previous = abarPrev.sqrt() * cleanSample + direction;
+        var direction = (abarPrev.neg().add_(one, one) - sigma * sigma).sqrt() * noise;
+        var previous = (abarPrev.sqrt() * cleanSample).add(direction, one);
 
         // 7. + sigma z, drawn whenever eta > 0 (Song et al. 2021, Eq. 12's random noise term)
         if (eta > 0)
         {
             var z = StepNoise.Get(generator, varianceNoise, x.shape, modelOutput.dtype, x.device, Tables.DType);
-            previous = previous + sigma * z;
+            previous = previous.add(sigma * z, one);
         }
 
         return SchedulerStepOutput.Escaping(previous, cleanSample, sample.dtype);
@@ -173,7 +173,7 @@ public sealed class DdimScheduler : IDisposable
     private static Tensor Variance(Tensor abar, Tensor abarPrev)
     {
         using var one = 1.0.ToScalar();
-        return abarPrev.neg().add_(one) / abar.neg().add_(one) * (abar / abarPrev).neg().add_(one);
+        return abarPrev.neg().add_(one, one) / abar.neg().add_(one, one) * (abar / abarPrev).neg().add_(one, one);
     }
 
     /// <summary>Frees the tables.</summary>

@@ -88,7 +88,7 @@ public sealed class DdpmScheduler : IDisposable
         var abar = Tables.AlphaBarAt(t, like, Tables.One());
         var abarPrev = Tables.AlphaBarAt(s, like, Tables.One());
         using var one = 1.0.ToScalar();
-        var beta = (abar / abarPrev).neg().add_(one);                       // beta = 1 - abar_t / abar_s
+        var beta = (abar / abarPrev).neg().add_(one, one);                  // beta = 1 - abar_t / abar_s
         var variance = VarianceType is DdpmVarianceType.FixedLarge or DdpmVarianceType.FixedLargeLog ? beta : PosteriorVariance(abar, abarPrev, beta);
         return variance.to(ScalarType.Float64).item<double>();
     }
@@ -128,10 +128,10 @@ public sealed class DdpmScheduler : IDisposable
         using var one = 1.0.ToScalar();
         var abar = Tables.AlphaBarAt(t, x, Tables.One());
         var abarPrev = Tables.AlphaBarAt(s, x, Tables.One());
-        var betaProd = abar.neg().add_(one);                                  // 1 - abar_t
-        var betaProdPrev = abarPrev.neg().add_(one);                          // 1 - abar_s
+        var betaProd = abar.neg().add_(one, one);                             // 1 - abar_t
+        var betaProdPrev = abarPrev.neg().add_(one, one);                     // 1 - abar_s
         var alpha = abar / abarPrev;                                          // alpha = abar_t / abar_s
-        var beta = alpha.neg().add_(one);                                     // beta = 1 - alpha
+        var beta = alpha.neg().add_(one, one);                                // beta = 1 - alpha
 
         // 3. x0_hat from the prediction (Ho et al. 2020, Eq. 15), clipped or thresholded (Saharia et al. 2022, Sec. 2.3)
         var (cleanSample, _) = PredictionConversion.Split(Config.PredictionType, output, x, abar.sqrt(), betaProd.sqrt());
@@ -140,7 +140,7 @@ public sealed class DdpmScheduler : IDisposable
         // 4. The posterior mean mu~ = sqrt(abar_s) beta / (1 - abar_t) x0_hat + sqrt(alpha) (1 - abar_s) / (1 - abar_t) x_t (Ho et al. 2020, Eq. 7)
         var cleanCoef = abarPrev.sqrt() * beta / betaProd;
         var sampleCoef = alpha.sqrt() * betaProdPrev / betaProd;
-        var previous = cleanCoef * cleanSample + sampleCoef * x;
+        var previous = (cleanCoef * cleanSample).add(sampleCoef * x, one);
 
         // 5. x_s = mu~ + sigma z where t > 0 (Ho et al. 2020, Algorithm 2, line 4)
         using var zero = 0.ToScalar();
@@ -156,7 +156,7 @@ public sealed class DdpmScheduler : IDisposable
                 shape[0] = noisy.numel();
                 spread = spread * noisy.reshape(shape).to(Tables.DType, x.device);   // no noise for the samples at t = 0
             }
-            previous = previous + spread;
+            previous = previous.add(spread, one);
         }
 
         return SchedulerStepOutput.Escaping(previous, cleanSample, sample.dtype);
@@ -184,7 +184,7 @@ public sealed class DdpmScheduler : IDisposable
     {
         using var one = 1.0.ToScalar();
         using var floor = 1e-20.ToScalar();
-        return (abarPrev.neg().add_(one) / abar.neg().add_(one) * beta).clamp_min(floor);
+        return (abarPrev.neg().add_(one, one) / abar.neg().add_(one, one) * beta).clamp_min(floor);
     }
 
     /// <summary>sigma of the step for <see cref="VarianceType"/>.</summary>
@@ -202,8 +202,9 @@ public sealed class DdpmScheduler : IDisposable
             case DdpmVarianceType.Learned: return predictedVariance!.sqrt();                   // the network's sigma^2
             case DdpmVarianceType.LearnedRange:
             {
-                var fraction = predictedVariance!.add(one).mul(half);                          // f = (v + 1) / 2
-                var logVariance = fraction * beta.log() + fraction.neg().add_(one) * small.log();  // f log beta + (1 - f) log beta~ (Nichol and Dhariwal 2021, Eq. 15)
+                var fraction = predictedVariance!.add(one, one).mul(half);                     // f = (v + 1) / 2
+                // f log beta + (1 - f) log beta~ (Nichol and Dhariwal 2021, Eq. 15)
+                var logVariance = (fraction * beta.log()).add(fraction.neg().add_(one, one) * small.log(), one);
                 return logVariance.mul(half).exp();
             }
             default: throw new InvalidOperationException($"Unknown DDPM variance type {VarianceType}.");

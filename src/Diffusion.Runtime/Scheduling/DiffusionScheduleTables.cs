@@ -34,7 +34,7 @@ public sealed class DiffusionScheduleTables : IDisposable
             CheckBetas(b, config);
             if (config.RescaleBetasZeroSnr) b = RescaleZeroTerminalSnr(b);
             using var one = 1.0.ToScalar();
-            var alphas = b.neg().add_(one);                                  // alpha_t = 1 - beta_t (Ho et al. 2020, Sec. 2)
+            var alphas = b.neg().add_(one, one);                                  // alpha_t = 1 - beta_t (Ho et al. 2020, Sec. 2)
             var cumprod = alphas.cumprod(0);                                 // abar_t = prod_{s<=t} alpha_s (Ho et al. 2020, Eq. 4)
             betas = b.DetachFromDisposeScope();
             alphasCumprod = cumprod.DetachFromDisposeScope();
@@ -143,7 +143,7 @@ public sealed class DiffusionScheduleTables : IDisposable
         var t = CheckedTimesteps(timesteps, like, name);
         using var one = 1.0.ToScalar();
         var alphaBar = Broadcastable(alphasCumprod.index_select(0, t.flatten()), t, like);
-        return (alphaBar.sqrt(), alphaBar.neg().add_(one).sqrt());           // sqrt(abar_t), sqrt(1 - abar_t)
+        return (alphaBar.sqrt(), alphaBar.neg().add_(one, one).sqrt());           // sqrt(abar_t), sqrt(1 - abar_t)
     }
 
     /// <summary>Values picked per timestep, shaped () for a 0-d timestep and (N, 1, ..., 1) otherwise, on like's device.</summary>
@@ -218,14 +218,14 @@ public sealed class DiffusionScheduleTables : IDisposable
         if (betas.shape[0] < 2)
             throw new ArgumentException("A zero terminal SNR needs at least two training timesteps (the first keeps its value).", nameof(SchedulerConfig.RescaleBetasZeroSnr));
         using var one = 1.0.ToScalar();
-        var sqrtAlphaBar = betas.neg().add_(one).cumprod(0).sqrt();          // sqrt(abar_t)
+        var sqrtAlphaBar = betas.neg().add_(one, one).cumprod(0).sqrt();          // sqrt(abar_t)
         var first = sqrtAlphaBar[0].clone();
         var last = sqrtAlphaBar[-1].clone();
         sqrtAlphaBar = sqrtAlphaBar - last;                                   // shift: the last value becomes 0 (Algorithm 1)
         sqrtAlphaBar = sqrtAlphaBar * (first / (first - last));               // scale: the first value is kept
         var alphaBar = sqrtAlphaBar * sqrtAlphaBar;                           // abar_t
         var alphas = cat([alphaBar[..1], alphaBar[1..] / alphaBar[..^1]], 0); // alpha_t = abar_t / abar_{t-1}
-        return alphas.neg().add_(one);                                        // beta_t = 1 - alpha_t
+        return alphas.neg().add_(one, one);                                        // beta_t = 1 - alpha_t
     }
 
     private static IReadOnlyList<double> ToDoubles(Tensor values) => values.to(ScalarType.Float64).data<double>().ToArray();

@@ -99,7 +99,7 @@ public sealed class VariancePreservingSigmas
         using var scope = NewDisposeScope();
         using var one = 1.0.ToScalar();
         var s = LevelShape.Broadcastable(sigma, x, nameof(sigma));
-        var root = s.mul(s).add_(one).sqrt_();                                // sqrt(1 + s^2) = 1 / sqrt(abar)
+        var root = s.mul(s).add_(one, one).sqrt_();                                // sqrt(1 + s^2) = 1 / sqrt(abar)
         return (towardsExploding ? x * root : x / root).MoveToOuterDisposeScope();
     }
 }

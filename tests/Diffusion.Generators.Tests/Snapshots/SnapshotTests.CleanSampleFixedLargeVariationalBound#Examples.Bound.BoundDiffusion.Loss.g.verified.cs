@@ -9,6 +9,7 @@ using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Device = global::TorchSharp.torch.Device;
+using Scalar = global::TorchSharp.Scalar;
 using DiffusionDraws = global::Diffusion.Runtime.Training.DiffusionDraws;
 using IDataParallelLoss = global::Diffusion.Runtime.Training.IDataParallelLoss;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -71,7 +72,8 @@ partial class BoundDiffusion : IDataParallelLoss
 
         // 4. L_vlb = sum_t L_t, estimated as T E_t[L_t] in bits per dimension (Ho et al. 2020, Eq. 5; Nichol and
         //    Dhariwal 2021, Eq. 4-6)
-        var loss = BoundSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, output).mean();    // ()
+        using Scalar timesteps = BoundSchedule.Timesteps;    // disposed here, not left to the finalizer
+        var loss = VariationalBoundTerms(x0, xt, t, output).mean().mul(timesteps);    // ()
         return loss.MoveToOuterDisposeScope();
     }
 }

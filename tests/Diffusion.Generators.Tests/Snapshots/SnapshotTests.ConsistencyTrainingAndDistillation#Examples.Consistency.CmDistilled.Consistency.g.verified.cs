@@ -86,7 +86,7 @@ partial class CmDistilled : IConsistencyModel
         var level = s.reshape(n, 1, 1, 1);
 
         // 2. abar = 1 / (1 + s^2) at level s (Song et al. 2023, Sec. 3): sqrt(abar) and sqrt(1 - abar) = s sqrt(abar)
-        var sqrtAlphaBar = level.square().add_(one).rsqrt_();    // (N, 1, 1, 1)
+        var sqrtAlphaBar = level.square().add_(one, one).rsqrt_();    // (N, 1, 1, 1)
         var sqrtOneMinusAlphaBar = level * sqrtAlphaBar;
 
         // 3. x_vp = sqrt(abar) x = x / sqrt(1 + s^2), the same point of the VP process (Kingma et al. 2021, Sec. 4)
@@ -127,7 +127,7 @@ partial class CmDistilled : IConsistencyModel
         using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
         var shape = new long[] { n, 1, 1, 1 };
-        using Scalar next = 1L;
+        using Scalar next = 1L, one = 1;    // the index step and the additions' alpha, disposed here
 
         // 1. s_1 < ... < s_N, N = DistillationLevels (Karras et al. 2022, Eq. 5)
         var levels = torch.tensor(KarrasLevels.Ascending(DistillationLevels), dtype: torch.float64, device: x0.device);
@@ -136,11 +136,11 @@ partial class CmDistilled : IConsistencyModel
         var i = torch.randint(0, DistillationLevels - 1, new long[] { n }, dtype: torch.int64,
             device: x0.device, generator: generator);    // (N)
         var lower = levels.index_select(0, i).to(x0.dtype);    // s_n (N)
-        var upper = levels.index_select(0, i.add(next)).to(x0.dtype);    // s_{n+1} (N)
+        var upper = levels.index_select(0, i.add(next, one)).to(x0.dtype);    // s_{n+1} (N)
 
         // 3. x_{n+1} = x_0 + s_{n+1} z, z ~ N(0, I) (Song et al. 2023, Algorithm 2, line 4)
         var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
-        var noisier = x0 + upper.reshape(shape) * noise;
+        var noisier = x0.add(upper.reshape(shape) * noise, one);
 
         // 4. x^_n = x_{n+1} + (s_n - s_{n+1}) (x_{n+1} - D_teacher) / s_{n+1}: DDIM with eta = 0 as an Euler step in s
         //    (Song et al. 2021, Sec. 4.3; Algorithm 2, line 5), then the target f(x^_n, s_n) under stop-gradient
@@ -149,7 +149,7 @@ partial class CmDistilled : IConsistencyModel
         {
             var teacherClean = TeacherCleanSample(teacher, noisier, upper, labels);
             var eps = (noisier - teacherClean) / upper.reshape(shape);    // (x_{n+1} - D) / s_{n+1}
-            var lessNoisy = noisier + (lower - upper).reshape(shape) * eps;    // x^_n
+            var lessNoisy = noisier.add((lower - upper).reshape(shape) * eps, one);    // x^_n
             target = Consistency(lessNoisy, lower, labels, denoiser).detach();
         }
 
@@ -173,20 +173,21 @@ partial class CmDistilled : IConsistencyModel
         using var scope = torch.NewDisposeScope();
         using Scalar one = 1.0;
         var level = sigma.reshape(x.shape[0], 1, 1, 1);
-        var sqrtAlphaBar = level.square().add_(one).rsqrt_();    // sqrt(abar) = 1 / sqrt(1 + s^2) (Song et al. 2023, Sec. 3)
+        var sqrtAlphaBar = level.square().add_(one, one).rsqrt_();    // 1 / sqrt(1 + s^2) (Song et al. 2023, Sec. 3)
         var sqrtOneMinusAlphaBar = level * sqrtAlphaBar;
         var xvp = x * sqrtAlphaBar;
         var t = NetworkTimesteps.Of(sigma);    // the teacher's schedule is this model's
         // eps_hat = eps(x, null) + w (eps(x, y) - eps(x, null)) (Ho and Salimans 2022, Eq. 6) at the teacher's w,
         // on its own prediction (affine in eps at fixed x_t, t)
-        var nullLabels = torch.full(labels!.shape, CmDit.NullLabel, dtype: torch.int64, device: labels.device);
+        using Scalar nullLabel = CmDit.NullLabel;
+        var nullLabels = torch.full(labels!.shape, nullLabel, dtype: torch.int64, device: labels.device);
         var both = teacher.Denoise(torch.cat(new[] { xvp, xvp }, 0), torch.cat(new[] { t, t }, 0),
             torch.cat(new[] { labels, nullLabels }, 0));
         var halves = both.chunk(2, 0);    // conditional, unconditional
         var conditional = halves[0];
         var unconditional = halves[1];
         using Scalar weight = CmTeacher.DefaultGuidanceScale;
-        var prediction = unconditional + (conditional - unconditional) * weight;
+        var prediction = unconditional.add((conditional - unconditional) * weight, one);
         var (_, cleanSample) = CmTeacher.ToNoiseAndCleanSample(prediction, xvp, sqrtAlphaBar, sqrtOneMinusAlphaBar);
         return cleanSample.MoveToOuterDisposeScope();
     }

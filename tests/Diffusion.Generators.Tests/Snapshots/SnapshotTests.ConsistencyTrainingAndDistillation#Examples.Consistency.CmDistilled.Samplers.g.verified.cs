@@ -129,7 +129,8 @@ partial class CmDistilled
         var device = SamplingDevice(generator);
 
         // 1. Labels y; without labels the null label (unconditional sampling)
-        var labels = request.Labels?.to(device) ?? torch.full(new long[] { request.Count }, CmDit.NullLabel,
+        using Scalar nullLabel = CmDit.NullLabel;    // disposed here, not left to the finalizer
+        var labels = request.Labels?.to(device) ?? torch.full(new long[] { request.Count }, nullLabel,
             dtype: torch.int64, device: device);    // (Count)
 
         // 2. s_max = tau_1 > ... > tau_K > s_min: Karras et al. 2022, Eq. 5 with K + 1 levels, the last (s_min) left
@@ -173,9 +174,10 @@ partial class CmDistilled
         var device = SamplingDevice(generator);
 
         // 1. Labels y; without labels the null label (unconditional sampling)
+        using Scalar nullLabel = CmDit.NullLabel;    // disposed here, not left to the finalizer
         var labels = request.Labels is { } given
             ? given.to(device)
-            : torch.full(new long[] { request.Count }, CmDit.NullLabel,
+            : torch.full(new long[] { request.Count }, nullLabel,
                 dtype: torch.int64, device: device);    // (Count)
 
         // 2. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
@@ -235,7 +237,8 @@ partial class CmDistilled
         var sqrtOneMinusAlphaBar = torch.tensor(
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
-        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        using Scalar scale = guidance.Scale;    // disposed here, not left to the finalizer
+        var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)
         var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4
         var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // as Velocity
         return guided.MoveToOuterDisposeScope();

@@ -82,7 +82,7 @@ partial class CmTrained : IConsistencyModel
         var level = s.reshape(n, 1, 1, 1);
 
         // 2. abar = 1 / (1 + s^2) at level s (Song et al. 2023, Sec. 3): sqrt(abar) and sqrt(1 - abar) = s sqrt(abar)
-        var sqrtAlphaBar = level.square().add_(one).rsqrt_();    // (N, 1, 1, 1)
+        var sqrtAlphaBar = level.square().add_(one, one).rsqrt_();    // (N, 1, 1, 1)
         var sqrtOneMinusAlphaBar = level * sqrtAlphaBar;
 
         // 3. x_vp = sqrt(abar) x = x / sqrt(1 + s^2), the same point of the VP process (Kingma et al. 2021, Sec. 4)
@@ -122,7 +122,7 @@ partial class CmTrained : IConsistencyModel
         using var scope = torch.NewDisposeScope();
         long n = x0.shape[0];
         var shape = new long[] { n, 1, 1, 1 };
-        using Scalar next = 1L;
+        using Scalar next = 1L, one = 1;    // the index step and the additions' alpha, disposed here
 
         // 1. N(k) = min(s_0 2^floor(k / K'), s_1) + 1 levels at step k of K (Song and Dhariwal 2023, Sec. 3.4)
         int count = ImprovedConsistencyTraining.LevelCount(step, totalSteps);
@@ -134,14 +134,14 @@ partial class CmTrained : IConsistencyModel
         //    / (sqrt(2) P_std)) (Song and Dhariwal 2023, Sec. 3.5)
         var i = ImprovedConsistencyTraining.DrawLevelIndices(levels, n, generator);    // (N) int64, 0-based
         var lower = levels.index_select(0, i).to(x0.dtype);    // s_i (N)
-        var upper = levels.index_select(0, i.add(next)).to(x0.dtype);    // s_{i+1} (N)
+        var upper = levels.index_select(0, i.add(next, one)).to(x0.dtype);    // s_{i+1} (N)
 
         // 4. z ~ N(0, I) (Song et al. 2023, Algorithm 3, line 4)
         var noise = torch.randn(x0.shape, generator: generator, device: x0.device);    // (N, C, H, W)
 
         // 5. x_{i+1} = x_0 + s_{i+1} z and x_i = x_0 + s_i z, the same z (Song et al. 2023, Algorithm 3, line 5)
-        var noisier = x0 + upper.reshape(shape) * noise;
-        var lessNoisy = x0 + lower.reshape(shape) * noise;
+        var noisier = x0.add(upper.reshape(shape) * noise, one);
+        var lessNoisy = x0.add(lower.reshape(shape) * noise, one);
 
         // 6. The target f(x_i, s_i): the online network under stop-gradient, no EMA (Song and Dhariwal 2023, Sec. 3.2)
         Tensor target;

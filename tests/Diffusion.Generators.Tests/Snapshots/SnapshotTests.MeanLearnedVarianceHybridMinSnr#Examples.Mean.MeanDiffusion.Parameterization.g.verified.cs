@@ -4,6 +4,7 @@
 namespace Examples.Mean;
 
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 
 /// <summary>
 /// The parameterization hub of MeanDiffusion: the network predicts
@@ -45,14 +46,12 @@ partial class MeanDiffusion
     /// <summary>What the network learns to output for x_0 noised with eps into x_t = a x_0 + s eps.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public static Tensor TrainingTarget(
-        Tensor x0,
-        Tensor noise,
-        Tensor sqrtAlphaBar,
-        Tensor sqrtOneMinusAlphaBar,
-        Tensor meanCoef1,
-        Tensor meanCoef2) =>
-        // mu~_t(x_t, x_0) = coef1_t x_0 + coef2_t x_t with x_t = a x_0 + s eps (Ho et al. 2020, Eq. 7 and 4)
-        meanCoef1 * x0 + meanCoef2 * (sqrtAlphaBar * x0 + sqrtOneMinusAlphaBar * noise);
+        Tensor x0, Tensor noise, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar, Tensor meanCoef1, Tensor meanCoef2)
+    {
+        using Scalar one = 1;    // the additions' alpha, disposed here, not left to the finalizer
+        var xt = (sqrtAlphaBar * x0).add(sqrtOneMinusAlphaBar * noise, one);    // x_t (Ho et al. 2020, Eq. 4)
+        return (meanCoef1 * x0).add(meanCoef2 * xt, one);    // mu~_t(x_t, x_0) = coef1_t x_0 + coef2_t x_t (Eq. 7)
+    }
 
     /// <summary>
     /// The network output (N, 2C, H, W) split into the prediction (N, C, H, W) and the variance values v
@@ -72,7 +71,9 @@ partial class MeanDiffusion
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public static Tensor LearnedLogVariance(Tensor varianceValues, Tensor logBeta, Tensor logPosteriorVariance)
     {
-        var fraction = (varianceValues + 1.0) / 2.0;    // f = (v + 1) / 2
-        return fraction * logBeta + (1.0 - fraction) * logPosteriorVariance;    // Eq. 15
+        using Scalar one = 1.0, two = 2.0;    // disposed here: a number operand leaves one to the finalizer
+        var fraction = varianceValues.add(one, one).div(two);    // f = (v + 1) / 2
+        var complement = fraction.neg().add(one, one);    // 1 - f
+        return (fraction * logBeta).add(complement * logPosteriorVariance, one);    // Eq. 15
     }
 }

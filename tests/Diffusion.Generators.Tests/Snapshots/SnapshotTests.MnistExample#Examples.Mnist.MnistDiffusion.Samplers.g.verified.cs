@@ -185,9 +185,10 @@ partial class MnistDiffusion
         var device = SamplingDevice(generator);
 
         // 1. Labels y; without labels, or at guidance weight w = 0, the null label (unconditional sampling)
+        using Scalar nullLabel = MnistDit.NullLabel;    // disposed here, not left to the finalizer
         var labels = request.Labels is { } given && request.GuidanceScale != 0.0
             ? given.to(device)
-            : torch.full(new long[] { request.Count }, MnistDit.NullLabel,
+            : torch.full(new long[] { request.Count }, nullLabel,
                 dtype: torch.int64, device: device);    // (Count)
 
         // 2. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
@@ -249,7 +250,8 @@ partial class MnistDiffusion
         var sqrtOneMinusAlphaBar = torch.tensor(
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
-        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        using Scalar scale = guidance.Scale;    // disposed here, not left to the finalizer
+        var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)
         return guidedNoise.MoveToOuterDisposeScope();
     }
 

@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using IDistillationStudent = global::Diffusion.Runtime.Models.IDistillationStudent;
@@ -128,7 +129,8 @@ partial class DistilledStudent
 
         // 6. L = mean over pixels and batch of max(SNR(t), 1) || x0_hat - x~ ||^2, "truncated SNR" (Sec. 4)
         var weight = grid.TruncatedSnrWeight(i, rank);    // (N, 1, 1, 1)
-        var loss = (weight * (cleanSample - target).pow(2)).mean();    // ()
+        using Scalar two = 2;    // disposed here, not left to the finalizer
+        var loss = (weight * (cleanSample - target).pow(two)).mean();    // ()
         return loss.MoveToOuterDisposeScope();
     }
 
@@ -160,6 +162,7 @@ partial class DistilledStudent
             cleanSample = CleanSampleThreshold.Apply(cleanSample, thresholding, CleanSampleThreshold.DefaultPercentile);
             noise = NoiseFromCleanSample(z, cleanSample, alpha, sigma);    // eps of the thresholded x0_hat
         }
-        return alphaNext * cleanSample + sigmaNext * noise;    // Song et al. 2021, Eq. 12 at sigma = 0
+        using Scalar one = 1;    // the addition's alpha, disposed here, not left to the finalizer
+        return (alphaNext * cleanSample).add(sigmaNext * noise, one);    // Song et al. 2021, Eq. 12 at sigma = 0
     }
 }

@@ -4,6 +4,7 @@
 namespace Examples.Distilled;
 
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 
 /// <summary>
 /// The parameterization hub of DistilledStudent: the network predicts
@@ -19,10 +20,11 @@ partial class DistilledStudent
     public static (Tensor Noise, Tensor CleanSample) ToNoiseAndCleanSample(
         Tensor prediction, Tensor x, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar)
     {
+        using Scalar one = 1;    // the addition's alpha, disposed here, not left to the finalizer
         // x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)
         var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;
         // eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)
-        var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;
+        var noise = (sqrtOneMinusAlphaBar * x).add(sqrtAlphaBar * prediction, one);
         return (noise, cleanSample);
     }
 

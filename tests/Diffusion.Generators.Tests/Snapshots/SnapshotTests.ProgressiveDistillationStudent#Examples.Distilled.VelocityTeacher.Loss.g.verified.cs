@@ -108,7 +108,8 @@ partial class VelocityTeacher : IDataParallelLoss
         // 6. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda =
         //    SNR(t) (LossWeights)
         var weight = NoiseSchedule.Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)
-        var simple = (weight * (output - target).pow(2)).mean();    // ()
+        using Scalar two = 2;    // disposed here, not left to the finalizer
+        var simple = (weight * (output - target).pow(two)).mean();    // ()
         return simple.MoveToOuterDisposeScope();
     }
 }

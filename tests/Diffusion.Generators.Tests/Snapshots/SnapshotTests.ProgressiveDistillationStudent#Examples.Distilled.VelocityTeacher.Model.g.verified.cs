@@ -8,6 +8,7 @@ using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
+using Scalar = global::TorchSharp.Scalar;
 using Module = global::TorchSharp.torch.nn.Module;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using IDiffusionModel = global::Diffusion.Runtime.Models.IDiffusionModel;
@@ -87,7 +88,10 @@ partial class VelocityTeacher : IDiffusionModel
 
         // 1. The output: conditional at w = 1, the null label's at w = 0, else guided (Ho and Salimans 2022, Eq. 6)
         if (labels is not null && guidanceScale == 0.0)
-            labels = torch.full(labels.shape, DistilledDit.NullLabel, dtype: torch.int64, device: labels.device);
+        {
+            using Scalar nullLabel = DistilledDit.NullLabel;    // disposed here, not left to the finalizer
+            labels = torch.full(labels.shape, nullLabel, dtype: torch.int64, device: labels.device);
+        }
         var output = labels is null || guidanceScale == 1.0 || guidanceScale == 0.0
             ? model(x, t, labels)
             : GuidedOutput(model, x, t, labels, guidanceScale);    // (N, C, H, W)

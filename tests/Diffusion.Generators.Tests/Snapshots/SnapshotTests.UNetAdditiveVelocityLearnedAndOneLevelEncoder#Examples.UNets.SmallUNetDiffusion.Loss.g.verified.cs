@@ -9,6 +9,7 @@ using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Device = global::TorchSharp.torch.Device;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using DiffusionDraws = global::Diffusion.Runtime.Training.DiffusionDraws;
 using IDataParallelLoss = global::Diffusion.Runtime.Training.IDataParallelLoss;
@@ -100,15 +101,18 @@ partial class SmallUNetDiffusion : IDataParallelLoss
         // 5. L_simple = mean lambda(t) / w(t) || target - prediction ||^2: lambda(t) || x_0 - x0_hat ||^2 with lambda =
         //    SNR(t) (LossWeights)
         var weight = NoiseSchedule.Gather(LossWeights, t, x0.dim());    // (N, 1, 1, 1)
-        var simple = (weight * (prediction - target).pow(2)).mean();    // ()
+        using Scalar two = 2;    // disposed here, not left to the finalizer
+        var simple = (weight * (prediction - target).pow(two)).mean();    // ()
 
         // 6. L_vlb with the mean's gradient stopped, so it trains only the variance (Nichol and Dhariwal 2021, Sec.
         //    3.1)
         var frozen = torch.cat(new[] { prediction.detach(), varianceValues }, 1);    // (N, 2C, H, W)
-        var vlb = UNetSchedule.Timesteps * VariationalBoundTerms(x0, xt, t, frozen).mean();    // (): T E_t[L_t] in bits/dim
+        // Scalars disposed here: a number operand or + would leave them to the finalizer
+        using Scalar timesteps = UNetSchedule.Timesteps, lambda = VariationalBoundWeight, one = 1;
+        var vlb = VariationalBoundTerms(x0, xt, t, frozen).mean().mul(timesteps);    // (): T E_t[L_t] in bits/dim
 
         // 7. L_hybrid = L_simple + lambda L_vlb
-        var loss = simple + VariationalBoundWeight * vlb;    // ()
+        var loss = simple.add(vlb.mul(lambda), one);    // ()
         return loss.MoveToOuterDisposeScope();
     }
 }

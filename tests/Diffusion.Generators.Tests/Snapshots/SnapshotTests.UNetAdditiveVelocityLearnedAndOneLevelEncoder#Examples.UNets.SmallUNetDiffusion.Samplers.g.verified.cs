@@ -246,7 +246,8 @@ partial class SmallUNetDiffusion
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
         var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
-        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        using Scalar scale = guidance.Scale;    // disposed here, not left to the finalizer
+        var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)
         var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4
         var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // as Velocity
         return torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // variance values kept

@@ -7,6 +7,7 @@ namespace Examples.UNets;
 using torch = global::TorchSharp.torch;
 #pragma warning restore CS8981
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using GaussianLikelihood = global::Diffusion.Runtime.Likelihood.GaussianLikelihood;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -33,6 +34,8 @@ partial class SmallUNetDiffusion
         if (t is null) throw new ArgumentNullException(nameof(t));
         if (output is null) throw new ArgumentNullException(nameof(output));
         using var scope = torch.NewDisposeScope();
+        // The constants as Scalars disposed here: a number operand or an alpha-less + leaves one to the finalizer
+        using Scalar zero = 0, half = 0.5, one = 1;
         long rank = x0.dim();
 
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
@@ -45,7 +48,7 @@ partial class SmallUNetDiffusion
         // 2. mu_theta = coef1 x0_hat + coef2 x_t: the posterior mean with x0_hat for x_0 (Ho et al. 2020, Eq. 7 and 10)
         var coef1 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef1, t, rank);    // (N, 1, 1, 1)
         var coef2 = NoiseSchedule.Gather(Schedule.PosteriorMeanCoef2, t, rank);    // (N, 1, 1, 1)
-        var mean = coef1 * cleanSample + coef2 * xt;    // (N, C, H, W)
+        var mean = (coef1 * cleanSample).add(coef2 * xt, one);    // (N, C, H, W)
 
         // 3. log Sigma_theta = f log beta_t + (1 - f) log beta~_t (Nichol and Dhariwal 2021, Eq. 15)
         // log beta~_t
@@ -53,15 +56,16 @@ partial class SmallUNetDiffusion
         var logVariance = LearnedLogVariance(varianceValues, NoiseSchedule.Gather(Schedule.LogBetas, t, rank), posteriorLogVariance);
 
         // 4. L_{t-1} = KL(N(mu~_t, beta~_t) || N(mu_theta, Sigma_theta)) in closed form (Ho et al. 2020, Eq. 5)
-        var posteriorMean = coef1 * x0 + coef2 * xt;    // (N, C, H, W): mu~_t(x_t, x_0), Eq. 7
+        var posteriorMean = (coef1 * x0).add(coef2 * xt, one);    // (N, C, H, W): mu~_t(x_t, x_0), Eq. 7
         var divergence = GaussianLikelihood.NormalKl(posteriorMean, posteriorLogVariance, mean, logVariance);
         var kl = GaussianLikelihood.MeanBitsPerDimension(divergence);    // (N)
 
         // 5. L_0 = -log p_theta(x_0 | x_1), 256 bins over [-1, 1] (Ho et al. 2020, Eq. 13)
-        var logLikelihood = GaussianLikelihood.DiscretizedGaussianLogLikelihood(x0, mean, 0.5 * logVariance);
+        var logScale = logVariance.mul(half);    // log sigma = log Sigma_theta / 2
+        var logLikelihood = GaussianLikelihood.DiscretizedGaussianLogLikelihood(x0, mean, logScale);
         var decoder = GaussianLikelihood.MeanBitsPerDimension(-logLikelihood);    // (N)
 
         // 6. L_0 where t = 0, else L_{t-1}
-        return torch.where(t == 0, decoder, kl).MoveToOuterDisposeScope();
+        return torch.where(t.eq(zero), decoder, kl).MoveToOuterDisposeScope();
     }
 }

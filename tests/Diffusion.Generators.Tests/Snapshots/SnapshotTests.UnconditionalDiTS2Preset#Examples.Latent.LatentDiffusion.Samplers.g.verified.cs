@@ -172,7 +172,8 @@ partial class LatentDiffusion
         var sqrtOneMinusAlphaBar = torch.tensor(
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (noise, _) = ToNoiseAndCleanSample(output, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
-        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        using Scalar scale = guidance.Scale;    // disposed here, not left to the finalizer
+        var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)
         return guidedNoise.MoveToOuterDisposeScope();
     }
 }

@@ -4,6 +4,7 @@
 namespace Examples.Velocity;
 
 using Tensor = global::TorchSharp.torch.Tensor;
+using Scalar = global::TorchSharp.Scalar;
 
 /// <summary>
 /// The parameterization hub of VelocityDiffusion: the network predicts
@@ -19,10 +20,11 @@ partial class VelocityDiffusion
     public static (Tensor Noise, Tensor CleanSample) ToNoiseAndCleanSample(
         Tensor prediction, Tensor x, Tensor sqrtAlphaBar, Tensor sqrtOneMinusAlphaBar)
     {
+        using Scalar one = 1;    // the addition's alpha, disposed here, not left to the finalizer
         // x0_hat = sqrt(abar_t) x_t - sqrt(1 - abar_t) v (Salimans and Ho 2022, Appendix D)
         var cleanSample = sqrtAlphaBar * x - sqrtOneMinusAlphaBar * prediction;
         // eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) v (same)
-        var noise = sqrtOneMinusAlphaBar * x + sqrtAlphaBar * prediction;
+        var noise = (sqrtOneMinusAlphaBar * x).add(sqrtAlphaBar * prediction, one);
         return (noise, cleanSample);
     }
 
@@ -59,7 +61,9 @@ partial class VelocityDiffusion
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public static Tensor LearnedLogVariance(Tensor varianceValues, Tensor logBeta, Tensor logPosteriorVariance)
     {
-        var fraction = (varianceValues + 1.0) / 2.0;    // f = (v + 1) / 2
-        return fraction * logBeta + (1.0 - fraction) * logPosteriorVariance;    // Eq. 15
+        using Scalar one = 1.0, two = 2.0;    // disposed here: a number operand leaves one to the finalizer
+        var fraction = varianceValues.add(one, one).div(two);    // f = (v + 1) / 2
+        var complement = fraction.neg().add(one, one);    // 1 - f
+        return (fraction * logBeta).add(complement * logPosteriorVariance, one);    // Eq. 15
     }
 }

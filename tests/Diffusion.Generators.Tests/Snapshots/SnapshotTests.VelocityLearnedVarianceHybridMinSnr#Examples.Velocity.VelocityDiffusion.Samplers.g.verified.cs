@@ -189,9 +189,10 @@ partial class VelocityDiffusion
         var device = SamplingDevice(generator);
 
         // 1. Labels y; without labels, or at guidance weight w = 0, the null label (unconditional sampling)
+        using Scalar nullLabel = VelocityDit.NullLabel;    // disposed here, not left to the finalizer
         var labels = request.Labels is { } given && request.GuidanceScale != 0.0
             ? given.to(device)
-            : torch.full(new long[] { request.Count }, VelocityDit.NullLabel,
+            : torch.full(new long[] { request.Count }, nullLabel,
                 dtype: torch.int64, device: device);    // (Count)
 
         // 2. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
@@ -255,7 +256,8 @@ partial class VelocityDiffusion
             Schedule.SqrtOneMinusAlphasCumprod[step], dtype: x.dtype, device: x.device);
         var (prediction, varianceValues) = SplitOutput(output);    // (N, C, H, W) each
         var (noise, _) = ToNoiseAndCleanSample(prediction, x, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // eps_theta
-        var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)
+        using Scalar scale = guidance.Scale;    // disposed here, not left to the finalizer
+        var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)
         var guidedCleanSample = (x - sqrtOneMinusAlphaBar * guidedNoise) / sqrtAlphaBar;    // Ho et al. 2020, Eq. 4
         var guided = TrainingTarget(guidedCleanSample, guidedNoise, sqrtAlphaBar, sqrtOneMinusAlphaBar);    // as Velocity
         return torch.cat(new[] { guided, varianceValues }, 1).MoveToOuterDisposeScope();    // variance values kept

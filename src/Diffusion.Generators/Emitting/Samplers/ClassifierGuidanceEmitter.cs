@@ -46,7 +46,8 @@ internal static class ClassifierGuidanceEmitter
         ParameterizationEmitter.Call(w, m, "var (noise, _) = ToNoiseAndCleanSample",
             (m.LearnsVariance ? "prediction" : "output") + ", x", ";    // eps_theta");
         w.Lines(
-            "var guidedNoise = noise - guidance.Scale * sqrtOneMinusAlphaBar * gradient;    // eps_hat (Algorithm 2, line 4)");
+            "using " + names["Scalar"] + " scale = guidance.Scale;    // disposed here, not left to the finalizer",
+            "var guidedNoise = noise - sqrtOneMinusAlphaBar.mul(scale) * gradient;    // eps_hat (Algorithm 2, line 4)");
         var guided = "guidedNoise";
         if (!noise)
         {

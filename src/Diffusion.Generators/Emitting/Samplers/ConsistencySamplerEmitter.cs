@@ -70,7 +70,8 @@ internal sealed class ConsistencySamplerEmitter : IOwnLoopSamplerEmitter
         {
             w.Step(ref n, "Labels y; without labels the null label (unconditional sampling)");
             w.Lines(
-                "var labels = request.Labels?.to(device) ?? " + torch + ".full(new long[] { request.Count }, " + network + ".NullLabel,",
+                "using " + names["Scalar"] + " nullLabel = " + network + ".NullLabel;    // disposed here, not left to the finalizer",
+                "var labels = request.Labels?.to(device) ?? " + torch + ".full(new long[] { request.Count }, nullLabel,",
                 "    dtype: " + torch + ".int64, device: device);    // (Count)",
                 "");
         }

@@ -121,9 +121,10 @@ internal static class SamplerLoopEmitter
                 ? "Labels y; without labels, or at guidance weight w = 0, the null label (unconditional sampling)"
                 : "Labels y; without labels the null label (unconditional sampling)");
             w.Lines(
+                "using " + names["Scalar"] + " nullLabel = " + network + ".NullLabel;    // disposed here, not left to the finalizer",
                 "var labels = request.Labels is { } given" + (m.HasGuidance ? " && request.GuidanceScale != 0.0" : ""),
                 "    ? given.to(device)",
-                "    : " + names.Torch + ".full(new long[] { request.Count }, " + network + ".NullLabel,",
+                "    : " + names.Torch + ".full(new long[] { request.Count }, nullLabel,",
                 "        dtype: " + names.Torch + ".int64, device: device);    // (Count)",
                 "");
         }

@@ -48,8 +48,9 @@ public sealed class ResnetBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();    // the residual addition's alpha, disposed here rather than by the finalizer
         var h = conv1.call(nn.functional.silu(norm1.call(x)));               // (N, out, H, W)
         h = conv2.call(nn.functional.silu(norm2.call(h)));                   // (N, out, H, W)
-        return (nin_shortcut.call(x) + h).MoveToOuterDisposeScope();         // (N, out, H, W)
+        return nin_shortcut.call(x).add(h, one).MoveToOuterDisposeScope();   // (N, out, H, W)
     }
 }
