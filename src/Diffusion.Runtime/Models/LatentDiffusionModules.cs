@@ -26,7 +26,8 @@ public sealed class LatentDiffusionModules : nn.Module
         foreach (var parameter in autoencoder.parameters()) parameter.requires_grad = false;
         RegisterComponents();
         // float32 and shape (1) as every other tensor of a checkpoint; a float64 s would survive no cast of the module.
-        register_buffer(ScaleName, ones(1, dtype: ScalarType.Float32));
+        // Detached: the model may build this module lazily inside a caller's dispose scope, which must not free it.
+        register_buffer(ScaleName, ones(1, dtype: ScalarType.Float32).DetachFromDisposeScope());
     }
 
     /// <summary>s, read from (and written to) the buffer, on whatever device the module is.</summary>
