@@ -41,6 +41,8 @@ internal static class SampleCommand
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
             var noisy = guide?.Create(parse);
+            if (noisy is not null && diffusion is ILatentDiffusionModel)
+                throw new CommandLineException($"--classifier: {diffusion.Description.Name} samples latents; classifier guidance would need a classifier of noisy latents, which is not supported yet.");
             int? classes = diffusion.Description.Classes ?? noisy?.Classes;
             int total = SampleGrid.Count(parse.GetValue(count), classes, "--count");
             if (parse.GetValue(steps) > diffusion.Schedule.Length) throw new CommandLineException($"--steps must be at most {diffusion.Schedule.Length} (the training timesteps).");
