@@ -63,8 +63,9 @@ internal static class ModelEmitter
         }
         if (m.Latent is { } l)
         {
-            w.Line("/// latent    " + l.Autoencoder.Name + ": " + Int(l.ImageSize) + " x " + Int(l.ImageSize) + " x "
-                + Int(l.ImageChannels) + " images, encoded by " + l.Encoding + ", decoded once after sampling");
+            w.Line("/// latent    " + l.Autoencoder.Name + " (frozen) on " + Int(l.ImageSize) + " x " + Int(l.ImageSize) + " x "
+                + Int(l.ImageChannels) + " images: trains on posterior " + (l.Encoding == LatentEncoding.Sample ? "samples" : "means")
+                + ", decodes once after sampling");
         }
         w.Lines(
             "/// </code>",

@@ -37,7 +37,7 @@ using Dictionary = global::System.Collections.Generic.Dictionary<string, double>
 /// predicts  Noise, variance FixedSmall
 /// objective Simple, weighting Noise
 /// samplers  Ddpm, Ddim with classifier-free guidance (default w = 4.0)
-/// latent    MnistAutoencoder: 28 x 28 x 1 images, encoded by Sample, decoded once after sampling
+/// latent    MnistAutoencoder (frozen) on 28 x 28 x 1 images: trains on posterior samples, decodes once after sampling
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
