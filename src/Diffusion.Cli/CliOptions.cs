@@ -8,6 +8,7 @@ using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
+using Diffusion.Runtime.Models;
 using TorchSharp;
 
 namespace Diffusion.Cli;
@@ -152,7 +153,15 @@ public static class CliOptions
 
     /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>
-        new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen) or none.", DefaultValueFactory = _ => Thresholding.Static };
+        new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen) or none (the default of a latent model).", DefaultValueFactory = _ => Thresholding.Static };
+
+    /// <summary>
+    /// --threshold as given, else the model's default: none for a latent diffusion model (its latents are not data in
+    /// [-1, 1], so clipping x0_hat would wreck them), static for a pixel-space model.
+    /// </summary>
+    public static Thresholding ChooseThreshold(ParseResult parse, Option<Thresholding> option, IDiffusionModel model) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)
+        : model is ILatentDiffusionModel ? Thresholding.None : Thresholding.Static;
 
     /// <summary>--percentile of dynamic thresholding, in (0, 1].</summary>
     public static Option<double> Percentile()

@@ -23,6 +23,7 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.Distillation))]
     [InlineData(nameof(Sources.Consistency))]
     [InlineData(nameof(Sources.MnistAutoencoder))]
+    [InlineData(nameof(Sources.MnistLatent))]
     public void GeneratedCodeMakesNoHiddenScalar(string example)
     {
         var (_, output) = example switch
@@ -35,6 +36,8 @@ public class HiddenScalarTests
             nameof(Sources.Distillation) => GeneratorHarness.Run(Sources.Distillation),
             nameof(Sources.Consistency) => GeneratorHarness.Run(Sources.Consistency),
             nameof(Sources.MeanLearned) => GeneratorHarness.Run(Sources.MeanLearned),
+            nameof(Sources.MnistAutoencoder) => GeneratorHarness.Run(Sources.MnistAutoencoder),
+            nameof(Sources.MnistLatent) => GeneratorHarness.Run(Sources.MnistLatent),
             _ => GeneratorHarness.Run(Sources.CleanSampleBound),
         };
         var generated = output.SyntaxTrees.Where(t => !t.FilePath.StartsWith("Input", System.StringComparison.Ordinal)).ToList();

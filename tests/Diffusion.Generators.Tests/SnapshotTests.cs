@@ -56,6 +56,37 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>
+    /// A [LatentDiffusion] model's seven files (the sixth and seventh: Latent, and the Model file's SampleLatents), its
+    /// DiT on the autoencoder's 7x7x4 latent, the autoencoder's files and the catalog.
+    /// </summary>
+    [Fact]
+    public void MnistLatentDiffusion()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistLatent);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        Assert.Equal(
+            new[]
+            {
+                "DeclaredModels.Catalog.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Autoencoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Decoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Encoder.g.cs",
+                "Examples.Mnist.MnistAutoencoder.Loss.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.Latent.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.Loss.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.Model.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.Parameterization.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.Samplers.g.cs",
+                "Examples.Mnist.MnistLatentDiffusion.VariationalBound.g.cs",
+                "Examples.Mnist.MnistLatentDit.Network.g.cs",
+                "Examples.Mnist.MnistSchedule.Schedule.g.cs",
+            },
+            result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal));
+        Snapshot.Verify(result);
+    }
+
     [Fact]
     public void UnconditionalDiTS2Preset()
     {

@@ -19,6 +19,24 @@ internal static class Sources
     public static string MnistAutoencoder { get; } = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistAutoencoder.cs"));
 
     /// <summary>
+    /// The MNIST example's latent diffusion model and its DiT (examples/MnistDit/MnistLatentDiffusion.cs), with the
+    /// autoencoder it names and the example's schedule (as MnistDiffusion.cs declares it), and nothing else.
+    /// </summary>
+    public static string[] MnistLatent { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistLatentDiffusion.cs")),
+        MnistAutoencoder,
+        """
+        using Diffusion.Dsl;
+
+        namespace Examples.Mnist;
+
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class MnistSchedule;
+        """,
+    ];
+
+    /// <summary>
     /// An unconditional two-level U-Net on 16 x 16 x 3 with DDPM's additive timestep embedding, two residual blocks per
     /// level, attention at 8x8 and a learned variance, predicting velocity; and a one-level encoder classifier.
     /// </summary>

@@ -32,6 +32,7 @@ public class StepTrackingTests
         public partial class Indivisible;
         """,
         Sources.MnistAutoencoder,
+        Sources.MnistLatent[0],    // the latent model and its DiT, on Mnist's schedule and the autoencoder above
         "namespace Other; public class Unrelated { public int Value; }",
     ];
 

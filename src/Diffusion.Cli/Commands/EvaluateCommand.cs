@@ -74,10 +74,10 @@ internal static class EvaluateCommand
                 int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
                 var clock = Stopwatch.StartNew();
                 using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
-                    weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile));
+                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile));
                 double seconds = clock.Elapsed.TotalSeconds;
                 using var clamped = samples.clamp(-1, 1);
-                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {parse.GetValue(threshold)} thresholding, seed {parse.GetValue(seed)})";
+                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[evaluate] sampled {samples.shape[0]} images in {seconds:F1} s: {samples.shape[0] / seconds:F2} images/s {settings}"));
                 if (classes is { } rows)

@@ -52,6 +52,8 @@ internal static class GuidanceCommand
             int n = parse.GetValue(perClass), k = parse.GetValue(shown);
             if (k > n) throw new CommandLineException($"--shown {k} must be at most --per-class {n}.");
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            if (diffusion is ILatentDiffusionModel)
+                throw new CommandLineException($"--model: {diffusion.Description.Name} samples latents; classifier guidance would need a classifier of noisy latents, which is not supported yet.");
             var declared = diffusion.Description;
             if (declared.Classes is not { } classes)
                 throw new CommandLineException($"{declared.Name} is unconditional; compare-guidance compares the guidance of a class-conditional model.");

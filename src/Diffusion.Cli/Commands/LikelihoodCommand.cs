@@ -46,6 +46,8 @@ internal static class LikelihoodCommand
             string dataDir = parse.GetValue(data)!;
             CliOptions.RequireDirectory(dataDir, "--data");
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            if (diffusion is ILatentDiffusionModel)
+                throw new CommandLineException($"--model: {diffusion.Description.Name} diffuses on latents; its bound would be of latents, not of images' pixels, and is not computed.");
             var declared = diffusion.Description;
             if (parse.GetValue(conditional) && declared.Classes is null)
                 throw new CommandLineException($"--conditional: {declared.Name} is unconditional; it has no p(x | y).");

@@ -41,6 +41,8 @@ internal static class SampleCommand
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
             var noisy = guide?.Create(parse);
+            if (noisy is not null && diffusion is ILatentDiffusionModel)
+                throw new CommandLineException($"--classifier: {diffusion.Description.Name} samples latents; classifier guidance would need a classifier of noisy latents, which is not supported yet.");
             int? classes = diffusion.Description.Classes ?? noisy?.Classes;
             int total = SampleGrid.Count(parse.GetValue(count), classes, "--count");
             if (parse.GetValue(steps) > diffusion.Schedule.Length) throw new CommandLineException($"--steps must be at most {diffusion.Schedule.Length} (the training timesteps).");
@@ -56,18 +58,21 @@ internal static class SampleCommand
             string gridPath = CliOptions.PngOutput(parse.GetValue(output)!, "--out", parse.GetValue(force), inputs);
             string? stripPath = parse.GetValue(strip) is { } stripOption ? CliOptions.PngOutput(stripOption, "--strip", parse.GetValue(force), inputs) : null;
             if (stripPath == gridPath) throw new CommandLineException($"--strip and --out are the same file ({gridPath}); give two paths.");
-            Console.WriteLine($"[sample] {resolved}: {kind} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {parse.GetValue(threshold)} thresholding{(classifier is null ? "" : $", classifier guidance s = {classifier.Scale}")}");
+            var thresholding = CliOptions.ChooseThreshold(parse, threshold, diffusion);
+            Console.WriteLine($"[sample] {resolved}: {kind} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding{(classifier is null ? "" : $", classifier guidance s = {classifier.Scale}")}");
 
             var snapshots = stripPath is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
             using var images = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps),
-                parse.GetValue(eta), weight, parse.GetValue(seed), target, parse.GetValue(threshold), parse.GetValue(percentile), strip: snapshots, classifier: classifier);
+                parse.GetValue(eta), weight, parse.GetValue(seed), target, thresholding, parse.GetValue(percentile), strip: snapshots, classifier: classifier);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             int size = diffusion.Description.ImageSize;
             ImageGrid.Write(images, gridPath, rows: SampleGrid.Rows(classes, total), upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
             Console.WriteLine($"[sample] wrote {gridPath} ({images.shape[0]} images in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
             if (snapshots is not null)
             {
+                // A latent model's frames are latents: each is decoded for the strip (the samples were decoded once).
+                if (diffusion is ILatentDiffusionModel latent) snapshots = DecodedFrames(latent, snapshots, target);
                 DenoisingStrip.Write(snapshots, stripPath!, upscale: SampleGrid.Upscale(size, StripPixels));
                 Console.WriteLine($"[sample] wrote {stripPath} ({snapshots.Count} frames)");
                 foreach (var s in snapshots) s.Dispose();
@@ -75,6 +80,20 @@ internal static class SampleCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The images of latent frames (c, h, w), each decoded on <paramref name="device"/>; the latents are disposed.</summary>
+    private static List<Tensor> DecodedFrames(ILatentDiffusionModel model, List<Tensor> frames, Device device)
+    {
+        using var noGrad = no_grad();
+        var images = new List<Tensor>();
+        foreach (var frame in frames)
+        {
+            using var scope = NewDisposeScope();
+            images.Add(model.DecodeLatents(frame.unsqueeze(0).to(device))[0].cpu().DetachFromDisposeScope());
+            frame.Dispose();
+        }
+        return images;
     }
 
     /// <summary>About how many pixels a strip frame takes: 28 px digits show at 3x.</summary>

@@ -17,8 +17,9 @@ internal static class TrainCommand
         var shared = new TrainingRunOptions("Run folder: checkpoints/, loss.png and loss.csv are written there.");
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
         var model = ModelOption.Trainable(catalog, "What to train");
+        var autoencoderPath = new Option<string?>("--autoencoder") { Description = "For a latent diffusion model's first sitting: a checkpoint, run or release folder of its declared autoencoder (frozen, then kept in the model's checkpoints)." };
         var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
-        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher };
+        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath };
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
@@ -36,7 +37,8 @@ internal static class TrainCommand
 
             // The declaration says what the folder must hold; the seeded factory draws the same first weights for the same --seed.
             var declared = SeededInitialization.Create(model.Resolve(parse).Factory, parse.GetValue(shared.Seed));
-            var trainable = Objective(declared, catalog, parse.GetValue(teacher), CliOptions.ToDevice(parse.GetValue(shared.Device)!));
+            var device = CliOptions.ToDevice(parse.GetValue(shared.Device)!);
+            var trainable = Objective(declared, catalog, parse.GetValue(teacher), device);
             var autoencoder = trainable as IAutoencoder;
             string? grid = autoencoder is null ? null : run.CheckRunPng(run.OutputDir, ReconstructionGrid.FileName);
             // An autoencoder takes no labels: the images of class subfolders (such as MNIST's) are its data too.
@@ -44,8 +46,18 @@ internal static class TrainCommand
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
+            ITrainingSet data = images;
+            if (declared is ILatentDiffusionModel latent)
+            {
+                bool resuming = run.Resume && new Diffusion.Runtime.Checkpoints.RunFolder(run.OutputDir).List().Count > 0;
+                (trainable, data) = LatentRun.Prepare(latent, images, parse.GetValue(autoencoderPath), resuming, device, parse.GetValue(shared.Seed), Tag);
+            }
+            else if (parse.GetValue(autoencoderPath) is not null)
+            {
+                throw new CommandLineException($"--autoencoder: {trainable.Description.Name} is not a latent diffusion model (declare [LatentDiffusion] on it).");
+            }
             using var stop = new StopSignal(Tag);
-            var result = run.Train(trainable, images, options, stop, curve, table, job);
+            var result = run.Train(trainable, data, options, stop, curve, table, job);
             run.PrintResult(result, images, curve);
             if (autoencoder is not null && result.LastCheckpoint is { } last)
             {

@@ -113,7 +113,7 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
     /// or the options' time budget (after the current step, with a checkpoint), then writes the loss curve and table;
     /// as one rank of <paramref name="collective"/> when given (rank 0 alone writes the files).
     /// </summary>
-    public TrainingResult Train(ITrainableModel model, StreamingImageFolder images, TrainingOptions trainingOptions, StopSignal stop, string curve, string table,
+    public TrainingResult Train(ITrainableModel model, ITrainingSet images, TrainingOptions trainingOptions, StopSignal stop, string curve, string table,
         ICollective? collective = null)
     {
         var result = new Trainer(model, images, trainingOptions, collective).Run(stop.Token);

@@ -263,6 +263,18 @@ internal static class DiagnosticDescriptors
         "Autoencoder KL weight is negative",
         "KlWeight = {0} must be a finite number of at least 0; a negative weight rewards posteriors far from N(0, I) and the loss has no minimum (Rombach et al. 2022 use 1e-6)");
 
+    /// <summary>DDSL054: [LatentDiffusion] names a class that is not a declared autoencoder.</summary>
+    public static readonly DiagnosticDescriptor LatentAutoencoderInvalid = Error(
+        "DDSL054",
+        "Latent diffusion names no autoencoder",
+        "'{0}' {1}; [LatentDiffusion] takes typeof an [Autoencoder] class, whose latents the model denoises");
+
+    /// <summary>DDSL055: the network's input is not the autoencoder's latent.</summary>
+    public static readonly DiagnosticDescriptor LatentShapeMismatch = Error(
+        "DDSL055",
+        "Network does not take the autoencoder's latent",
+        "'{0}' takes {1} x {1} x {2} inputs, but the latent of '{3}' is {4} x {4} x {5} (InputSize {6} / DownsamplingFactor {7}, LatentChannels {5}); declare the network with InputSize = {4} and InChannels = {5}");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

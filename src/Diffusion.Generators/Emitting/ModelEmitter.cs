@@ -21,6 +21,7 @@ internal static class ModelEmitter
         yield return (spec.Type.HintName("Samplers"), Samplers.SamplerLoopEmitter.Emit(spec));
         if (spec.Distillation is not null) yield return (spec.Type.HintName("Distillation"), DistillationEmitter.Emit(spec));
         if (spec.Consistency is not null) yield return (spec.Type.HintName("Consistency"), ConsistencyEmitter.Emit(spec));
+        if (spec.Latent is not null) yield return (spec.Type.HintName("Latent"), LatentDiffusionEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)
@@ -60,6 +61,12 @@ internal static class ModelEmitter
             w.Line("/// distills  " + d.Teacher.Name + "'s DDIM, two steps in one"
                 + (d.Guided ? ", at w = " + Double(d.Guidance) + " baked in: sample with w = 1" : ""));
         }
+        if (m.Latent is { } l)
+        {
+            w.Line("/// latent    " + l.Autoencoder.Name + " (frozen) on " + Int(l.ImageSize) + " x " + Int(l.ImageSize) + " x "
+                + Int(l.ImageChannels) + " images: trains on posterior " + (l.Encoding == LatentEncoding.Sample ? "samples" : "means")
+                + ", decodes once after sampling");
+        }
         w.Lines(
             "/// </code>",
             "/// </summary>");
@@ -90,7 +97,7 @@ internal static class ModelEmitter
             "/// <summary>The denoising network.</summary>",
             "public " + network + " Network { get; }",
             "",
-            names["Module"] + " " + names["ITrainableModel"] + ".Network => Network;",
+            names["Module"] + " " + names["ITrainableModel"] + ".Network => " + (m.Latent is null ? "Network;" : "Modules;"),
             "",
             "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>");
         w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
@@ -232,13 +239,14 @@ internal static class ModelEmitter
     private static void EmitDescription(CodeWriter w, ModelSpec m, ModelNames names)
     {
         var network = names.Network;
+        var images = m.Latent is null ? network : names.Type(m.Latent.Autoencoder);    // what the model's data are
         var description = names["ModelDescription"];
         w.Lines(
             "/// <summary>The declaration as data, stored beside checkpoints.</summary>",
             "public " + description + " Description { get; } = new " + description + "(",
             "    Name: \"" + m.Type.Name + "\",",
-            "    Channels: " + network + ".InChannels,",
-            "    ImageSize: " + network + ".InputSize,",
+            "    Channels: " + images + ".InChannels,",
+            "    ImageSize: " + images + ".InputSize,",
             "    Classes: " + (m.Network.IsClassConditional ? network + ".Classes" : "null") + ",",
             "    Predicts: " + names["Prediction"] + "." + m.Predicts + ",",
             "    Schedule: " + names["ScheduleKind"] + "." + m.Schedule.Kind + ",",
@@ -246,6 +254,12 @@ internal static class ModelEmitter
             "    Network: new " + names["ReadOnlyDictionary"] + "(new " + names["Dictionary"],
             "    {");
         NetworkDescription.EmitEntries(w, m.Network, network, "        ");
+        if (m.Latent is { } l)
+        {
+            w.Lines(
+                "        [\"latent_downsampling_factor\"] = " + images + ".DownsamplingFactor,",
+                "        [\"latent_posterior_sampled\"] = " + (l.Encoding == LatentEncoding.Sample ? "1" : "0") + ",");
+        }
         w.Lines(
             "    }),",
             "    Variance: " + names["ReverseVariance"] + "." + m.Variance + ",",
@@ -258,8 +272,10 @@ internal static class ModelEmitter
     {
         var samplers = string.Join(", ", m.Samplers);
         var kind = names["SamplerKind"];
-        w.Line("/// <summary>Runs a declared sampler (" + samplers + ").</summary>");
-        w.Wrapped("public " + names.Tensor + " Sample", new[]
+        w.Line(m.Latent is null
+            ? "/// <summary>Runs a declared sampler (" + samplers + ").</summary>"
+            : "/// <summary>Runs a declared sampler (" + samplers + ") on latents: Sample decodes them.</summary>");
+        w.Wrapped("public " + names.Tensor + (m.Latent is null ? " Sample" : " SampleLatents"), new[]
         {
             kind + " sampler",
             names["SampleRequest"] + " request",

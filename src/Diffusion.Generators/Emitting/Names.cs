@@ -72,5 +72,7 @@ internal sealed class ModelNames
         "Predict", "TeacherType", "TeacherGuidanceScale", "FromTeacher", "DistillationLoss",
         "SigmaMin", "SigmaMax", "SigmaData", "Rho", "Scalings", "KarrasLevels", "NetworkTimesteps",
         "ConsistencyTrainingLoss", "ConsistencyDistillationLoss", "DistillationLevels", "TeacherCleanSample",
+        "Autoencoder", "Encoding", "Modules", "LatentScale", "LatentsFromPosterior", "DecodeLatents", "LatentTrainingLoss",
+        "SampleLatents",
     }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

@@ -61,5 +61,10 @@ internal static class ModelAliases
         new TypeAlias("ImprovedConsistencyTraining", "global::Diffusion.Runtime.Training.ImprovedConsistencyTraining"),
         new TypeAlias("IConsistencyModel", Models + "IConsistencyModel"),
         new TypeAlias("ConsistencyLossContext", Models + "ConsistencyLossContext"),
+        new TypeAlias("IAutoencoder", Models + "IAutoencoder"),
+        new TypeAlias("ILatentDiffusionModel", Models + "ILatentDiffusionModel"),
+        new TypeAlias("LatentDiffusionModules", Models + "LatentDiffusionModules"),
+        new TypeAlias("DiagonalGaussian", Models + "DiagonalGaussian"),
+        new TypeAlias("LatentEncoding", Dsl + "LatentEncoding"),
     };
 }

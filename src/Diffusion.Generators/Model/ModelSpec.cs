@@ -17,6 +17,7 @@ namespace Diffusion.Generators.Model;
 /// full by the generated files (sorted; usually empty).</param>
 /// <param name="Distillation">The [ProgressiveDistillation] that makes this model a student, or null.</param>
 /// <param name="Consistency">The [ConsistencyModel] declared on it, or null.</param>
+/// <param name="Latent">The [LatentDiffusion] declared on it (its autoencoder), or null for a pixel-space model.</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
@@ -30,7 +31,8 @@ internal sealed record ModelSpec(
     double MinSnrGamma,
     EquatableArray<string> Shadowed = default,
     DistillationSpec? Distillation = null,
-    ConsistencySpec? Consistency = null)
+    ConsistencySpec? Consistency = null,
+    LatentSpec? Latent = null)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 

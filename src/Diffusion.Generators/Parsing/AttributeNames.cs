@@ -19,6 +19,7 @@ internal static class AttributeNames
     public const string ProgressiveDistillation = "Diffusion.Dsl.ProgressiveDistillationAttribute";
     public const string ConsistencyModel = "Diffusion.Dsl.ConsistencyModelAttribute";
     public const string Autoencoder = "Diffusion.Dsl.AutoencoderAttribute";
+    public const string LatentDiffusion = "Diffusion.Dsl.LatentDiffusionAttribute";
 
     /// <summary>
     /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the

@@ -23,6 +23,7 @@ internal static class ModelParser
         bool broken = model.HasErrors;
         var guidance = DeclarationChecks.Optional(symbol, AttributeNames.ClassifierFreeGuidance, cancellationToken, ref broken);
         var distillation = DeclarationChecks.Optional(symbol, AttributeNames.ProgressiveDistillation, cancellationToken, ref broken);
+        var latentDiffusion = DeclarationChecks.Optional(symbol, AttributeNames.LatentDiffusion, cancellationToken, ref broken);
         var samplerViews = new List<AttributeView>();
         foreach (var sampler in DeclarationChecks.Find(symbol, AttributeNames.Sampler))
         {
@@ -161,14 +162,24 @@ internal static class ModelParser
             new DistillationParser.Student(symbol, model, (Prediction)predicts, samplers, network?.IsClassConditional),
             diagnostics, cancellationToken, ref dependencyFailed);
 
+        // Latent diffusion: the frozen autoencoder whose latent the network must take (LatentDiffusionParser).
+        var latent = latentDiffusion is null ? null
+            : LatentDiffusionParser.Parse(latentDiffusion, model, network, diagnostics, cancellationToken, ref dependencyFailed);
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
                 (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
-                ShadowedNames.Of(symbol, ModelAliases.All, distilled is null
-                    ? new[] { network.Type, schedule.Type }
-                    : new[] { network.Type, schedule.Type, distilled.Teacher }), distilled, consistency);
+                ShadowedNames.Of(symbol, ModelAliases.All, DeclaredTypes(network, schedule, distilled, latent)), distilled, consistency, latent);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+
+    /// <summary>The declared types the model's files name: the network, the schedule, a teacher, an autoencoder.</summary>
+    private static TypeName[] DeclaredTypes(NetworkSpec network, ScheduleSpec schedule, DistillationSpec? distilled, LatentSpec? latent)
+    {
+        var types = new List<TypeName> { network.Type, schedule.Type };
+        if (distilled is not null) types.Add(distilled.Teacher);
+        if (latent is not null) types.Add(latent.Autoencoder);
+        return types.ToArray();
     }
 
     /// <summary>DDSL016: L_simple cannot train a learned variance, and the hybrid term trains nothing when it is fixed.</summary>

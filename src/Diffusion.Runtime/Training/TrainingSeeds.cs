@@ -15,6 +15,7 @@ public static class TrainingSeeds
     private const ulong PermutationStream = 0x7065726D; // "perm"
     private const ulong LossStream = 0x6C6F7373;        // "loss"
     private const ulong InitializationStream = 0x696E6974; // "init"
+    private const ulong LatentScaleStream = 0x7363616C;    // "scal"
 
     /// <summary>
     /// The seed of torch's global generator while a fresh network draws its initial weights (generated networks
@@ -28,6 +29,9 @@ public static class TrainingSeeds
 
     /// <summary>The seed of the generator passed to the training loss at step <paramref name="step"/> (steps count from 1).</summary>
     public static ulong StepLoss(long seed, long step) => Mix(seed, LossStream, step);
+
+    /// <summary>The seed of the posterior samples a latent model's scale factor is computed on (<see cref="LatentScaleFactor"/>).</summary>
+    public static ulong LatentScale(long seed) => Mix(seed, LatentScaleStream, 0);
 
     private static ulong Mix(long seed, ulong stream, long index) =>
         SplitMix64(SplitMix64(SplitMix64((ulong)seed) ^ stream) ^ (ulong)index);

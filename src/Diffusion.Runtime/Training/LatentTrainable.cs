@@ -1,0 +1,32 @@
+using System;
+using Diffusion.Runtime.Models;
+using static TorchSharp.torch;
+
+namespace Diffusion.Runtime.Training;
+
+/// <summary>
+/// What the <see cref="Trainer"/> optimises for a latent diffusion model fed by an <see cref="EncodedTrainingSet"/>:
+/// each batch is the posteriors' moments, from which the model draws its latent as declared and takes its diffusion
+/// loss (<see cref="ILatentDiffusionModel.LatentTrainingLoss"/>). The network and description are the model's, so its
+/// checkpoints are the model's.
+/// </summary>
+public sealed class LatentTrainable(ILatentDiffusionModel model) : ITrainableModel
+{
+    /// <summary>The latent diffusion model trained.</summary>
+    public ILatentDiffusionModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
+
+    /// <inheritdoc/>
+    public nn.Module Network => Model.Network;
+
+    /// <inheritdoc/>
+    public ModelDescription Description => Model.Description;
+
+    /// <summary>The loss at the posteriors whose moments (N, 2c, h, w) <paramref name="x0"/> holds.</summary>
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(x0);
+        using var scope = NewDisposeScope();
+        var posterior = DiagonalGaussian.FromMoments(x0);
+        return Model.LatentTrainingLoss(posterior, labels, generator).MoveToOuterDisposeScope();
+    }
+}

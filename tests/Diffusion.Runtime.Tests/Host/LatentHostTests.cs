@@ -1,0 +1,49 @@
+using System.IO;
+using Diffusion.Runtime.Tests.Data;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Diffusion.Runtime.Tests.Host;
+
+/// <summary>
+/// A user's [LatentDiffusion] model (tests/HostTestApp's RgbLatentDiffusion on RgbAutoencoder) through the host: train
+/// the autoencoder, train the latent model with its checkpoint (the scale factor computed and printed), resume without
+/// it, and sample a grid of decoded images from the latent model's checkpoint alone.
+/// </summary>
+public class LatentHostTests(ITestOutputHelper output)
+{
+    private (int ExitCode, string Output, string Error) Run(params string[] args) => HostApp.Run(output, args);
+
+    [Fact]
+    public void A_latent_model_trains_on_a_frozen_autoencoder_resumes_without_it_and_samples_decoded_images()
+    {
+        using var folder = new TempFolder();
+        string data = HostApp.WriteRgb(folder.Combine("rgb"), count: 8, seed: 5);
+        string autoencoder = folder.Combine("ae");
+        Assert.Equal(0, Run("train", "--model", "rgb-ae", "--data", data, "--out", autoencoder, "--steps", "2", "--batch-size", "4").ExitCode);
+
+        string run = folder.Combine("ldm");
+        string[] common = ["--model", "rgb-ldm", "--data", data, "--out", run, "--batch-size", "4"];
+        HostApp.AssertRefused(Run(["train", .. common, "--steps", "2"]),
+            "--autoencoder is needed: RgbLatentDiffusion diffuses on the latents of RgbAutoencoder");
+        var first = Run(["train", .. common, "--steps", "2", "--autoencoder", autoencoder]);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("[train] autoencoder RgbAutoencoder from", first.Output);
+        Assert.Contains("latent scale factor s = 1 / std(z) = ", first.Output);
+        Assert.Contains("over the latents of the first 8 images", first.Output);
+        Assert.Contains("finished step 2", first.Output);
+
+        var resumed = Run(["train", .. common, "--steps", "3", "--resume"]);
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Contains("finished step 3", resumed.Output);
+        Assert.DoesNotContain("latent scale factor", resumed.Output);
+
+        // The autoencoder's run is gone: the latent model's checkpoint samples on its own.
+        Directory.Delete(autoencoder, recursive: true);
+        string grid = folder.Combine("grid.png");
+        var sampled = Run("sample", "--model", "rgb-ldm", "--checkpoint", run, "--out", grid, "--count", "4", "--steps", "3", "--sampler", "ddpm");
+        Assert.Equal(0, sampled.ExitCode);
+        Assert.Contains("None thresholding", sampled.Output);
+        Assert.True(File.Exists(grid));
+    }
+}

@@ -1,0 +1,30 @@
+using Diffusion.Dsl;
+using Diffusion.Runtime.Tests.Autoencoder;
+
+namespace Diffusion.Runtime.Tests.Latent;
+
+/// <summary>A short linear schedule for the tiny latent models.</summary>
+[NoiseSchedule(ScheduleKind.Linear, Timesteps = 50)]
+public partial class TinyLatentSchedule;
+
+/// <summary>A one-block DiT on <see cref="TinyAutoencoder"/>'s 4x4x2 latent (patch 1: 16 tokens), three classes.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 2)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[LabelEmbedding(Classes = 3, DropRate = 0.1)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyLatentDit;
+
+/// <summary>Latent diffusion on posterior samples (LDM's choice) with every sampler and classifier-free guidance.</summary>
+[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentDit))]
+[LatentDiffusion(typeof(TinyAutoencoder))]
+[Sampler(SamplerKind.Ddpm)]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 3.0)]
+public partial class TinyLatentDiffusion;
+
+/// <summary>Latent diffusion on the posterior's mean.</summary>
+[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentDit))]
+[LatentDiffusion(typeof(TinyAutoencoder), Encoding = LatentEncoding.Mean)]
+[Sampler(SamplerKind.Ddim)]
+public partial class TinyMeanLatentDiffusion;
