@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Diffusion.Distributed.Mpi;
 using Diffusion.Runtime.Distributed;
@@ -27,9 +28,25 @@ internal static class JobCollective
         {
             throw new CommandLineException(e.Message);
         }
-        if (collective.Rank == 0) Console.WriteLine($"{tag} rank 0 of {collective.Size} MPI processes: data-parallel over all of them");
+        var processIds = ProcessIds(collective);
+        if (collective.Rank == 0)
+        {
+            Console.WriteLine($"{tag} rank 0 of {collective.Size} MPI processes: data-parallel over all of them");
+            // The launcher names a rank that dies by its process id ("BAD TERMINATION ... PID 1234"): this line maps it.
+            Console.WriteLine($"{tag} process ids: {string.Join(", ", processIds.Select((id, rank) => $"rank {rank} = pid {id}"))}");
+        }
         else Console.SetOut(TextWriter.Null);
         return collective;
+    }
+
+    // Rank r's process id in slot r, summed over the ranks, so that every rank holds all of them. Linux process ids are
+    // at most 2^22 (pid_max), exact in float32.
+    private static long[] ProcessIds(ICollective collective)
+    {
+        var ids = new float[collective.Size];
+        ids[collective.Rank] = Environment.ProcessId;
+        collective.AllReduceSum(ids);
+        return ids.Select(id => (long)id).ToArray();
     }
 
     /// <summary>
