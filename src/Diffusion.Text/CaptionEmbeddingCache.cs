@@ -112,9 +112,8 @@ public static class CaptionEmbeddingCache
         }
 
         return new CaptionEmbeddings(encoder.Identity, distinct,
-            tensor(entries.SelectMany(e => e.Pooled).ToArray(), [distinct.Count, encoder.PooledDimension]),
-            tensor(entries.SelectMany(e => e.Tokens).ToArray(), [entries.Sum(e => (long)e.Count), encoder.TokenDimension]),
-            entries.Select(e => (long)e.Count).ToArray(), missing.Count, distinct.Count - missing.Count, warnings);
+            entries.SelectMany(e => e.Pooled).ToArray(), encoder.PooledDimension, entries.SelectMany(e => e.Tokens).ToArray(), encoder.TokenDimension,
+            entries.Select(e => e.Count).ToArray(), missing.Count, distinct.Count - missing.Count, warnings);
     }
 
     /// <summary>The SHA-256 of a caption's UTF-8 bytes, as lowercase hexadecimal: its key in the file.</summary>

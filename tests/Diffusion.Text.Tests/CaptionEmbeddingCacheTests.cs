@@ -23,17 +23,15 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
     public void The_first_load_encodes_each_distinct_caption_once_and_a_second_load_encodes_nothing()
     {
         var encoder = new FakeTextEncoder();
-        using (var first = CaptionEmbeddingCache.Load(CacheFile, Captions, encoder))
-        {
-            Assert.Equal(["7", "a thick seven", "the digit 3, thin strokes", "a small 3"], first.Captions);
-            Assert.Equal((4, 0), (first.Encoded, first.Reused));
-            Assert.Empty(first.Warnings);
-        }
+        var first = CaptionEmbeddingCache.Load(CacheFile, Captions, encoder);
+        Assert.Equal(["7", "a thick seven", "the digit 3, thin strokes", "a small 3"], first.Captions);
+        Assert.Equal((4, 0), (first.Encoded, first.Reused));
+        Assert.Empty(first.Warnings);
         Assert.Equal(4, encoder.EncodedTexts.Count);
         Assert.True(File.Exists(CacheFile));
 
         var again = new FakeTextEncoder();
-        using var second = CaptionEmbeddingCache.Load(CacheFile, Captions, again);
+        var second = CaptionEmbeddingCache.Load(CacheFile, Captions, again);
 
         Assert.Empty(again.EncodedTexts);
         Assert.Equal((0, 4), (second.Encoded, second.Reused));
@@ -43,21 +41,19 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
     [Fact]
     public void A_changed_caption_is_encoded_alone_and_captions_no_longer_used_leave_the_file()
     {
-        using (CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder())) { }
+        CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder());
         long before = new FileInfo(CacheFile).Length;
 
         var encoder = new FakeTextEncoder();
         string[] edited = ["7", "a thick seven", "a thin seven"];
-        using (var embeddings = CaptionEmbeddingCache.Load(CacheFile, edited, encoder))
-        {
-            Assert.Equal(["a thin seven"], encoder.EncodedTexts);
-            Assert.Equal((1, 2), (embeddings.Encoded, embeddings.Reused));
-            AssertSameAsEncoder(embeddings, edited);
-        }
+        var embeddings = CaptionEmbeddingCache.Load(CacheFile, edited, encoder);
+        Assert.Equal(["a thin seven"], encoder.EncodedTexts);
+        Assert.Equal((1, 2), (embeddings.Encoded, embeddings.Reused));
+        AssertSameAsEncoder(embeddings, edited);
 
         // The rewritten file holds exactly the three captions now in use.
         var reread = new FakeTextEncoder();
-        using var third = CaptionEmbeddingCache.Load(CacheFile, edited, reread);
+        Assert.Equal(3, CaptionEmbeddingCache.Load(CacheFile, edited, reread).Reused);
         Assert.Empty(reread.EncodedTexts);
         Assert.True(new FileInfo(CacheFile).Length < before);
     }
@@ -65,10 +61,10 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
     [Fact]
     public void Another_encoders_cache_is_encoded_again_with_a_warning()
     {
-        using (CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder("weights-a"))) { }
+        CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder("weights-a"));
 
         var other = new FakeTextEncoder("weights-b");
-        using var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, other);
+        var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, other);
 
         Assert.Equal(4, other.EncodedTexts.Count);
         Assert.Contains("another encoder (test/fake-encoder sha256:weights-a)", Assert.Single(embeddings.Warnings));
@@ -97,11 +93,11 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
     [MemberData(nameof(Damages))]
     public void A_damaged_or_foreign_cache_file_is_rebuilt_with_a_warning_naming_it(string damage, string why, Action<string> apply)
     {
-        using (CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder())) { }
+        CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder());
         apply(CacheFile);
 
         var encoder = new FakeTextEncoder();
-        using var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, encoder);
+        var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, encoder);
 
         Assert.True(embeddings.Warnings.Count >= 1, damage);
         Assert.Contains($"'{CacheFile}'", embeddings.Warnings[0]);
@@ -112,9 +108,8 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
         {
             // Rebuilt: the next load trusts the file again.
             var next = new FakeTextEncoder();
-            using var reread = CaptionEmbeddingCache.Load(CacheFile, Captions, next);
+            Assert.Empty(CaptionEmbeddingCache.Load(CacheFile, Captions, next).Warnings);
             Assert.Empty(next.EncodedTexts);
-            Assert.Empty(reread.Warnings);
         }
         else
         {
@@ -125,7 +120,7 @@ public sealed class CaptionEmbeddingCacheTests : IDisposable
     [Fact]
     public void Gather_refuses_a_caption_it_was_not_computed_for()
     {
-        using var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder());
+        var embeddings = CaptionEmbeddingCache.Load(CacheFile, Captions, new FakeTextEncoder());
         var error = Assert.Throws<ArgumentException>(() => embeddings.Gather(["7", "a nine"]));
         Assert.Contains("'a nine'", error.Message);
     }

@@ -107,8 +107,8 @@ public sealed class MiniLmTextEncoderTests(MiniLmFixture fixture) : IClassFixtur
         {
             string file = CaptionEmbeddingCache.PathFor(folder, encoder.Identity);
             // Batches of 2: each caption is encoded beside others than in the direct batch below, so padding differs.
-            using (CaptionEmbeddingCache.Load(file, Texts, encoder, batchSize: 2)) { }
-            using var cached = CaptionEmbeddingCache.Load(file, Texts, encoder);
+            CaptionEmbeddingCache.Load(file, Texts, encoder, batchSize: 2);
+            var cached = CaptionEmbeddingCache.Load(file, Texts, encoder);
             Assert.Equal(Texts.Length, cached.Reused);
 
             using var direct = encoder.Encode(Texts);
