@@ -7,7 +7,7 @@ namespace Examples.Mnist;
 /// <summary>
 /// The MNIST example's command line: the host's commands for the declared DiT, U-Net and noisy classifier (train,
 /// sample, evaluate, compare-guidance, noisy-accuracy, eval, inspect, release), judged by the example's evaluation
-/// CNN, plus what is MNIST's own: prepare-data, train-classifier and bench.
+/// CNN, plus what is MNIST's own: prepare-data, caption, train-classifier and bench.
 /// </summary>
 public static class Program
 {
@@ -15,6 +15,6 @@ public static class Program
     {
         Description = "Train and sample the class-conditional MNIST Diffusion Transformer (MnistDiffusion.cs) and U-Net (MnistUNet.cs), and guide them with a noisy classifier.",
         Evaluator = MnistEvaluator.Source,
-        Commands = [PrepareDataCommand.Create(), TrainClassifierCommand.Create(), BenchCommand.Create()],
+        Commands = [PrepareDataCommand.Create(), CaptionCommand.Create(), TrainClassifierCommand.Create(), BenchCommand.Create()],
     });
 }
