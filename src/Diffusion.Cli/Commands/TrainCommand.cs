@@ -54,6 +54,8 @@ internal static class TrainCommand
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
             ITrainingSet data = fullSize is { } full ? new Diffusion.Runtime.Cascades.AreaDownsampledTrainingSet(images, full, size) : images;
+            if (fullSize is { } averaged)
+                Console.WriteLine($"{Tag} --area-from {averaged}: each {averaged / size}x{averaged / size} block averaged to {trainable.Description.Name}'s {size}x{size}");
             if (declared is ILatentDiffusionModel && fullSize is not null)
                 throw new CommandLineException($"--area-from: {trainable.Description.Name} trains on its autoencoder's latents of the images themselves.");
             if (declared is ILatentDiffusionModel latent)
