@@ -60,6 +60,11 @@ internal static class CascadeSample
         double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), first);
         var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, first);
         double? level = parse.GetValue(o.Level);
+        foreach (var stage in stages.OfType<ISuperResolutionModel>())
+        {
+            if (AugmentationDraws.LevelProblem(stage.Augmentation, level ?? stage.SamplingLevel, stage.Schedule.Length) is { } problem)
+                throw new CommandLineException($"--augmentation-level: {stage.Description.Name}'s {problem}");
+        }
 
         // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
         string[] inputs = CliOptions.Inputs(paths.Concat(resolved).ToArray());

@@ -60,7 +60,10 @@ internal static class CascadeEmitter
         for (int k = 0; k < stages.Length; k++)
         {
             w.Line();
-            w.Line("/// <summary>Stage " + Int(k) + (k == 0 ? ", the base" : "") + ": " + stages[k].Summary + ".</summary>");
+            w.Lines(
+                "/// <summary>",
+                "/// Stage " + Int(k) + (k == 0 ? ", the base" : "") + ": " + stages[k].Summary + ".",
+                "/// </summary>");
             w.Line("public " + Stage(stages[k].Type) + " Stage" + Int(k) + " { get; }");
         }
         w.Lines(

@@ -57,7 +57,7 @@ internal static class LossEmitter
             "if (generator is null) throw new " + nullException + "(nameof(generator));",
             "using var scope = " + torch + ".NewDisposeScope();",
             upsampling
-                ? "var draws = DrawTraining(x0.shape, x0.device, generator);    // first the diffusion's draws, then the augmentation's"
+                ? "var draws = DrawTraining(x0.shape, x0.device, generator);    // the diffusion's draws, then the augmentation's"
                 : "return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
         if (upsampling)
         {
@@ -72,7 +72,9 @@ internal static class LossEmitter
             "/// The random draws of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> for a batch of",
             "/// <paramref name=\"shape\"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,",
             "/// Algorithm 1, lines 3 and 4)" + (labelled ? " and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3)," : ","),
-            "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
+            upsampling
+                ? "/// in that order. The super-resolution stage draws its augmentation after them and trains in one process."
+                : "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
             "/// </summary>");
         w.GeneratedCode();
         w.Lines(
@@ -81,9 +83,18 @@ internal static class LossEmitter
             "");
         w.Lines(
             "/// <summary>",
-            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws",
-            "/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>)"
-                + (upsampling ? " and the augmentation's <paramref name=\"augmentation\"/>" : "") + ": a mean over the rows.",
+            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws");
+        if (upsampling)
+        {
+            w.Lines(
+                "/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>) and the augmentation's",
+                "/// <paramref name=\"augmentation\"/>: a mean over the rows.");
+        }
+        else
+        {
+            w.Line("/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>): a mean over the rows.");
+        }
+        w.Lines(
             "/// </summary>",
             "/// <remarks>");
         w.Doc("Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t]"

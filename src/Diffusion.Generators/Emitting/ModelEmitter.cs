@@ -114,7 +114,7 @@ internal static class ModelEmitter
         else
         {
             // A super-resolution network also takes its conditioning: the overload in the SuperResolution file.
-            w.Line("/// <remarks>Throws: the network also takes the low-resolution image; use SampleFrom or Denoise's overload.</remarks>");
+            w.Line("/// <remarks>Throws: the network also takes the low-resolution image (SampleFrom, Denoise's overload).</remarks>");
             w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
             w.Lines(
                 "    throw new " + names["InvalidOperationException"] + "(",

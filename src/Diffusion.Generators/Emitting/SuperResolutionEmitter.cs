@@ -122,7 +122,8 @@ internal static class SuperResolutionEmitter
         w.Open("public " + draws + " DrawAugmentation(long[] shape, " + names["Device"] + " device, " + names["Generator"] + " generator)");
         w.Lines(
             "if (shape is null) throw new " + nullException + "(nameof(shape));",
-            "return " + draws + ".Draw(Augmentation, new[] { shape[0], shape[1], FromSize, FromSize }, " + min + ", " + max + ", device, generator);");
+            "var lowResolutionShape = new[] { shape[0], shape[1], FromSize, FromSize };    // (N, C, h, w)",
+            "return " + draws + ".Draw(Augmentation, lowResolutionShape, " + min + ", " + max + ", device, generator);");
         w.Close();
         w.Line();
 
@@ -208,11 +209,11 @@ internal static class SuperResolutionEmitter
             "if (lowResolution is null) throw new " + nullException + "(nameof(lowResolution));",
             "if (request is null) throw new " + nullException + "(nameof(request));",
             "if (generator is null) throw new " + nullException + "(nameof(generator));",
-            "if (lowResolution.dim() != 4 || lowResolution.shape[0] != request.Count || lowResolution.shape[1] != " + names.Network + ".InChannels",
-            "    || lowResolution.shape[2] != FromSize || lowResolution.shape[3] != FromSize)",
+            "long[] expected = { request.Count, " + names.Network + ".InChannels, FromSize, FromSize };    // (Count, C, h, w)",
+            "if (!global::System.Linq.Enumerable.SequenceEqual(lowResolution.shape, expected))",
             "{",
             "    throw new " + names["ArgumentException"] + "(",
-            "        $\"" + m.Type.Name + " takes ({request.Count}, {" + names.Network + ".InChannels}, {FromSize}, {FromSize}) low-resolution images, \"",
+            "        $\"" + m.Type.Name + " takes low-resolution images of shape ({string.Join(\", \", expected)}), \"",
             "            + $\"not ({string.Join(\", \", lowResolution.shape)}).\", nameof(lowResolution));",
             "}",
             "using var noGrad = " + torch + ".no_grad();",

@@ -45,7 +45,7 @@ internal sealed record DiTPlan(
         if (conditioned)
         {
             constants.Add(new("int", "LowResolutionChannels", Int(n.LowResolutionChannels),
-                "Channels of the upsampled low-resolution image concatenated with x_t (Ho et al. 2021, Sec. 3)."));
+                "Channels of the upsampled low-resolution image beside x_t (Ho et al. 2021, Sec. 3)."));
         }
         constants.AddRange(new PlanConstant[]
         {
@@ -112,9 +112,9 @@ internal sealed record DiTPlan(
             forward.Add(new("var h = x_embedder.call(input).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"));
             forward.Add(labelled
                 ? new("var c = t_embedder.call(t).add(aug_embedder.call(level), one).add(y_embedder.call(y), one);", "(N, D)",
-                    "c = t_emb + s_emb + y_emb (Peebles and Xie 2023, Sec. 3.2; s as a second timestep, Ho et al. 2021, Sec. 4.1)")
+                    "c = t_emb + s_emb + y_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)")
                 : new("var c = t_embedder.call(t).add(aug_embedder.call(level), one);", "(N, D)",
-                    "c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s as a second timestep, Ho et al. 2021, Sec. 4.1)"));
+                    "c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)"));
         }
         else
         {

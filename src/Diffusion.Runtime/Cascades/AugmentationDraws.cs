@@ -53,27 +53,35 @@ public sealed record AugmentationDraws(Tensor Levels, Tensor? Noise)
     {
         ArgumentNullException.ThrowIfNull(lowResolutionShape);
         ArgumentNullException.ThrowIfNull(generator);
+        if (LevelProblem(augmentation, level, timesteps) is { } problem) throw new ArgumentOutOfRangeException(nameof(level), problem);
+        long n = lowResolutionShape[0];
+        using Scalar value = level.ToScalar();
+        var levels = full(new[] { n }, value, dtype: ScalarType.Float32, device: device);
+        var noise = augmentation == NoiseAugmentation.Gaussian ? randn(lowResolutionShape, generator: generator, device: device) : null;
+        return new AugmentationDraws(levels, noise);
+    }
+
+    /// <summary>
+    /// Why <paramref name="level"/> is no sampling level of <paramref name="augmentation"/> (a Gaussian level is a whole
+    /// number of steps in 0..<paramref name="timesteps"/>, a blur sigma is at least 0, no augmentation takes only 0), or
+    /// null when it is one.
+    /// </summary>
+    public static string? LevelProblem(NoiseAugmentation augmentation, double level, int timesteps)
+    {
         bool valid = augmentation switch
         {
             NoiseAugmentation.Gaussian => level >= 0 && level <= timesteps && level == Math.Floor(level),
             NoiseAugmentation.Blur => level >= 0 && double.IsFinite(level),
             _ => level == 0,
         };
-        if (!valid)
+        if (valid) return null;
+        var expected = augmentation switch
         {
-            var expected = augmentation switch
-            {
-                NoiseAugmentation.Gaussian => $"a whole number of steps in 0..{timesteps}",
-                NoiseAugmentation.Blur => "a blur sigma >= 0 in low-resolution pixels",
-                _ => "0: the stage was trained without augmentation",
-            };
-            throw new ArgumentOutOfRangeException(nameof(level), $"augmentation level {level}; use {expected}.");
-        }
-        long n = lowResolutionShape[0];
-        using Scalar value = level.ToScalar();
-        var levels = full(new[] { n }, value, dtype: ScalarType.Float32, device: device);
-        var noise = augmentation == NoiseAugmentation.Gaussian ? randn(lowResolutionShape, generator: generator, device: device) : null;
-        return new AugmentationDraws(levels, noise);
+            NoiseAugmentation.Gaussian => $"a whole number of steps in 0..{timesteps}",
+            NoiseAugmentation.Blur => "a blur sigma >= 0 in low-resolution pixels",
+            _ => "0: the stage was trained without augmentation",
+        };
+        return $"augmentation level {level.ToString(System.Globalization.CultureInfo.InvariantCulture)} is no {augmentation} level; use {expected}.";
     }
 
     /// <summary>

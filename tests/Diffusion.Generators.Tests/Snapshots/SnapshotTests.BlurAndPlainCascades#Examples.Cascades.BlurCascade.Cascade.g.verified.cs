@@ -38,10 +38,14 @@ partial class BlurCascade : ICascadeModel
         Stages = new IDiffusionModel[] { Stage0, Stage1 };
     }
 
-    /// <summary>Stage 0, the base: 8 x 8 x 3.</summary>
+    /// <summary>
+    /// Stage 0, the base: 8 x 8 x 3.
+    /// </summary>
     public Base8 Stage0 { get; }
 
-    /// <summary>Stage 1: 8 x 8 x 3 -> 16 x 16 x 3, blur augmentation (sigma 0.4..0.6), sampling sigma 0.5.</summary>
+    /// <summary>
+    /// Stage 1: 8 x 8 x 3 -> 16 x 16 x 3, blur augmentation (sigma 0.4..0.6), sampling sigma 0.5.
+    /// </summary>
     public BlurUp16 Stage1 { get; }
 
     /// <summary>The declared class's name.</summary>

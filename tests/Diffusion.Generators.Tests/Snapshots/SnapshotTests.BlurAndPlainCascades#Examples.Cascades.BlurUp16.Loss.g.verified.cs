@@ -48,7 +48,7 @@ partial class BlurUp16
         if (x0 is null) throw new ArgumentNullException(nameof(x0));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
         using var scope = torch.NewDisposeScope();
-        var draws = DrawTraining(x0.shape, x0.device, generator);    // first the diffusion's draws, then the augmentation's
+        var draws = DrawTraining(x0.shape, x0.device, generator);    // the diffusion's draws, then the augmentation's
         var augmentation = DrawAugmentation(x0.shape, x0.device, generator);
         return TrainingLoss(x0, labels, draws, augmentation).MoveToOuterDisposeScope();
     }
@@ -57,7 +57,7 @@ partial class BlurUp16
     /// The random draws of <see cref="TrainingLoss(Tensor, Tensor?, Generator)"/> for a batch of
     /// <paramref name="shape"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,
     /// Algorithm 1, lines 3 and 4),
-    /// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.
+    /// in that order. The super-resolution stage draws its augmentation after them and trains in one process.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public DiffusionDraws DrawTraining(long[] shape, Device device, Generator generator) =>
@@ -65,7 +65,8 @@ partial class BlurUp16
 
     /// <summary>
     /// The objective of <see cref="TrainingLoss(Tensor, Tensor?, Generator)"/> at the draws
-    /// <paramref name="draws"/> (one row per example of <paramref name="x0"/>) and the augmentation's <paramref name="augmentation"/>: a mean over the rows.
+    /// <paramref name="draws"/> (one row per example of <paramref name="x0"/>) and the augmentation's
+    /// <paramref name="augmentation"/>: a mean over the rows.
     /// </summary>
     /// <remarks>
     /// Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t].

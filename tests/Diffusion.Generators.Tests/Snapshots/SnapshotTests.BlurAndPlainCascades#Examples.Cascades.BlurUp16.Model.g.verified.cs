@@ -60,7 +60,7 @@ partial class BlurUp16 : IDiffusionModel
     Module ITrainableModel.Network => Network;
 
     /// <summary>The network's output at (x_t, t, y): the prediction.</summary>
-    /// <remarks>Throws: the network also takes the low-resolution image; use SampleFrom or Denoise's overload.</remarks>
+    /// <remarks>Throws: the network also takes the low-resolution image (SampleFrom, Denoise's overload).</remarks>
     public Tensor Denoise(Tensor x, Tensor t, Tensor? labels) =>
         throw new InvalidOperationException(
             "BlurUp16 is a super-resolution stage: its network also takes the low-resolution image; "

@@ -67,7 +67,8 @@ partial class BlurUp16 : ISuperResolutionModel
     public AugmentationDraws DrawAugmentation(long[] shape, Device device, Generator generator)
     {
         if (shape is null) throw new ArgumentNullException(nameof(shape));
-        return AugmentationDraws.Draw(Augmentation, new[] { shape[0], shape[1], FromSize, FromSize }, MinBlurSigma, MaxBlurSigma, device, generator);
+        var lowResolutionShape = new[] { shape[0], shape[1], FromSize, FromSize };    // (N, C, h, w)
+        return AugmentationDraws.Draw(Augmentation, lowResolutionShape, MinBlurSigma, MaxBlurSigma, device, generator);
     }
 
     /// <summary>
@@ -128,11 +129,11 @@ partial class BlurUp16 : ISuperResolutionModel
         if (lowResolution is null) throw new ArgumentNullException(nameof(lowResolution));
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
-        if (lowResolution.dim() != 4 || lowResolution.shape[0] != request.Count || lowResolution.shape[1] != UpNet.InChannels
-            || lowResolution.shape[2] != FromSize || lowResolution.shape[3] != FromSize)
+        long[] expected = { request.Count, UpNet.InChannels, FromSize, FromSize };    // (Count, C, h, w)
+        if (!global::System.Linq.Enumerable.SequenceEqual(lowResolution.shape, expected))
         {
             throw new ArgumentException(
-                $"BlurUp16 takes ({request.Count}, {UpNet.InChannels}, {FromSize}, {FromSize}) low-resolution images, "
+                $"BlurUp16 takes low-resolution images of shape ({string.Join(", ", expected)}), "
                     + $"not ({string.Join(", ", lowResolution.shape)}).", nameof(lowResolution));
         }
         using var noGrad = torch.no_grad();

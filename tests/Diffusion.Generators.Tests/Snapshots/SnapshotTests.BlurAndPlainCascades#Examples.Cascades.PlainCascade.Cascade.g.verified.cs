@@ -38,10 +38,14 @@ partial class PlainCascade : ICascadeModel
         Stages = new IDiffusionModel[] { Stage0, Stage1 };
     }
 
-    /// <summary>Stage 0, the base: 8 x 8 x 3.</summary>
+    /// <summary>
+    /// Stage 0, the base: 8 x 8 x 3.
+    /// </summary>
     public Base8 Stage0 { get; }
 
-    /// <summary>Stage 1: 8 x 8 x 3 -> 16 x 16 x 3, no augmentation.</summary>
+    /// <summary>
+    /// Stage 1: 8 x 8 x 3 -> 16 x 16 x 3, no augmentation.
+    /// </summary>
     public PlainUp16 Stage1 { get; }
 
     /// <summary>The declared class's name.</summary>

@@ -39,7 +39,7 @@ partial class PlainNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor, Tensor
     /// <summary>Channels C of the input.</summary>
     public const int InChannels = 3;
 
-    /// <summary>Channels of the upsampled low-resolution image concatenated with x_t (Ho et al. 2021, Sec. 3).</summary>
+    /// <summary>Channels of the upsampled low-resolution image beside x_t (Ho et al. 2021, Sec. 3).</summary>
     public const int LowResolutionChannels = 3;
 
     /// <summary>Output channels: the prediction has the input's shape.</summary>
@@ -125,7 +125,7 @@ partial class PlainNet : torch.nn.Module<Tensor, Tensor, Tensor?, Tensor, Tensor
         // (N, C + C_low, H, W): x_t and the upsampled low-resolution image on channels (Ho et al. 2021, Sec. 3)
         var input = torch.cat(new[] { x, lowResolution }, 1);
         var h = x_embedder.call(input).add(pos_embed, one);         // (N, T, D): patch tokens plus their positions
-        // (N, D): c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s as a second timestep, Ho et al. 2021, Sec. 4.1)
+        // (N, D): c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)
         var c = t_embedder.call(t).add(aug_embedder.call(level), one);
         foreach (var block in blocks) h = block.call(h, c);         // (N, T, D)
         h = final_layer.call(h, c);                                 // (N, T, p * p * C)

@@ -61,7 +61,8 @@ partial class PlainUp16 : ISuperResolutionModel
     public AugmentationDraws DrawAugmentation(long[] shape, Device device, Generator generator)
     {
         if (shape is null) throw new ArgumentNullException(nameof(shape));
-        return AugmentationDraws.Draw(Augmentation, new[] { shape[0], shape[1], FromSize, FromSize }, 0, 0, device, generator);
+        var lowResolutionShape = new[] { shape[0], shape[1], FromSize, FromSize };    // (N, C, h, w)
+        return AugmentationDraws.Draw(Augmentation, lowResolutionShape, 0, 0, device, generator);
     }
 
     /// <summary>
@@ -122,11 +123,11 @@ partial class PlainUp16 : ISuperResolutionModel
         if (lowResolution is null) throw new ArgumentNullException(nameof(lowResolution));
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
-        if (lowResolution.dim() != 4 || lowResolution.shape[0] != request.Count || lowResolution.shape[1] != PlainNet.InChannels
-            || lowResolution.shape[2] != FromSize || lowResolution.shape[3] != FromSize)
+        long[] expected = { request.Count, PlainNet.InChannels, FromSize, FromSize };    // (Count, C, h, w)
+        if (!global::System.Linq.Enumerable.SequenceEqual(lowResolution.shape, expected))
         {
             throw new ArgumentException(
-                $"PlainUp16 takes ({request.Count}, {PlainNet.InChannels}, {FromSize}, {FromSize}) low-resolution images, "
+                $"PlainUp16 takes low-resolution images of shape ({string.Join(", ", expected)}), "
                     + $"not ({string.Join(", ", lowResolution.shape)}).", nameof(lowResolution));
         }
         using var noGrad = torch.no_grad();

@@ -38,10 +38,14 @@ partial class MnistCascade : ICascadeModel
         Stages = new IDiffusionModel[] { Stage0, Stage1 };
     }
 
-    /// <summary>Stage 0, the base: 14 x 14 x 1, 10 classes.</summary>
+    /// <summary>
+    /// Stage 0, the base: 14 x 14 x 1, 10 classes.
+    /// </summary>
     public MnistBase14 Stage0 { get; }
 
-    /// <summary>Stage 1: 14 x 14 x 1 -> 28 x 28 x 1, Gaussian augmentation (levels 0..250), sampling level 0.0.</summary>
+    /// <summary>
+    /// Stage 1: 14 x 14 x 1 -> 28 x 28 x 1, Gaussian augmentation (levels 0..250), sampling level 0.0.
+    /// </summary>
     public MnistSr28 Stage1 { get; }
 
     /// <summary>The declared class's name.</summary>

@@ -68,7 +68,8 @@ partial class MnistSr28 : ISuperResolutionModel
     public AugmentationDraws DrawAugmentation(long[] shape, Device device, Generator generator)
     {
         if (shape is null) throw new ArgumentNullException(nameof(shape));
-        return AugmentationDraws.Draw(Augmentation, new[] { shape[0], shape[1], FromSize, FromSize }, MinLevel, MaxLevel, device, generator);
+        var lowResolutionShape = new[] { shape[0], shape[1], FromSize, FromSize };    // (N, C, h, w)
+        return AugmentationDraws.Draw(Augmentation, lowResolutionShape, MinLevel, MaxLevel, device, generator);
     }
 
     /// <summary>
@@ -130,11 +131,11 @@ partial class MnistSr28 : ISuperResolutionModel
         if (lowResolution is null) throw new ArgumentNullException(nameof(lowResolution));
         if (request is null) throw new ArgumentNullException(nameof(request));
         if (generator is null) throw new ArgumentNullException(nameof(generator));
-        if (lowResolution.dim() != 4 || lowResolution.shape[0] != request.Count || lowResolution.shape[1] != MnistSr28Dit.InChannels
-            || lowResolution.shape[2] != FromSize || lowResolution.shape[3] != FromSize)
+        long[] expected = { request.Count, MnistSr28Dit.InChannels, FromSize, FromSize };    // (Count, C, h, w)
+        if (!global::System.Linq.Enumerable.SequenceEqual(lowResolution.shape, expected))
         {
             throw new ArgumentException(
-                $"MnistSr28 takes ({request.Count}, {MnistSr28Dit.InChannels}, {FromSize}, {FromSize}) low-resolution images, "
+                $"MnistSr28 takes low-resolution images of shape ({string.Join(", ", expected)}), "
                     + $"not ({string.Join(", ", lowResolution.shape)}).", nameof(lowResolution));
         }
         using var noGrad = torch.no_grad();

@@ -39,6 +39,10 @@ public class CascadeHostTests(ITestOutputHelper output)
         HostApp.AssertRefused(Run([.. sample, "--checkpoint", "shapes-base4=" + baseRun]),
             "--checkpoint ShapesUp8 (shapes-up8)=PATH is needed");
         HostApp.AssertRefused(Run([.. sample, "--checkpoint", baseRun]), "takes STAGE=PATH, once per stage");
+        HostApp.AssertRefused(Run([.. sample, "--checkpoint", "shapes-base4=" + baseRun, "--checkpoint", "shapes-up8=" + upRun,
+            "--augmentation-level", "2.5"]), "--augmentation-level: ShapesUp8's augmentation level 2.5 is no Gaussian level; use a whole number of steps in 0..100.");
+        HostApp.AssertRefused(Run("sample", "--model", "shapes-up8", "--checkpoint", upRun, "--out", grid),
+            "ShapesUp8 is a super-resolution stage: it samples conditioned on a low-resolution image");
         var sampled = Run([.. sample, "--checkpoint", "shapes-base4=" + baseRun, "--checkpoint", "SHAPESUP8=" + upRun,
             "--stages", "--augmentation-level", "3"]);
         Assert.Equal(0, sampled.ExitCode);
