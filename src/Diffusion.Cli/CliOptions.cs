@@ -202,6 +202,16 @@ public static class CliOptions
         if (!Directory.Exists(path)) throw new CommandLineException($"{option} {path}: no such directory.");
     }
 
+    /// <summary>
+    /// --area-from: train on images of this size averaged over f x f blocks down to the model's size, as a cascade's
+    /// super-resolution stage makes its low-resolution inputs from the same data (Ho et al. 2021).
+    /// </summary>
+    public static Option<int?> AreaFrom() => new("--area-from")
+    {
+        Description = "Train on images of this size area-averaged (each f x f block's mean) to the model's size: a cascade's base sees "
+            + "exactly the low-resolution images its super-resolution stage makes from the same data (such as --area-from 28 for a 14x14 base).",
+    };
+
     /// <summary>--fit: what train does with images whose size differs from the model's.</summary>
     public static Option<string> Fit()
     {

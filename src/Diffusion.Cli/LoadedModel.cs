@@ -26,8 +26,14 @@ internal static class LoadedModel
     }
 
     /// <summary>The diffusion model of <paramref name="entry"/> (a --model the command validated as one).</summary>
-    public static IDiffusionModel Diffusion(ModelEntry entry) =>
-        entry.Factory() as IDiffusionModel ?? throw new InvalidOperationException($"{entry.Name}'s factory did not build an IDiffusionModel.");
+    /// <exception cref="CommandLineException">It is a cascade's super-resolution stage, which samples only from a low-resolution image.</exception>
+    public static IDiffusionModel Diffusion(ModelEntry entry)
+    {
+        var model = entry.Factory() as IDiffusionModel ?? throw new InvalidOperationException($"{entry.Name}'s factory did not build an IDiffusionModel.");
+        if (model is Runtime.Cascades.ISuperResolutionModel)
+            throw new CommandLineException($"{entry.Name} is a super-resolution stage: it samples conditioned on a low-resolution image; sample the cascade it belongs to.");
+        return model;
+    }
 
     /// <summary>
     /// A student's declared teacher <paramref name="type"/>, found in <paramref name="catalog"/> by type, with the EMA

@@ -23,6 +23,10 @@ public sealed class ModelOption
     /// <summary>--model for a command that samples or scores: a diffusion model.</summary>
     public static ModelOption Diffusion(ModelCatalog catalog, string what) => new(catalog, "--model", what, ModelKind.Diffusion);
 
+    /// <summary>--model for sample: a diffusion model or a cascade of them.</summary>
+    public static ModelOption Sampleable(ModelCatalog catalog, string what) =>
+        new(catalog, "--model", what, ModelKind.Diffusion, ModelKind.Cascade);
+
     /// <summary>A noisy classifier, as <paramref name="name"/> (--model of noisy-accuracy, --classifier-model of the guided commands).</summary>
     public static ModelOption NoisyClassifier(ModelCatalog catalog, string name, string what) => new(catalog, name, what, ModelKind.NoisyClassifier);
 
@@ -78,6 +82,7 @@ public sealed class ModelOption
     {
         ModelKind.NoisyClassifier => "noisy classifier",
         ModelKind.Autoencoder => "autoencoder",
+        ModelKind.Cascade => "cascade (sample it; train its stages)",
         _ => "diffusion model",
     };
 }

@@ -14,9 +14,9 @@ namespace Diffusion.Generators;
 
 /// <summary>
 /// The Diffusion.Dsl generator: [NoiseSchedule] classes, the network kinds of <see cref="NetworkKinds"/>
-/// ([DiffusionTransformer], [UNet]), [UNetEncoder], [DiffusionModel], [NoisyClassifier] and [Autoencoder] classes
-/// become a schedule, TorchSharp networks, a trainable, samplable diffusion model, a noisy classifier that guides it
-/// and a trainable autoencoder. A thin pipeline:
+/// ([DiffusionTransformer], [UNet]), [UNetEncoder], [DiffusionModel], [NoisyClassifier], [Autoencoder] and [Cascade]
+/// classes become a schedule, TorchSharp networks, a trainable, samplable diffusion model, a noisy classifier that
+/// guides it, a trainable autoencoder and a cascade that samples its stages in a chain. A thin pipeline:
 /// one step per attribute parses symbols into equatable specs (Parsing/), an output emits text from specs (Emitting/);
 /// never throws (unexpected failures become DDSL999).
 /// </summary>
@@ -37,10 +37,14 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
             AutoencoderParser.Parse, AutoencoderEmitter.Emit);
         var models = Register(context, AttributeNames.DiffusionModel, TrackingNames.Models,
             ModelParser.Parse, ModelEmitter.Emit);
+        var cascades = Register(context, AttributeNames.Cascade, TrackingNames.Cascades,
+            CascadeParser.Parse, CascadeEmitter.Emit);
         RegisterCatalog(context,
             models.Select(static (result, _) => result.Spec?.Type).Collect(),
             classifiers.Select(static (result, _) => result.Spec?.Type).Collect()
                 .Combine(autoencoders.Select(static (result, _) => result.Spec?.Type).Collect())
+                .Select(static (pair, _) => pair.Left.AddRange(pair.Right))
+                .Combine(cascades.Select(static (result, _) => result.Spec?.Type).Collect())
                 .Select(static (pair, _) => pair.Left.AddRange(pair.Right)));
     }
 
@@ -57,6 +61,8 @@ public sealed class DiffusionGenerator : IIncrementalGenerator
         var entries = Entries(context, AttributeNames.DiffusionModel, CatalogParser.Model).Collect()
             .Combine(Entries(context, AttributeNames.NoisyClassifier, CatalogParser.Classifier).Collect()
                 .Combine(Entries(context, AttributeNames.Autoencoder, CatalogParser.Autoencoder).Collect())
+                .Select(static (pair, _) => pair.Left.AddRange(pair.Right))
+                .Combine(Entries(context, AttributeNames.Cascade, CatalogParser.Cascade).Collect())
                 .Select(static (pair, _) => pair.Left.AddRange(pair.Right)));
         var target = context.AnalyzerConfigOptionsProvider.Combine(context.CompilationProvider)
             .Select(static (pair, ct) => CatalogParser.Target(pair.Left, pair.Right, ct));

@@ -25,7 +25,10 @@ public static class TrackingNames
     /// <summary>[DiffusionModel] classes parsed into model specs.</summary>
     public const string Models = "Diffusion.Models";
 
-    /// <summary>[DiffusionModel], [NoisyClassifier] and [Autoencoder] classes read as entries of the model catalog.</summary>
+    /// <summary>[Cascade] classes parsed into cascade specs.</summary>
+    public const string Cascades = "Diffusion.Cascades";
+
+    /// <summary>[DiffusionModel], [NoisyClassifier], [Autoencoder] and [Cascade] classes read as entries of the model catalog.</summary>
     public const string CatalogEntries = "Diffusion.CatalogEntries";
 
     /// <summary>The model catalog: the entries taken together, with their namespace and their diagnostics.</summary>
@@ -38,7 +41,7 @@ public static class TrackingNames
     {
         var names = new List<string> { Schedules };
         foreach (var kind in NetworkKinds.All) names.Add(kind.TrackingName);
-        names.AddRange(new[] { Encoders, Classifiers, Autoencoders, Models, CatalogEntries, Catalog });
+        names.AddRange(new[] { Encoders, Classifiers, Autoencoders, Models, Cascades, CatalogEntries, Catalog });
         return names.ToArray();
     }
 }

@@ -24,6 +24,8 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.Consistency))]
     [InlineData(nameof(Sources.MnistAutoencoder))]
     [InlineData(nameof(Sources.MnistLatent))]
+    [InlineData(nameof(Sources.MnistCascade))]
+    [InlineData(nameof(Sources.BlurAndPlainCascades))]
     public void GeneratedCodeMakesNoHiddenScalar(string example)
     {
         var (_, output) = example switch
@@ -38,6 +40,8 @@ public class HiddenScalarTests
             nameof(Sources.MeanLearned) => GeneratorHarness.Run(Sources.MeanLearned),
             nameof(Sources.MnistAutoencoder) => GeneratorHarness.Run(Sources.MnistAutoencoder),
             nameof(Sources.MnistLatent) => GeneratorHarness.Run(Sources.MnistLatent),
+            nameof(Sources.MnistCascade) => GeneratorHarness.Run(Sources.MnistCascade),
+            nameof(Sources.BlurAndPlainCascades) => GeneratorHarness.Run(Sources.BlurAndPlainCascades),
             _ => GeneratorHarness.Run(Sources.CleanSampleBound),
         };
         var generated = output.SyntaxTrees.Where(t => !t.FilePath.StartsWith("Input", System.StringComparison.Ordinal)).ToList();

@@ -87,6 +87,33 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>
+    /// The MNIST cascade: the base and super-resolution stages' model files, the super-resolution stage's own file, the
+    /// conditioned DiT, the cascade's file and the catalog.
+    /// </summary>
+    [Fact]
+    public void MnistCascade()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistCascade);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Examples.Mnist.MnistSr28.SuperResolution.g.cs", hints);
+        Assert.Contains("Examples.Mnist.MnistCascade.Cascade.g.cs", hints);
+        Assert.DoesNotContain("Examples.Mnist.MnistBase14.SuperResolution.g.cs", hints);
+        Snapshot.Verify(result);
+    }
+
+    /// <summary>Blur and no augmentation on an unconditional velocity stage, and a cascade of each.</summary>
+    [Fact]
+    public void BlurAndPlainCascades()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.BlurAndPlainCascades);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        Snapshot.Verify(result);
+    }
+
     [Fact]
     public void UnconditionalDiTS2Preset()
     {

@@ -37,6 +37,73 @@ internal static class Sources
     ];
 
     /// <summary>
+    /// The MNIST example's cascade (examples/MnistDit/MnistCascade.cs): a 14x14 base DiT, a 28x28 super-resolution DiT
+    /// stage with Gaussian noise conditioning augmentation and the cascade of the two, with the example's schedule.
+    /// </summary>
+    public static string[] MnistCascade { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistCascade.cs")),
+        """
+        using Diffusion.Dsl;
+
+        namespace Examples.Mnist;
+
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class MnistSchedule;
+        """,
+    ];
+
+    /// <summary>
+    /// An unconditional super-resolution stage with blur augmentation (Ho et al. 2021, Sec. 4.2) and one without
+    /// augmentation, each 8x8 -> 16x16 x 3 after an unconditional 8x8 base, and their cascades.
+    /// </summary>
+    public const string BlurAndPlainCascades = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Cascades;
+
+        [NoiseSchedule(ScheduleKind.Linear, Timesteps = 100)]
+        public partial class SmallSchedule;
+
+        [DiffusionTransformer(InputSize = 8, InChannels = 3)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class BaseNet;
+
+        [DiffusionModel(typeof(SmallSchedule), typeof(BaseNet))]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class Base8;
+
+        [DiffusionTransformer(InputSize = 16, InChannels = 3)]
+        [LowResolutionConditioning(Channels = 3)]
+        [Patchify(PatchSize = 4, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class UpNet;
+
+        [DiffusionModel(typeof(SmallSchedule), typeof(UpNet), Predicts = Prediction.Velocity)]
+        [SuperResolution(FromSize = 8, Augmentation = NoiseAugmentation.Blur, MinBlurSigma = 0.4, MaxBlurSigma = 0.6, SamplingLevel = 0.5)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class BlurUp16;
+
+        [DiffusionTransformer(InputSize = 16, InChannels = 3)]
+        [LowResolutionConditioning(Channels = 3)]
+        [Patchify(PatchSize = 4, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class PlainNet;
+
+        [DiffusionModel(typeof(SmallSchedule), typeof(PlainNet))]
+        [SuperResolution(FromSize = 8, Augmentation = NoiseAugmentation.None)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class PlainUp16;
+
+        [Cascade(typeof(Base8), typeof(BlurUp16))]
+        public partial class BlurCascade;
+
+        [Cascade(typeof(Base8), typeof(PlainUp16), CommandName = "plain")]
+        public partial class PlainCascade;
+        """;
+
+    /// <summary>
     /// An unconditional two-level U-Net on 16 x 16 x 3 with DDPM's additive timestep embedding, two residual blocks per
     /// level, attention at 8x8 and a learned variance, predicting velocity; and a one-level encoder classifier.
     /// </summary>

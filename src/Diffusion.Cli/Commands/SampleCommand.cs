@@ -14,7 +14,19 @@ internal static class SampleCommand
 {
     public static Command Create(ModelCatalog catalog)
     {
-        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint folder, a run folder (its latest checkpoint) or a release folder.");
+        var checkpoint = new Option<string[]>("--checkpoint")
+        {
+            Description = "A checkpoint folder, a run folder (its latest checkpoint) or a release folder; for a cascade, STAGE=PATH once per "
+                + "stage (STAGE the stage's model name, such as base14=runs/base14).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var stages = new Option<bool>("--stages") { Description = "For a cascade: also write each lower stage's grid beside --out (OUT.stage0.png, ...)." };
+        var level = new Option<double?>("--augmentation-level")
+        {
+            Description = "For a cascade: the super-resolution stages' noise augmentation level at sampling (a Gaussian level s, a blur "
+                + "sigma; 0 none; default each stage's declared SamplingLevel).",
+        };
         var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to image, as a PNG strip." };
         var count = SampleGrid.CountOption("--count", "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default.");
@@ -26,10 +38,10 @@ internal static class SampleCommand
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
-        var model = ModelOption.Diffusion(catalog, "Which diffusion model; the checkpoint must be of it");
+        var model = ModelOption.Sampleable(catalog, "Which diffusion model or cascade; the checkpoint must be of it");
         var command = new Command("sample", "Sample a grid of images from a checkpoint.")
         {
-            model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device,
+            model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, stages, level,
         };
         var guide = GuideOptions.AddTo(command, catalog);
         var force = CliOptions.Force();
@@ -39,7 +51,20 @@ internal static class SampleCommand
         CommandAction.Set(command, parse =>
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
-            var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            var entry = model.Resolve(parse);
+            if (entry.Kind == ModelKind.Cascade)
+            {
+                if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
+                if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException("--classifier: a cascade samples with classifier-free guidance only.");
+                return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, sampler, steps, eta, guidance,
+                    threshold, percentile, seed, force, noVerify, stages, level), target);
+            }
+            if (parse.GetValue(stages) || parse.GetValue(level) is not null)
+                throw new CommandLineException($"--stages and --augmentation-level are for a cascade; {entry.Name} is one diffusion model.");
+            if (parse.GetValue(checkpoint)!.Length != 1)
+                throw new CommandLineException($"--checkpoint: {entry.Name} takes one checkpoint; several are for a cascade's stages.");
+            string checkpointPath = parse.GetValue(checkpoint)![0];
+            var diffusion = LoadedModel.Diffusion(entry);
             var noisy = guide?.Create(parse);
             if (noisy is not null && diffusion is ILatentDiffusionModel)
                 throw new CommandLineException($"--classifier: {diffusion.Description.Name} samples latents; classifier guidance would need a classifier of noisy latents, which is not supported yet.");
@@ -51,10 +76,10 @@ internal static class SampleCommand
             string? classifierPath = noisy is null ? null : parse.GetValue(guide!.Path);
             CliOptions.WarnAboutSampling(parse.GetValue(eta), weight, noisy is null ? null : parse.GetValue(guide!.Scale));
             bool verify = !parse.GetValue(noVerify);
-            string resolved = LoadedModel.Load(diffusion, parse.GetValue(checkpoint)!, target, verify);
+            string resolved = LoadedModel.Load(diffusion, checkpointPath, target, verify);
             var classifier = noisy is null ? null : NoisyClassifierFile.Load(noisy, classifierPath!, parse.GetValue(guide!.Scale), target, verify);
             // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
-            string[] inputs = CliOptions.Inputs(parse.GetValue(checkpoint), resolved, classifierPath);
+            string[] inputs = CliOptions.Inputs(checkpointPath, resolved, classifierPath);
             string gridPath = CliOptions.PngOutput(parse.GetValue(output)!, "--out", parse.GetValue(force), inputs);
             string? stripPath = parse.GetValue(strip) is { } stripOption ? CliOptions.PngOutput(stripOption, "--strip", parse.GetValue(force), inputs) : null;
             if (stripPath == gridPath) throw new CommandLineException($"--strip and --out are the same file ({gridPath}); give two paths.");

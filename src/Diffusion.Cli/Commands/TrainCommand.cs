@@ -18,8 +18,9 @@ internal static class TrainCommand
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
         var model = ModelOption.Trainable(catalog, "What to train");
         var autoencoderPath = new Option<string?>("--autoencoder") { Description = "For a latent diffusion model's first sitting: a checkpoint, run or release folder of its declared autoencoder (frozen, then kept in the model's checkpoints)." };
+        var areaFrom = CliOptions.AreaFrom();
         var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
-        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath };
+        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath, areaFrom };
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
@@ -42,11 +43,21 @@ internal static class TrainCommand
             var autoencoder = trainable as IAutoencoder;
             string? grid = autoencoder is null ? null : run.CheckRunPng(run.OutputDir, ReconstructionGrid.FileName);
             // An autoencoder takes no labels: the images of class subfolders (such as MNIST's) are its data too.
-            var images = run.LoadImages(trainable.Description, anyLayout: autoencoder is not null);
+            // --area-from: full-size images, area-averaged to the model's size as a cascade's super-resolution stage does.
+            int? fullSize = parse.GetValue(areaFrom);
+            int size = trainable.Description.ImageSize;
+            if (fullSize is { } from && (from <= size || from % size != 0))
+                throw new CommandLineException($"--area-from {from}: must be a multiple of {trainable.Description.Name}'s size {size} above it (such as {2 * size}).");
+            var images = run.LoadImages(fullSize is { } side ? trainable.Description with { ImageSize = side } : trainable.Description,
+                anyLayout: autoencoder is not null);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
-            ITrainingSet data = images;
+            ITrainingSet data = fullSize is { } full ? new Diffusion.Runtime.Cascades.AreaDownsampledTrainingSet(images, full, size) : images;
+            if (fullSize is { } averaged)
+                Console.WriteLine($"{Tag} --area-from {averaged}: each {averaged / size}x{averaged / size} block averaged to {trainable.Description.Name}'s {size}x{size}");
+            if (declared is ILatentDiffusionModel && fullSize is not null)
+                throw new CommandLineException($"--area-from: {trainable.Description.Name} trains on its autoencoder's latents of the images themselves.");
             if (declared is ILatentDiffusionModel latent)
             {
                 bool resuming = run.Resume && new Diffusion.Runtime.Checkpoints.RunFolder(run.OutputDir).List().Count > 0;

@@ -275,6 +275,36 @@ internal static class DiagnosticDescriptors
         "Network does not take the autoencoder's latent",
         "'{0}' takes {1} x {1} x {2} inputs, but the latent of '{3}' is {4} x {4} x {5} (InputSize {6} / DownsamplingFactor {7}, LatentChannels {5}); declare the network with InputSize = {4} and InChannels = {5}");
 
+    /// <summary>DDSL056: a super-resolution stage and its network do not agree on the low-resolution input.</summary>
+    public static readonly DiagnosticDescriptor SuperResolutionNetworkMismatch = Error(
+        "DDSL056",
+        "Super-resolution stage and network do not agree",
+        "{0}; {1}");
+
+    /// <summary>DDSL057: the low-resolution size is no integer fraction of the stage's size.</summary>
+    public static readonly DiagnosticDescriptor SuperResolutionSizeInvalid = Error(
+        "DDSL057",
+        "Low-resolution size does not divide the stage's size",
+        "FromSize = {0} must be smaller than the network's InputSize = {1} and divide it, so the area average has an integer factor; use a divisor of {1} such as {2}");
+
+    /// <summary>DDSL058: an augmentation range is empty or outside what the augmentation can take.</summary>
+    public static readonly DiagnosticDescriptor AugmentationRangeInvalid = Error(
+        "DDSL058",
+        "Noise augmentation range is empty or out of range",
+        "{0}; use {1}");
+
+    /// <summary>DDSL059: a cascade's stages do not chain.</summary>
+    public static readonly DiagnosticDescriptor CascadeStagesDoNotChain = Error(
+        "DDSL059",
+        "Cascade stages do not chain",
+        "Stage {0} '{1}' {2}, but stage {3} '{4}' {5}; {6}");
+
+    /// <summary>DDSL060: a cascade's stage is not what its position needs.</summary>
+    public static readonly DiagnosticDescriptor CascadeStageInvalid = Error(
+        "DDSL060",
+        "Cascade stage is not a base model or a super-resolution stage",
+        "{0}; a cascade is a [DiffusionModel] base without [SuperResolution], then one or more [SuperResolution] stages");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

@@ -59,6 +59,7 @@ internal static class CatalogEmitter
     {
         CatalogCategory.NoisyClassifier => "NoisyClassifier",
         CatalogCategory.Autoencoder => "Autoencoder",
+        CatalogCategory.Cascade => "Cascade",
         _ => "Diffusion",
     };
 

@@ -22,13 +22,16 @@ internal static class LossEmitter
         bool labelled = m.Network.IsClassConditional;
         var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
         bool scalars = labelled || weight is not null || m.Objective != Objective.Simple;
-        names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", "IDataParallelLoss", "ArgumentNullException",
+        // A super-resolution stage draws its augmentation too, which IDataParallelLoss's draws do not hold: one process.
+        bool upsampling = m.SuperResolution is not null;
+        names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", upsampling ? "" : "IDataParallelLoss",
+            upsampling ? "AugmentationDraws" : "", "ArgumentNullException",
             m.Objective == Objective.VariationalBound ? "" : "NoiseSchedule",
             labelled ? "" : "ArgumentException",
             scalars ? "Scalar" : "",
             weight is null ? "" : "Enumerable");
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
-        w.Open("partial class " + Identifier(m.Type.Name) + " : " + names["IDataParallelLoss"]);
+        w.Open("partial class " + Identifier(m.Type.Name) + (upsampling ? "" : " : " + names["IDataParallelLoss"]));
         if (m.Objective == Objective.Hybrid)
         {
             w.Lines(
@@ -53,7 +56,15 @@ internal static class LossEmitter
             "if (x0 is null) throw new " + nullException + "(nameof(x0));",
             "if (generator is null) throw new " + nullException + "(nameof(generator));",
             "using var scope = " + torch + ".NewDisposeScope();",
-            "return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
+            upsampling
+                ? "var draws = DrawTraining(x0.shape, x0.device, generator);    // the diffusion's draws, then the augmentation's"
+                : "return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
+        if (upsampling)
+        {
+            w.Lines(
+                "var augmentation = DrawAugmentation(x0.shape, x0.device, generator);",
+                "return TrainingLoss(x0, labels, draws, augmentation).MoveToOuterDisposeScope();");
+        }
         w.Close();
         w.Line();
         w.Lines(
@@ -61,7 +72,9 @@ internal static class LossEmitter
             "/// The random draws of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> for a batch of",
             "/// <paramref name=\"shape\"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,",
             "/// Algorithm 1, lines 3 and 4)" + (labelled ? " and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3)," : ","),
-            "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
+            upsampling
+                ? "/// in that order. The super-resolution stage draws its augmentation after them and trains in one process."
+                : "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
             "/// </summary>");
         w.GeneratedCode();
         w.Lines(
@@ -70,17 +83,39 @@ internal static class LossEmitter
             "");
         w.Lines(
             "/// <summary>",
-            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws",
-            "/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>): a mean over the rows.",
+            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws");
+        if (upsampling)
+        {
+            w.Lines(
+                "/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>) and the augmentation's",
+                "/// <paramref name=\"augmentation\"/>: a mean over the rows.");
+        }
+        else
+        {
+            w.Line("/// <paramref name=\"draws\"/> (one row per example of <paramref name=\"x0\"/>): a mean over the rows.");
+        }
+        w.Lines(
             "/// </summary>",
             "/// <remarks>");
         w.Doc("Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t]"
             + (labelled ? ", y = the labels after dropout." : "."));
         w.Line("/// </remarks>");
         w.GeneratedCode();
-        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + draws + " draws)");
+        if (upsampling)
+        {
+            w.Wrapped("public " + tensor + " TrainingLoss", new[]
+            {
+                tensor + " x0", tensor + "? labels", draws + " draws", names["AugmentationDraws"] + " augmentation",
+            });
+            w.Open();
+        }
+        else
+        {
+            w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + draws + " draws)");
+        }
         w.Line("if (x0 is null) throw new " + nullException + "(nameof(x0));");
         w.Line("if (draws is null) throw new " + nullException + "(nameof(draws));");
+        if (upsampling) w.Line("if (augmentation is null) throw new " + nullException + "(nameof(augmentation));");
         if (labelled)
         {
             w.Lines(
@@ -122,8 +157,22 @@ internal static class LossEmitter
                 "");
         }
         var channels = m.LearnsVariance ? "2C" : "C";
-        w.Step(ref step, "The network's output at (x_t, t" + (labelled ? ", y" : "") + ")");
-        w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + ");    // (N, " + channels + ", H, W)");
+        if (upsampling)
+        {
+            w.Step(ref step, "The low-resolution conditioning: x_0 area-averaged to FromSize, augmented at the drawn levels s, "
+                + "upsampled (Ho et al. 2021, Sec. 3 and 4)");
+            w.Lines(
+                "var conditioning = LowResolutionConditioning(x0, augmentation);    // (N, C, H, W)",
+                "");
+            w.Step(ref step, "The network's output at (x_t, t" + (labelled ? ", y" : "") + ", conditioning, s)");
+            w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + ", conditioning, augmentation.Levels);    // (N, "
+                + channels + ", H, W)");
+        }
+        else
+        {
+            w.Step(ref step, "The network's output at (x_t, t" + (labelled ? ", y" : "") + ")");
+            w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + ");    // (N, " + channels + ", H, W)");
+        }
         if (m.Objective == Objective.VariationalBound)
         {
             w.Line();

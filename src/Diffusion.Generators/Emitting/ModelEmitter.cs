@@ -22,6 +22,7 @@ internal static class ModelEmitter
         if (spec.Distillation is not null) yield return (spec.Type.HintName("Distillation"), DistillationEmitter.Emit(spec));
         if (spec.Consistency is not null) yield return (spec.Type.HintName("Consistency"), ConsistencyEmitter.Emit(spec));
         if (spec.Latent is not null) yield return (spec.Type.HintName("Latent"), LatentDiffusionEmitter.Emit(spec));
+        if (spec.SuperResolution is not null) yield return (spec.Type.HintName("SuperResolution"), SuperResolutionEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)
@@ -33,7 +34,7 @@ internal static class ModelEmitter
             "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
             "LossWeighting", "SamplerKind", "SamplerKindList", "OnStep", "ArgumentNullException", "ArgumentException",
             "ReadOnlyDictionary", "Dictionary", "torch", m.Distillation is null ? "" : "IDistillationStudent",
-            m.HasGuidance ? "Scalar" : "");
+            m.HasGuidance ? "Scalar" : "", m.SuperResolution is null ? "" : "InvalidOperationException");
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var schedule = names.Schedule;
@@ -66,6 +67,11 @@ internal static class ModelEmitter
             w.Line("/// latent    " + l.Autoencoder.Name + " (frozen) on " + Int(l.ImageSize) + " x " + Int(l.ImageSize) + " x "
                 + Int(l.ImageChannels) + " images: trains on posterior " + (l.Encoding == LatentEncoding.Sample ? "samples" : "means")
                 + ", decodes once after sampling");
+        }
+        if (m.SuperResolution is { } sr)
+        {
+            w.Line("/// upsamples " + Int(sr.FromSize) + " x " + Int(sr.FromSize) + " -> " + Int(sr.ImageSize) + " x " + Int(sr.ImageSize)
+                + ", " + SuperResolutionEmitter.AugmentationSummary(sr));
         }
         w.Lines(
             "/// </code>",
@@ -100,9 +106,22 @@ internal static class ModelEmitter
             names["Module"] + " " + names["ITrainableModel"] + ".Network => " + (m.Latent is null ? "Network;" : "Modules;"),
             "",
             "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>");
-        w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
+        if (m.SuperResolution is null)
+        {
+            w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
+            w.Line("    Network.call(x, t, labels);");
+        }
+        else
+        {
+            // A super-resolution network also takes its conditioning: the overload in the SuperResolution file.
+            w.Line("/// <remarks>Throws: the network also takes the low-resolution image (SampleFrom, Denoise's overload).</remarks>");
+            w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
+            w.Lines(
+                "    throw new " + names["InvalidOperationException"] + "(",
+                "        \"" + m.Type.Name + " is a super-resolution stage: its network also takes the low-resolution image; \"",
+                "            + \"sample it with SampleFrom, or call Denoise with the conditioning and levels.\");");
+        }
         w.Lines(
-            "    Network.call(x, t, labels);",
             "",
             "/// <summary>The training noise schedule.</summary>",
             "public " + names["NoiseSchedule"] + " Schedule { get; } = " + schedule + ".Create();",
@@ -259,6 +278,20 @@ internal static class ModelEmitter
             w.Lines(
                 "        [\"latent_downsampling_factor\"] = " + images + ".DownsamplingFactor,",
                 "        [\"latent_posterior_sampled\"] = " + (l.Encoding == LatentEncoding.Sample ? "1" : "0") + ",");
+        }
+        if (m.SuperResolution is { } sr)
+        {
+            var (min, max) = sr.Augmentation switch
+            {
+                NoiseAugmentation.Gaussian => ("MinLevel", "MaxLevel"),
+                NoiseAugmentation.Blur => ("MinBlurSigma", "MaxBlurSigma"),
+                _ => ("0", "0"),
+            };
+            w.Lines(
+                "        [\"low_resolution_size\"] = FromSize,",
+                "        [\"augmentation\"] = (int)Augmentation,",
+                "        [\"augmentation_min\"] = " + min + ",",
+                "        [\"augmentation_max\"] = " + max + ",");
         }
         w.Lines(
             "    }),",

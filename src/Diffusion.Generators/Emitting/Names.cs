@@ -73,6 +73,7 @@ internal sealed class ModelNames
         "SigmaMin", "SigmaMax", "SigmaData", "Rho", "Scalings", "KarrasLevels", "NetworkTimesteps",
         "ConsistencyTrainingLoss", "ConsistencyDistillationLoss", "DistillationLevels", "TeacherCleanSample",
         "Autoencoder", "Encoding", "Modules", "LatentScale", "LatentsFromPosterior", "DecodeLatents", "LatentTrainingLoss",
-        "SampleLatents",
+        "SampleLatents", "FromSize", "ImageSize", "Augmentation", "SamplingLevel", "MinLevel", "MaxLevel", "MinBlurSigma",
+        "MaxBlurSigma", "DrawAugmentation", "LowResolutionConditioning", "Conditioning", "SampleFrom",
     }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

@@ -36,6 +36,7 @@ internal static class NetworkDescription
             indent + "[\"heads\"] = " + network + ".Heads,",
             indent + "[\"mlp_ratio\"] = " + Double(t.MlpRatio) + ",",
             indent + "[\"frequency_dim\"] = " + network + ".FrequencyDim,");
+        if (t.LowResolutionChannels > 0) w.Line(indent + "[\"low_resolution_channels\"] = " + network + ".LowResolutionChannels,");
     }
 
     /// <summary>A U-Net's own entries: the "unet" marker, then the pyramid's.</summary>

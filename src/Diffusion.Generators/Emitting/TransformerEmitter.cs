@@ -37,7 +37,9 @@ internal static class TransformerEmitter
 
         Summary(w, plan);
         w.GeneratedCode();
-        w.Open("partial class " + name + " : " + A("torch") + ".nn.Module<" + tensor + ", " + tensor + ", " + tensor + "?, " + tensor + ">");
+        bool conditioned = n.LowResolutionChannels > 0;
+        w.Open("partial class " + name + " : " + A("torch") + ".nn.Module<" + tensor + ", " + tensor + ", " + tensor + "?, " + tensor
+            + (conditioned ? ", " + tensor + ", " + tensor : "") + ">");
 
         foreach (var constant in plan.Constants)
         {
@@ -76,8 +78,14 @@ internal static class TransformerEmitter
         w.Line(labelled
             ? "/// with labels y (N, int64; <see cref=\"NullLabel\"/> for the unconditional pass)."
             : "/// without labels (y must be null).");
+        if (conditioned)
+        {
+            w.Line("/// lowResolution (N, LowResolutionChannels, H, W) is the stage's low-resolution image, upsampled and augmented;");
+            w.Line("/// level (N) its augmentation level s (Ho et al. 2021, Sec. 3 and 4.1).");
+        }
         w.Line("/// </summary>");
-        w.Open("public override " + tensor + " forward(" + tensor + " x, " + tensor + " t, " + tensor + "? y)");
+        w.Open("public override " + tensor + " forward(" + tensor + " x, " + tensor + " t, " + tensor + "? y"
+            + (conditioned ? ", " + tensor + " lowResolution, " + tensor + " level" : "") + ")");
         if (labelled)
         {
             w.Line("if (y is null)");
@@ -127,6 +135,12 @@ internal static class TransformerEmitter
         w.Line(n.IsClassConditional
             ? "/// " + Int(n.Classes) + " classes plus the null label " + Int(n.Classes) + " (dropped with rate " + Double(n.LabelDropRate) + " by the training loss)."
             : "/// unconditional (no label embedding).");
+        if (n.LowResolutionChannels > 0)
+        {
+            w.Lines(
+                "/// A super-resolution network (Ho et al. 2021, Sec. 3): x_t concatenated on channels with the upsampled",
+                "/// low-resolution image (C_low = " + Int(n.LowResolutionChannels) + "), and the augmentation level s embedded as a second timestep.");
+        }
         w.Lines(
             "/// Field names are the reference state-dict keys (facebookresearch/DiT, models.py), so its checkpoints load.",
             "/// </summary>");

@@ -11,4 +11,7 @@ internal enum CatalogCategory
 
     /// <summary>An [Autoencoder].</summary>
     Autoencoder,
+
+    /// <summary>A [Cascade].</summary>
+    Cascade,
 }

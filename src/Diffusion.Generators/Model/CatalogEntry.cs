@@ -25,6 +25,7 @@ internal sealed record CatalogEntry(
     {
         CatalogCategory.NoisyClassifier => "noisy classifier",
         CatalogCategory.Autoencoder => "autoencoder",
+        CatalogCategory.Cascade => "cascade",
         _ => "diffusion model",
     };
 }

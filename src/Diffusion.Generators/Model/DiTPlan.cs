@@ -34,11 +34,21 @@ internal sealed record DiTPlan(
         bool labelled = n.IsClassConditional;
         string outC = n.LearnSigma ? "2C" : "C";
         long d = n.Width, p = n.PatchSize, c = n.InChannels, co = n.OutChannels, hidden = n.MlpHidden;
+        long low = n.LowResolutionChannels;
+        bool conditioned = low > 0;    // a super-resolution stage's network (Ho et al. 2021, Sec. 3)
 
         var constants = new List<PlanConstant>
         {
             new("int", "InputSize", Int(n.InputSize), "Height and width of the input."),
             new("int", "InChannels", Int(n.InChannels), "Channels C of the input."),
+        };
+        if (conditioned)
+        {
+            constants.Add(new("int", "LowResolutionChannels", Int(n.LowResolutionChannels),
+                "Channels of the upsampled low-resolution image beside x_t (Ho et al. 2021, Sec. 3)."));
+        }
+        constants.AddRange(new PlanConstant[]
+        {
             n.LearnSigma
                 ? new("int", "OutChannels", "2 * InChannels", "Output channels: the prediction (C), then the variance values (C).")
                 : new("int", "OutChannels", "InChannels", "Output channels: the prediction has the input's shape."),
@@ -51,7 +61,7 @@ internal sealed record DiTPlan(
             new("int", "FrequencyDim", Int(n.FrequencyDim), "Sinusoidal features of the timestep embedding (half cosines, half sines)."),
             new("int", "GridSize", "InputSize / PatchSize", "Patches per side, InputSize / p."),
             new("int", "Tokens", "GridSize * GridSize", "T, the number of tokens, (InputSize / p)^2."),
-        };
+        });
         if (labelled)
         {
             constants.Add(new("int", "Classes", Int(n.Classes), "Number of classes; labels are 0..Classes-1."));
@@ -62,14 +72,22 @@ internal sealed record DiTPlan(
         // Fields in call order; the counts are the reference module's parameters.
         var fields = new List<PlanField>
         {
-            new("x_embedder", A("PatchEmbed"), "new " + A("PatchEmbed") + "(InChannels, Width, PatchSize)", d * c * p * p + d,
-                "Patchify: a p x p, stride p convolution to D features per patch."),
+            conditioned
+                ? new("x_embedder", A("PatchEmbed"), "new " + A("PatchEmbed") + "(InChannels + LowResolutionChannels, Width, PatchSize)",
+                    d * (c + low) * p * p + d, "Patchify x_t and the low-resolution image: a p x p, stride p convolution to D features.")
+                : new("x_embedder", A("PatchEmbed"), "new " + A("PatchEmbed") + "(InChannels, Width, PatchSize)", d * c * p * p + d,
+                    "Patchify: a p x p, stride p convolution to D features per patch."),
             new("pos_embed", A("Parameter"),
                 A("torch") + ".nn.Parameter(" + A("PositionEmbedding") + ".SinCos2d(GridSize, Width), requires_grad: false)",
                 (long)n.Tokens * d, "The fixed 2-D sine-cosine position embedding (1, T, D), not trained."),
             new("t_embedder", A("TimestepEmbedder"), "new " + A("TimestepEmbedder") + "(FrequencyDim, Width)",
                 n.FrequencyDim * d + d + d * d + d, "Sinusoidal timestep features, then Linear, SiLU, Linear."),
         };
+        if (conditioned)
+        {
+            fields.Add(new("aug_embedder", A("TimestepEmbedder"), "new " + A("TimestepEmbedder") + "(FrequencyDim, Width)",
+                n.FrequencyDim * d + d + d * d + d, "The augmentation level s embedded as a second timestep (Ho et al. 2021, Sec. 4.1)."));
+        }
         if (labelled)
         {
             fields.Add(new("y_embedder", A("LabelEmbedder"), "new " + A("LabelEmbedder") + "(Classes, Width, LabelDropRate)",
@@ -86,14 +104,31 @@ internal sealed record DiTPlan(
         var forward = new List<PlanLine>
         {
             new("using " + A("Scalar") + " one = 1;", "alpha of the additions", "disposed here, where + would leave it to the finalizer"),
-            new("var h = x_embedder.call(x).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"),
-            labelled
+        };
+        if (conditioned)
+        {
+            forward.Add(new("var input = " + A("torch") + ".cat(new[] { x, lowResolution }, 1);", "(N, C + C_low, H, W)",
+                "x_t and the upsampled low-resolution image on channels (Ho et al. 2021, Sec. 3)"));
+            forward.Add(new("var h = x_embedder.call(input).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"));
+            forward.Add(labelled
+                ? new("var c = t_embedder.call(t).add(aug_embedder.call(level), one).add(y_embedder.call(y), one);", "(N, D)",
+                    "c = t_emb + s_emb + y_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)")
+                : new("var c = t_embedder.call(t).add(aug_embedder.call(level), one);", "(N, D)",
+                    "c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)"));
+        }
+        else
+        {
+            forward.Add(new("var h = x_embedder.call(x).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"));
+            forward.Add(labelled
                 ? new("var c = t_embedder.call(t).add(y_embedder.call(y), one);", "(N, D)", "c = t_emb + y_emb (Peebles and Xie 2023, Sec. 3.2)")
-                : new("var c = t_embedder.call(t);", "(N, D)", "c = t_emb (Peebles and Xie 2023, Sec. 3.2)"),
+                : new("var c = t_embedder.call(t);", "(N, D)", "c = t_emb (Peebles and Xie 2023, Sec. 3.2)"));
+        }
+        forward.AddRange(new PlanLine[]
+        {
             new("foreach (var block in blocks) h = block.call(h, c);", "(N, T, D)", ""),
             new("h = final_layer.call(h, c);", "(N, T, p * p * " + outC + ")", ""),
             new("var output = " + A("Patches") + ".Unpatchify(h, GridSize, PatchSize, OutChannels);", "(N, " + outC + ", H, W)", ""),
-        };
+        });
 
         // The reference initialize_weights, in its order, which is the order of the random draws.
         string init = A("torch") + ".nn.init";
@@ -111,12 +146,16 @@ internal sealed record DiTPlan(
         };
         if (labelled) steps.Add(new("Label embedding table: normal, std 0.02.", Code("y_embedder.InitializeWeights();")));
         steps.Add(new("Timestep MLP (mlp.0 and mlp.2): weights normal, std 0.02.", Code("t_embedder.InitializeWeights();")));
+        if (conditioned)
+        {
+            steps.Add(new("Augmentation-level MLP: weights normal, std 0.02, as the timestep's.", Code("aug_embedder.InitializeWeights();")));
+        }
         steps.Add(new("adaLN-Zero: each block's modulation Linear is zero, so each block starts as the identity.",
             Code("foreach (var block in blocks) block.ZeroModulation();")));
         steps.Add(new("Final layer: modulation and output Linear zero, so the network starts by predicting zero.",
             Code("final_layer.ZeroOutput();")));
 
-        string tree = "Patchify p=" + Int(n.PatchSize) + " -> " + Int(n.Depth) + " x adaLN-Zero(width " + Int(n.Width) + ", "
+        string tree = (conditioned ? "concat(x_t, upsampled low-res) -> " : "") + "Patchify p=" + Int(n.PatchSize) + " -> " + Int(n.Depth) + " x adaLN-Zero(width " + Int(n.Width) + ", "
             + Int(n.Heads) + " heads) -> FinalLayer -> Unpatchify" + (n.LearnSigma ? " (prediction + variance values)" : "");
 
         return new DiTPlan(n, new EquatableArray<PlanConstant>(constants), new EquatableArray<PlanField>(fields),

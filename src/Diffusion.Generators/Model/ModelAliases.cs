@@ -13,6 +13,7 @@ internal static class ModelAliases
 {
     private const string Models = "global::Diffusion.Runtime.Models.";
     private const string Dsl = "global::Diffusion.Dsl.";
+    private const string Cascades = "global::Diffusion.Runtime.Cascades.";
 
     public static readonly IReadOnlyList<TypeAlias> All = new[]
     {
@@ -66,5 +67,11 @@ internal static class ModelAliases
         new TypeAlias("LatentDiffusionModules", Models + "LatentDiffusionModules"),
         new TypeAlias("DiagonalGaussian", Models + "DiagonalGaussian"),
         new TypeAlias("LatentEncoding", Dsl + "LatentEncoding"),
+        new TypeAlias("NoiseAugmentation", Dsl + "NoiseAugmentation"),
+        new TypeAlias("ISuperResolutionModel", Cascades + "ISuperResolutionModel"),
+        new TypeAlias("AugmentationDraws", Cascades + "AugmentationDraws"),
+        new TypeAlias("Resolution", Cascades + "Resolution"),
+        new TypeAlias("ConditionedDenoiser", Cascades + "ConditionedDenoiser"),
+        new TypeAlias("InvalidOperationException", "global::System.InvalidOperationException"),
     };
 }

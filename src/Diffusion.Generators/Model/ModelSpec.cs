@@ -18,6 +18,7 @@ namespace Diffusion.Generators.Model;
 /// <param name="Distillation">The [ProgressiveDistillation] that makes this model a student, or null.</param>
 /// <param name="Consistency">The [ConsistencyModel] declared on it, or null.</param>
 /// <param name="Latent">The [LatentDiffusion] declared on it (its autoencoder), or null for a pixel-space model.</param>
+/// <param name="SuperResolution">The [SuperResolution] that makes it a cascade's super-resolution stage, or null.</param>
 internal sealed record ModelSpec(
     TypeName Type,
     ScheduleSpec Schedule,
@@ -32,7 +33,8 @@ internal sealed record ModelSpec(
     EquatableArray<string> Shadowed = default,
     DistillationSpec? Distillation = null,
     ConsistencySpec? Consistency = null,
-    LatentSpec? Latent = null)
+    LatentSpec? Latent = null,
+    SuperResolutionSpec? SuperResolution = null)
 {
     public bool HasGuidance => GuidanceScale is not null && Network.IsClassConditional;
 

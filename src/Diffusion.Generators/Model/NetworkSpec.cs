@@ -18,4 +18,10 @@ internal abstract record NetworkSpec(
     public int OutChannels => LearnSigma ? 2 * InChannels : InChannels;
 
     public bool IsClassConditional => Classes > 0;
+
+    /// <summary>
+    /// Channels of the low-resolution image a super-resolution network also takes ([LowResolutionConditioning]); 0 for
+    /// every other network.
+    /// </summary>
+    public virtual int LowResolutionChannels => 0;
 }

@@ -16,6 +16,8 @@ namespace Diffusion.Generators.Model;
 /// <param name="LearnSigma">Whether the output also carries the variance values (2C channels).</param>
 /// <param name="Shadowed">Names of <see cref="DiTAliases"/> taken in the declaration's namespace or class, written in
 /// full by the generated file (sorted; usually empty).</param>
+/// <param name="ConditioningChannels">Channels of the low-resolution image of a super-resolution stage
+/// ([LowResolutionConditioning]; Ho et al. 2021, Sec. 3), concatenated with x_t; 0 for none.</param>
 internal sealed record TransformerSpec(
     TypeName Type,
     int InputSize,
@@ -30,7 +32,8 @@ internal sealed record TransformerSpec(
     double LabelDropRate,
     string? Preset,
     bool LearnSigma,
-    EquatableArray<string> Shadowed = default)
+    EquatableArray<string> Shadowed = default,
+    int ConditioningChannels = 0)
     : NetworkSpec(Type, InputSize, InChannels, Classes, LabelDropRate, LearnSigma)
 {
     public int Grid => InputSize / PatchSize;
@@ -38,4 +41,7 @@ internal sealed record TransformerSpec(
     public int Tokens => Grid * Grid;
 
     public int MlpHidden => (int)(Width * MlpRatio);
+
+    /// <inheritdoc/>
+    public override int LowResolutionChannels => ConditioningChannels;
 }

@@ -20,10 +20,13 @@ internal static class AttributeNames
     public const string ConsistencyModel = "Diffusion.Dsl.ConsistencyModelAttribute";
     public const string Autoencoder = "Diffusion.Dsl.AutoencoderAttribute";
     public const string LatentDiffusion = "Diffusion.Dsl.LatentDiffusionAttribute";
+    public const string SuperResolution = "Diffusion.Dsl.SuperResolutionAttribute";
+    public const string LowResolutionConditioning = "Diffusion.Dsl.LowResolutionConditioningAttribute";
+    public const string Cascade = "Diffusion.Dsl.CascadeAttribute";
 
     /// <summary>
     /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the
-    /// schedule, every network kind of <see cref="NetworkKinds"/>, the encoder, the model, the classifier, the autoencoder.
+    /// schedule, every network kind of <see cref="NetworkKinds"/>, the encoder, the model, the classifier, the autoencoder, the cascade.
     /// </summary>
     public static readonly string[] Declarations = InConflictOrder();
 
@@ -31,7 +34,7 @@ internal static class AttributeNames
     {
         var names = new System.Collections.Generic.List<string> { NoiseSchedule };
         foreach (var kind in NetworkKinds.All) names.Add(kind.Attribute);
-        names.AddRange(new[] { UNetEncoder, DiffusionModel, NoisyClassifier, Autoencoder });
+        names.AddRange(new[] { UNetEncoder, DiffusionModel, NoisyClassifier, Autoencoder, Cascade });
         return names.ToArray();
     }
 

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Diffusion.Generators.Parsing;
 
 /// <summary>
-/// What the model catalog needs of one [DiffusionModel], [NoisyClassifier] or [Autoencoder] (its CommandName and IsDefault, read
+/// What the model catalog needs of one [DiffusionModel], [NoisyClassifier], [Autoencoder] or [Cascade] (its CommandName and IsDefault, read
 /// without parsing the schedule and network again), and where the catalog goes.
 /// </summary>
 internal static class CatalogParser
@@ -23,6 +23,9 @@ internal static class CatalogParser
 
     public static DeclarationResult<CatalogEntry> Autoencoder(INamedTypeSymbol symbol, CancellationToken cancellationToken) =>
         Parse(symbol, AttributeNames.Autoencoder, CatalogCategory.Autoencoder, cancellationToken);
+
+    public static DeclarationResult<CatalogEntry> Cascade(INamedTypeSymbol symbol, CancellationToken cancellationToken) =>
+        Parse(symbol, AttributeNames.Cascade, CatalogCategory.Cascade, cancellationToken);
 
     private static DeclarationResult<CatalogEntry> Parse(INamedTypeSymbol symbol, string attribute, CatalogCategory category, CancellationToken cancellationToken)
     {

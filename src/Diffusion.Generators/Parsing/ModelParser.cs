@@ -24,6 +24,7 @@ internal static class ModelParser
         var guidance = DeclarationChecks.Optional(symbol, AttributeNames.ClassifierFreeGuidance, cancellationToken, ref broken);
         var distillation = DeclarationChecks.Optional(symbol, AttributeNames.ProgressiveDistillation, cancellationToken, ref broken);
         var latentDiffusion = DeclarationChecks.Optional(symbol, AttributeNames.LatentDiffusion, cancellationToken, ref broken);
+        var superResolution = DeclarationChecks.Optional(symbol, AttributeNames.SuperResolution, cancellationToken, ref broken);
         var samplerViews = new List<AttributeView>();
         foreach (var sampler in DeclarationChecks.Find(symbol, AttributeNames.Sampler))
         {
@@ -165,11 +166,25 @@ internal static class ModelParser
         // Latent diffusion: the frozen autoencoder whose latent the network must take (LatentDiffusionParser).
         var latent = latentDiffusion is null ? null
             : LatentDiffusionParser.Parse(latentDiffusion, model, network, diagnostics, cancellationToken, ref dependencyFailed);
+
+        // A cascade's super-resolution stage: the low-resolution input its network must take (SuperResolutionParser).
+        var upsampling = SuperResolutionParser.Parse(superResolution, model, network, schedule, diagnostics);
+        if (superResolution is not null)
+        {
+            var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"
+                : consistency is not null ? "[ConsistencyModel]" : null;
+            if (other is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, superResolution.Location,
+                    "[SuperResolution]", other, "a super-resolution stage is a pixel-space model trained on its own; remove one of them"));
+            }
+        }
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new ModelSpec(DeclarationChecks.NameOf(symbol), schedule, network, (Prediction)predicts, new EquatableArray<SamplerKind>(samplers), guidanceScale,
                 (ReverseVariance)variance, (Objective)objective, (LossWeighting)weighting, gamma,
-                ShadowedNames.Of(symbol, ModelAliases.All, DeclaredTypes(network, schedule, distilled, latent)), distilled, consistency, latent);
+                ShadowedNames.Of(symbol, ModelAliases.All, DeclaredTypes(network, schedule, distilled, latent)), distilled, consistency, latent,
+                upsampling);
         return new DeclarationResult<ModelSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

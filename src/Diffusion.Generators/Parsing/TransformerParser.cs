@@ -39,6 +39,7 @@ internal static class TransformerParser
         var label = DeclarationChecks.Optional(symbol, AttributeNames.LabelEmbedding, cancellationToken, ref broken);
         var blocks = DeclarationChecks.Optional(symbol, AttributeNames.AdaLnZeroBlocks, cancellationToken, ref broken);
         var preset = DeclarationChecks.Optional(symbol, AttributeNames.DiTPreset, cancellationToken, ref broken);
+        var lowResolution = DeclarationChecks.Optional(symbol, AttributeNames.LowResolutionConditioning, cancellationToken, ref broken);
         if (broken) return DeclarationResult<TransformerSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
         var diagnostics = new List<DiagnosticInfo>();
@@ -153,10 +154,19 @@ internal static class TransformerParser
 
         var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 
+        // A super-resolution stage's network: the low-resolution image's channels (Ho et al. 2021, Sec. 3).
+        int conditioningChannels = 0;
+        if (lowResolution is not null)
+        {
+            conditioningChannels = lowResolution.Int("Channels", 0);
+            DeclarationChecks.InRange(diagnostics, lowResolution.NamedLocation("Channels"), "Channels", conditioningChannels, MaxChannels,
+                "the low-resolution image's channels, the same as InChannels (such as 1 or 3)");
+        }
+
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new TransformerSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName,
-                network.Bool("LearnSigma", false), ShadowedNames.Of(symbol, DiTAliases.All));
+                network.Bool("LearnSigma", false), ShadowedNames.Of(symbol, DiTAliases.All), conditioningChannels);
         return new DeclarationResult<TransformerSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

@@ -29,6 +29,23 @@ public sealed record ModelEntry
     /// <summary>An autoencoder built by <paramref name="factory"/> (fresh weights from torch's global generator).</summary>
     public static ModelEntry Autoencoder(string name, Func<IAutoencoder> factory) => new(name, ModelKind.Autoencoder, factory);
 
+    /// <summary>
+    /// A cascade built by <paramref name="factory"/> (<see cref="CascadeFactory"/>). It is no trainable model: its
+    /// <see cref="Factory"/> throws, and its stages train as their own entries.
+    /// </summary>
+    public static ModelEntry Cascade(string name, Func<Cascades.ICascadeModel> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return new(name, ModelKind.Cascade, () => throw new InvalidOperationException(
+            $"{name} is a cascade: train its stages as their own models, and build it with CascadeFactory."))
+        {
+            CascadeFactory = factory,
+        };
+    }
+
+    /// <summary>A cascade's factory (fresh weights in every stage); null for every other kind.</summary>
+    public Func<Cascades.ICascadeModel>? CascadeFactory { get; private init; }
+
     /// <summary>The declared class's name; a user may type it in any case.</summary>
     public string Name { get; }
 

@@ -11,4 +11,10 @@ public enum ModelKind
 
     /// <summary>An <c>[Autoencoder]</c> class (<see cref="IAutoencoder"/>): trained, then encodes and decodes images.</summary>
     Autoencoder,
+
+    /// <summary>
+    /// A <c>[Cascade]</c> class (<see cref="Cascades.ICascadeModel"/>): sampled as a chain of diffusion models, each
+    /// trained as its own <see cref="Diffusion"/> entry.
+    /// </summary>
+    Cascade,
 }

@@ -111,7 +111,9 @@ internal static class SamplerLoopEmitter
                 "    throw new " + names["ArgumentException"] + "(\"" + m.Type.Name + " declares no [ClassifierFreeGuidance]; use GuidanceScale = 1.\", nameof(request));");
         }
         w.Lines(
-            "var model = denoiser ?? new " + names["Denoiser"] + "((x, t, labels) => Network.call(x, t, labels));",
+            m.SuperResolution is null
+                ? "var model = denoiser ?? new " + names["Denoiser"] + "((x, t, labels) => Network.call(x, t, labels));"
+                : "var model = denoiser ?? new " + names["Denoiser"] + "(Denoise);    // SampleFrom passes the conditioned network",
             "var device = SamplingDevice(generator);",
             "");
         int step = 1;

@@ -1,0 +1,128 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Diffusion.Dsl;
+using Diffusion.Runtime.Cascades;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>
+/// sample --model CASCADE: every stage's EMA weights from its own checkpoint (<c>--checkpoint STAGE=PATH</c>), the whole
+/// chain sampled in one call (Ho et al. 2021, Sec. 3) with one label layout and guidance weight for every stage, the
+/// last stage's grid written to --out and, with --stages, each lower stage's beside it.
+/// </summary>
+internal static class CascadeSample
+{
+    /// <summary>The sample command's options a cascade reads.</summary>
+    public sealed record Options(
+        Option<string[]> Checkpoint,
+        Option<string> Output,
+        Option<int?> Count,
+        Option<SamplerKind?> Sampler,
+        Option<int> Steps,
+        Option<double> Eta,
+        Option<double?> Guidance,
+        Option<Thresholding> Threshold,
+        Option<double> Percentile,
+        Option<long> Seed,
+        Option<bool> Force,
+        Option<bool> NoVerify,
+        Option<bool> Stages,
+        Option<double?> Level);
+
+    public static int Run(ParseResult parse, ModelEntry entry, ModelCatalog catalog, Options o, Device target)
+    {
+        var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
+        var stages = cascade.Stages;
+        var paths = StagePaths(parse.GetValue(o.Checkpoint)!, stages, catalog, entry.Name);
+        bool verify = !parse.GetValue(o.NoVerify);
+        var resolved = new string[stages.Count];
+        for (int k = 0; k < stages.Count; k++)
+        {
+            resolved[k] = LoadedModel.Load(stages[k], paths[k], target, verify);
+            Console.WriteLine($"[sample] stage {k} {stages[k].Description.Name} from {resolved[k]}");
+        }
+
+        var first = stages[0];
+        int? classes = first.Description.Classes;
+        int total = SampleGrid.Count(parse.GetValue(o.Count), classes, "--count");
+        int steps = parse.GetValue(o.Steps);
+        if (stages.Any(s => steps > s.Schedule.Length))
+            throw new CommandLineException($"--steps must be at most {stages.Min(s => s.Schedule.Length)} (the stages' training timesteps).");
+        var kind = CliOptions.ChooseSampler(parse.GetValue(o.Sampler), first);
+        if (stages.FirstOrDefault(s => !s.Samplers.Contains(kind)) is { } lacking)
+            throw new CommandLineException($"--sampler {kind.ToString().ToLowerInvariant()}: {lacking.Description.Name} declares {string.Join(", ", lacking.Samplers).ToLowerInvariant()} only; every stage samples with it.");
+        double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), first);
+        var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, first);
+        double? level = parse.GetValue(o.Level);
+        foreach (var stage in stages.OfType<ISuperResolutionModel>())
+        {
+            if (AugmentationDraws.LevelProblem(stage.Augmentation, level ?? stage.SamplingLevel, stage.Schedule.Length) is { } problem)
+                throw new CommandLineException($"--augmentation-level: {stage.Description.Name}'s {problem}");
+        }
+
+        // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
+        string[] inputs = CliOptions.Inputs(paths.Concat(resolved).ToArray());
+        bool force = parse.GetValue(o.Force);
+        string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", force, inputs);
+        var stagePaths = parse.GetValue(o.Stages)
+            ? Enumerable.Range(0, stages.Count - 1)
+                .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray()
+            : [];
+        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps, eta {parse.GetValue(o.Eta)}, guidance {weight}, "
+            + $"{thresholding} thresholding, augmentation level {(level is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "as declared")}");
+
+        using var scope = NewDisposeScope();
+        var labels = classes is { } c ? arange(c, dtype: ScalarType.Int64).repeat_interleave(total / c).to(target) : null;   // 0,0,...,1,1,...
+        var request = new SampleRequest(total, labels, steps, parse.GetValue(o.Eta), weight)
+        {
+            Thresholding = thresholding,
+            DynamicPercentile = parse.GetValue(o.Percentile),
+        };
+        using var generator = new Generator((ulong)parse.GetValue(o.Seed), target);
+        var started = DateTime.UtcNow;
+        var images = cascade.SampleStages(kind, request, generator, level);
+        double seconds = (DateTime.UtcNow - started).TotalSeconds;
+        int rows = SampleGrid.Rows(classes, total);
+        for (int k = 0; k < stagePaths.Length; k++)
+        {
+            int size = stages[k].Description.ImageSize;
+            ImageGrid.Write(images[k].cpu(), stagePaths[k], rows: rows, upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
+            Console.WriteLine($"[sample] wrote {stagePaths[k]} (stage {k}, {size} x {size})");
+        }
+        int finalSize = stages[^1].Description.ImageSize;
+        ImageGrid.Write(images[^1].cpu(), gridPath, rows: rows, upscale: SampleGrid.Upscale(finalSize, SampleGrid.CellPixels));
+        Console.WriteLine($"[sample] wrote {gridPath} ({total} images of {finalSize} x {finalSize} in {seconds:F1} s, {total / seconds:F1} images/s)");
+        return 0;
+    }
+
+    /// <summary>
+    /// Each stage's checkpoint path from STAGE=PATH values, STAGE a stage's class name or catalog alias in any case:
+    /// one per stage, none unknown or given twice.
+    /// </summary>
+    private static string[] StagePaths(string[] values, System.Collections.Generic.IReadOnlyList<IDiffusionModel> stages, ModelCatalog catalog, string cascade)
+    {
+        var names = stages.Select(s => catalog.Entries.FirstOrDefault(e => e.Name == s.Description.Name) ?? ModelEntry.Diffusion(s.Description.Name, () => s)).ToArray();
+        string listing = string.Join(", ", names.Select(n => n.ToString()));
+        var paths = new string?[stages.Count];
+        foreach (var value in values)
+        {
+            int split = value.IndexOf('=');
+            if (split <= 0 || split == value.Length - 1)
+                throw new CommandLineException($"--checkpoint {value}: {cascade} takes STAGE=PATH, once per stage ({listing}).");
+            string stage = value[..split];
+            int k = Array.FindIndex(names, n => n.Answers(stage));
+            if (k < 0) throw new CommandLineException($"--checkpoint {value}: {stage} is no stage of {cascade} ({listing}).");
+            if (paths[k] is not null) throw new CommandLineException($"--checkpoint {value}: {names[k].Name} has a checkpoint already.");
+            paths[k] = value[(split + 1)..];
+        }
+        int missing = Array.IndexOf(paths, null);
+        if (missing >= 0) throw new CommandLineException($"--checkpoint {names[missing]}=PATH is needed: every stage of {cascade} loads its own checkpoint ({listing}).");
+        return paths!;
+    }
+}
