@@ -37,6 +37,8 @@ internal static class ModelAliases
         new TypeAlias("IDataParallelLoss", "global::Diffusion.Runtime.Training.IDataParallelLoss"),
         new TypeAlias("SamplingLoop", "global::Diffusion.Runtime.Sampling.SamplingLoop"),
         new TypeAlias("CleanSampleThreshold", "global::Diffusion.Runtime.Sampling.CleanSampleThreshold"),
+        new TypeAlias("SamplingNoise", "global::Diffusion.Runtime.Sampling.SamplingNoise"),
+        new TypeAlias("SampleShard", "global::Diffusion.Runtime.Sampling.SampleShard"),
         new TypeAlias("GaussianLikelihood", "global::Diffusion.Runtime.Likelihood.GaussianLikelihood"),
         new TypeAlias("Prediction", Dsl + "Prediction"),
         new TypeAlias("ScheduleKind", Dsl + "ScheduleKind"),

@@ -29,10 +29,18 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
     /// </summary>
     public ClassifierGuidance? Classifier { get; init; }
 
+    /// <summary>
+    /// When this request is one process's share of a larger one: the rows it is (its Count samples, Labels of those
+    /// rows). Every noise draw is then the whole request's, of which this share keeps its rows, so the shards together
+    /// are the single-process samples (<see cref="Sampling.SamplingNoise"/>). Null: the request is the whole.
+    /// </summary>
+    public Sampling.SampleShard? Shard { get; init; }
+
     /// <summary>Checks the request against a model with T training steps; throws with the offending option's name.</summary>
     public void Validate(int timesteps, int? classes, Schedules.NoiseSchedule? schedule = null)
     {
         if (Count < 1) throw new ArgumentOutOfRangeException(nameof(Count), $"count = {Count}; sample at least one image.");
+        Shard?.Validate(Count);
         if (Steps < 1 || Steps > timesteps)
             throw new ArgumentOutOfRangeException(nameof(Steps), $"steps = {Steps}; use 1..{timesteps} (the model's training timesteps).");
         if (!(DynamicPercentile > 0 && DynamicPercentile <= 1))

@@ -95,20 +95,26 @@ public static class ConsistencySampler
     /// <param name="levels">s_1 &gt; s_2 &gt; ... &gt;= s_min: the first is x_T's level, the rest the re-noising levels.</param>
     /// <param name="sigmaMin">s_min (epsilon).</param>
     /// <param name="generator">Draws every z, in order; PyTorch's global generator when null.</param>
+    /// <param name="shard">When the batch is one process's share of a larger one: each z is the whole request's draw,
+    /// of which the shard keeps its rows (<see cref="Sampling.SamplingNoise"/>); needs <paramref name="generator"/>.</param>
     /// <returns>The last f, owned by the caller.</returns>
     public static Tensor Sample(ConsistencyFunction consistencyFunction, Tensor start, IReadOnlyList<double> levels,
-        double sigmaMin, Generator? generator = null)
+        double sigmaMin, Generator? generator = null, Sampling.SampleShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(consistencyFunction);
         ArgumentNullException.ThrowIfNull(start);
         CheckLevels(levels, sigmaMin);
+        if (shard is not null && generator is null)
+            throw new ArgumentException("A shard's draws are rows of the whole request's: pass the generator they come from.", nameof(shard));
         using var scope = NewDisposeScope();
         // Aliases: the step owns every x it holds, whatever f returns (its input, or a tensor of its own).
         var x = consistencyFunction(start, levels[0]).alias();  // Algorithm 1, line 2: x = f(x_T, T)
         for (int n = 1; n < levels.Count; n++)
         {
             using var step = NewDisposeScope();
-            var z = StepNoise.Get(generator, null, x.shape, x.dtype, x.device, x.dtype);  // line 4: z ~ N(0, I)
+            var z = shard is null                                                            // line 4: z ~ N(0, I)
+                ? StepNoise.Get(generator, null, x.shape, x.dtype, x.device, x.dtype)
+                : Sampling.SamplingNoise.Draw(x.shape, shard, generator!, x.device).to(x.dtype);
             var noisy = Renoise(x, levels[n], sigmaMin, z);  // line 5: x_tau = x + sqrt(tau^2 - eps^2) z
             // line 6: x = f(x_tau, tau)
             var next = consistencyFunction(noisy, levels[n]).alias().MoveToOuterDisposeScope();

@@ -15,6 +15,8 @@ using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
 using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
 using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using SamplingNoise = global::Diffusion.Runtime.Sampling.SamplingNoise;
+using SampleShard = global::Diffusion.Runtime.Sampling.SampleShard;
 using Thresholding = global::Diffusion.Dsl.Thresholding;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -40,7 +42,8 @@ partial class CmDistilled
         var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
         var samples = SamplingLoop.Run(steps, noise, modelOutput,
             (x, step, previous, output) => DdimStep(
-                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+                x, step, previous, output, request.Eta, generator,
+                request.Thresholding, request.DynamicPercentile, request.Shard),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -51,7 +54,8 @@ partial class CmDistilled
     /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
     /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1),
     /// given the network output at (x, step).
-    /// z comes from <paramref name="generator"/>.
+    /// z comes from <paramref name="generator"/> (the whole request's draw, of which <paramref name="shard"/>
+    /// keeps its rows, when the batch is one process's share).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdimStep(
@@ -62,7 +66,8 @@ partial class CmDistilled
         double eta,
         Generator generator,
         Thresholding thresholding = Thresholding.Static,
-        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile,
+        SampleShard? shard = null)
     {
         if (x is null) throw new ArgumentNullException(nameof(x));
         if (output is null) throw new ArgumentNullException(nameof(output));
@@ -97,7 +102,7 @@ partial class CmDistilled
         if (sigma > 0 && previous >= 0)
         {
             using Scalar sigmaScale = sigma;
-            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            var z = SamplingNoise.Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)
             next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
         }
         return next.MoveToOuterDisposeScope();
@@ -140,7 +145,7 @@ partial class CmDistilled
         // 3. x_T = s_max z, z ~ N(0, I) (Song et al. 2023, Algorithm 1, line 1)
         var size = new long[] { request.Count, CmDit.InChannels, CmDit.InputSize, CmDit.InputSize };
         using Scalar sigmaMax = SigmaMax;    // disposed here, not left to the finalizer
-        var start = torch.randn(size, generator: generator, device: device).mul_(sigmaMax);    // (Count, C, H, W)
+        var start = SamplingNoise.Draw(size, request.Shard, generator, device).mul_(sigmaMax);    // (Count, C, H, W)
 
         // 4. Algorithm 1: f, then re-noise and f at each further level, each f clamped to [-1, 1]
         using Scalar low = -1.0, high = 1.0;
@@ -152,7 +157,7 @@ partial class CmDistilled
             onStep?.Invoke(--remaining, denoised);
             return denoised;
         };
-        var samples = ConsistencySampler.Sample(f, start, levels, SigmaMin, generator);
+        var samples = ConsistencySampler.Sample(f, start, levels, SigmaMin, generator, request.Shard);
         return samples.MoveToOuterDisposeScope();
     }
 
@@ -188,7 +193,8 @@ partial class CmDistilled
 
         // 4. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var size = new long[] { request.Count, CmDit.InChannels, CmDit.InputSize, CmDit.InputSize };
-        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        // the request's rows of the whole request's draw when it is one process's shard (SamplingNoise)
+        var noise = SamplingNoise.Draw(size, request.Shard, generator, device);    // (Count, C, H, W)
         return (steps, noise, (x, step) => ModelOutput(model, request, labels, targets, x, step));
     }
 

@@ -15,6 +15,8 @@ using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
 using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
 using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using SamplingNoise = global::Diffusion.Runtime.Sampling.SamplingNoise;
+using SampleShard = global::Diffusion.Runtime.Sampling.SampleShard;
 using Thresholding = global::Diffusion.Dsl.Thresholding;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -63,7 +65,7 @@ partial class CmTrained
         // 3. x_T = s_max z, z ~ N(0, I) (Song et al. 2023, Algorithm 1, line 1)
         var size = new long[] { request.Count, CmDit.InChannels, CmDit.InputSize, CmDit.InputSize };
         using Scalar sigmaMax = SigmaMax;    // disposed here, not left to the finalizer
-        var start = torch.randn(size, generator: generator, device: device).mul_(sigmaMax);    // (Count, C, H, W)
+        var start = SamplingNoise.Draw(size, request.Shard, generator, device).mul_(sigmaMax);    // (Count, C, H, W)
 
         // 4. Algorithm 1: f, then re-noise and f at each further level, each f clamped to [-1, 1]
         using Scalar low = -1.0, high = 1.0;
@@ -75,7 +77,7 @@ partial class CmTrained
             onStep?.Invoke(--remaining, denoised);
             return denoised;
         };
-        var samples = ConsistencySampler.Sample(f, start, levels, SigmaMin, generator);
+        var samples = ConsistencySampler.Sample(f, start, levels, SigmaMin, generator, request.Shard);
         return samples.MoveToOuterDisposeScope();
     }
 
@@ -111,7 +113,8 @@ partial class CmTrained
 
         // 4. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var size = new long[] { request.Count, CmDit.InChannels, CmDit.InputSize, CmDit.InputSize };
-        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        // the request's rows of the whole request's draw when it is one process's shard (SamplingNoise)
+        var noise = SamplingNoise.Draw(size, request.Shard, generator, device);    // (Count, C, H, W)
         return (steps, noise, (x, step) => ModelOutput(model, request, labels, targets, x, step));
     }
 

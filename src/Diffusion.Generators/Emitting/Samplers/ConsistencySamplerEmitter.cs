@@ -83,7 +83,7 @@ internal sealed class ConsistencySamplerEmitter : IOwnLoopSamplerEmitter
         w.Line("var size = new long[] { request.Count, " + network + ".InChannels, " + network + ".InputSize, " + network + ".InputSize };");
         w.Lines(
             "using " + names["Scalar"] + " sigmaMax = SigmaMax;    // disposed here, not left to the finalizer",
-            "var start = " + torch + ".randn(size, generator: generator, device: device).mul_(sigmaMax);    // (Count, C, H, W)",
+            "var start = " + names["SamplingNoise"] + ".Draw(size, request.Shard, generator, device).mul_(sigmaMax);    // (Count, C, H, W)",
             "");
         w.Step(ref n, "Algorithm 1: f, then re-noise and f at each further level, each f clamped to [-1, 1]");
         w.Lines(
@@ -96,7 +96,7 @@ internal sealed class ConsistencySamplerEmitter : IOwnLoopSamplerEmitter
             "    onStep?.Invoke(--remaining, denoised);",
             "    return denoised;",
             "};",
-            "var samples = " + names["ConsistencySampler"] + ".Sample(f, start, levels, SigmaMin, generator);",
+            "var samples = " + names["ConsistencySampler"] + ".Sample(f, start, levels, SigmaMin, generator, request.Shard);",
             "return samples.MoveToOuterDisposeScope();");
         w.Close();
     }

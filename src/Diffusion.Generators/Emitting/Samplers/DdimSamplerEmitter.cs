@@ -13,7 +13,7 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
 
     public string StepName => "DdimStep";
 
-    public string StepArguments => "x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile";
+    public string StepArguments => "x, step, previous, output, request.Eta";
 
     public void EmitStep(CodeWriter w, ModelSpec m, ModelNames names)
     {
@@ -24,7 +24,8 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
             "/// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training",
             "/// timestep <paramref name=\"step\"/> to the earlier <paramref name=\"previous\"/> (-1: the last step, abar_{t-1} = 1),",
             "/// given the network output at (x, step)." + (m.LearnsVariance ? " The learned variance is not used: eta sets sigma_t." : ""),
-            "/// z comes from <paramref name=\"generator\"/>.",
+            "/// z comes from <paramref name=\"generator\"/> (the whole request's draw, of which <paramref name=\"shard\"/>",
+            "/// keeps its rows, when the batch is one process's share).",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + names.Tensor + " DdimStep", SamplerLoopEmitter.StepParameters(names, "double eta"));
@@ -54,7 +55,7 @@ internal sealed class DdimSamplerEmitter : ISamplerEmitter
             "if (sigma > 0 && previous >= 0)",
             "{",
             "    using " + names["Scalar"] + " sigmaScale = sigma;",
-            "    var z = " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)",
+            "    var z = " + names["SamplingNoise"] + ".Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)",
             "    next = next.add(z.mul(sigmaScale), one);    // + sigma_t z",
             "}",
             "return next.MoveToOuterDisposeScope();");

@@ -14,7 +14,7 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
 
     public string StepName => "DdpmStep";
 
-    public string StepArguments => "x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile";
+    public string StepArguments => "x, step, previous, output";
 
     public void EmitStep(CodeWriter w, ModelSpec m, ModelNames names)
     {
@@ -24,7 +24,8 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
             "/// <paramref name=\"step\"/> to the earlier <paramref name=\"previous\"/> (-1: the last step, which adds no noise),",
             "/// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and",
             "/// Algorithm 2) and sigma_t^2 = " + VarianceText(m.Variance) + ".",
-            "/// z comes from <paramref name=\"generator\"/>.",
+            "/// z comes from <paramref name=\"generator\"/> (the whole request's draw, of which <paramref name=\"shard\"/>",
+            "/// keeps its rows, when the batch is one process's share).",
             "/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + names.Tensor + " DdpmStep", SamplerLoopEmitter.StepParameters(names));
@@ -67,7 +68,7 @@ internal sealed class DdpmSamplerEmitter : ISamplerEmitter
         }
         w.Line();
         w.Step(ref n, "x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)");
-        w.Line("var z = " + names.Torch + ".randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)");
+        w.Line("var z = " + names["SamplingNoise"] + ".Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)");
         w.Line("var next = mean.add(sigma * z, one);    // (N, C, H, W)");
         w.Line("return next.MoveToOuterDisposeScope();");
         w.Close();

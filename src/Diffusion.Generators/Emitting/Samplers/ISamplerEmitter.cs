@@ -11,7 +11,10 @@ internal interface ISamplerEmitter
     /// <summary>The step method the loop calls.</summary>
     string StepName { get; }
 
-    /// <summary>Its arguments inside the loop, in x, step, previous, output, generator and request.</summary>
+    /// <summary>
+    /// Its arguments inside the loop, in x, step, previous, output and request, up to the generator; the loop adds the
+    /// ones every step takes (generator, thresholding, percentile, shard: <see cref="SamplerLoopEmitter.StepParameters"/>).
+    /// </summary>
     string StepArguments { get; }
 
     /// <summary>The public step method the loop calls (users drive it by hand too).</summary>

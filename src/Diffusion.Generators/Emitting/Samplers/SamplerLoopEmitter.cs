@@ -18,7 +18,8 @@ internal static class SamplerLoopEmitter
         var w = new CodeWriter();
         w.Header(m.Type);
         var used = new[] { "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
-            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math" };
+            "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math",
+            "SamplingNoise", "SampleShard" };
         foreach (var kind in m.Samplers)
             if (SamplerTable.All[kind] is IOwnLoopSamplerEmitter own) used = used.Concat(own.Aliases).ToArray();
         if (m.Distillation is not null) used = used.Concat(new[] { "DistillationGrid" }).ToArray();
@@ -75,7 +76,8 @@ internal static class SamplerLoopEmitter
             "var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);",
             "var samples = " + names["SamplingLoop"] + ".Run(steps, noise, modelOutput,",
             "    (x, step, previous, output) => " + sampler.StepName + "(",
-            "        " + sampler.StepArguments + "),",
+            "        " + sampler.StepArguments + ", generator,",
+            "        request.Thresholding, request.DynamicPercentile, request.Shard),",
             "    onStep);",
             "return samples.MoveToOuterDisposeScope();");
         w.Close();
@@ -150,7 +152,8 @@ internal static class SamplerLoopEmitter
         }
         w.Step(ref step, "x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)");
         w.Line("var size = new long[] { request.Count, " + network + ".InChannels, " + network + ".InputSize, " + network + ".InputSize };");
-        w.Commented("var noise = " + names.Torch + ".randn(size, generator: generator, device: device);", "(Count, C, H, W)");
+        w.Line("// the request's rows of the whole request's draw when it is one process's shard (SamplingNoise)");
+        w.Commented("var noise = " + names["SamplingNoise"] + ".Draw(size, request.Shard, generator, device);", "(Count, C, H, W)");
         w.Line("return (steps, noise, (x, step) => ModelOutput(model, request, " + (labelled ? "labels" : "null") + ", targets, x, step));");
         w.Close();
     }
@@ -253,6 +256,7 @@ internal static class SamplerLoopEmitter
         parameters.Add(names["Generator"] + " generator");
         parameters.Add(names["Thresholding"] + " thresholding = " + names["Thresholding"] + ".Static");
         parameters.Add("double dynamicPercentile = " + names["CleanSampleThreshold"] + ".DefaultPercentile");
+        parameters.Add(names["SampleShard"] + "? shard = null");
         return parameters.ToArray();
     }
 
