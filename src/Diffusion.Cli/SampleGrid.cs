@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using Diffusion.Dsl;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,21 +65,34 @@ internal static class SampleGrid
     /// </summary>
     /// <paramref name="classifier"/>, when given, guides every sample toward its row's class (its scale is the
     /// guidance scale s); <paramref name="guidance"/> is the classifier-free weight w (0 samples the null label).
+    /// <remarks>
+    /// With a <paramref name="job"/> of several processes, each samples its shard of every batch (<see cref="SampleShard"/>:
+    /// the noise is the whole batch's, of which it keeps its rows) and the shards are summed into the whole on every
+    /// process, so the result is the one process's up to the network's float32 rounding at a smaller batch. Then every
+    /// batch needs at least one sample per process.
+    /// </remarks>
     public static Tensor Sample(IDiffusionModel model, SamplerKind sampler, int? classes, int count, int steps, double eta, double guidance,
         long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10,
-        ClassifierGuidance? classifier = null)
+        ClassifierGuidance? classifier = null, ICollective? job = null)
     {
         using var scope = NewDisposeScope();
+        int rank = job?.Rank ?? 0, ranks = job?.Size ?? 1;
+        if (ranks > 1 && Math.Min(batchSize, count - (count - 1) / batchSize * batchSize) < ranks)
+            throw new CommandLineException($"{count} samples in batches of {batchSize} leave a batch with fewer samples than the {ranks} MPI processes; sample more, or on fewer processes.");
         var labels = classes is { } k ? arange(k, dtype: ScalarType.Int64).repeat_interleave(count / k) : null;   // 0,0,...,1,1,...
         var parts = new List<Tensor>();
         using var generator = new Generator((ulong)seed, device);
         for (int start = 0; start < count; start += batchSize)
         {
             int size = Math.Min(batchSize, count - start);
-            var batchLabels = labels?.narrow(0, start, size).to(device);
-            var request = new SampleRequest(size, batchLabels, steps, eta, guidance) { Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier };
+            var (shard, rows) = SampleShard.Of(size, rank, ranks);
+            var batchLabels = labels?.narrow(0, start + shard.Offset, rows).to(device);
+            var request = new SampleRequest(rows, batchLabels, steps, eta, guidance)
+            {
+                Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier, Shard = ranks > 1 ? shard : null,
+            };
             Action<int, Tensor>? onStep = null;
-            if (strip is not null && start == 0)
+            if (strip is not null && start == 0 && shard.Offset == 0)
             {
                 int every = Math.Max(1, steps / stripFrames);
                 onStep = (i, x) =>
@@ -87,6 +102,26 @@ internal static class SampleGrid
             }
             parts.Add(model.Sample(sampler, request, generator, onStep: onStep).cpu());
         }
-        return cat(parts, 0).MoveToOuterDisposeScope();
+        var samples = cat(parts, 0);
+        return (ranks == 1 ? samples : Gathered(samples, count, batchSize, job!)).MoveToOuterDisposeScope();
+    }
+
+    // The whole (count, ...) on every process: each puts its rows of each batch in place, zeros elsewhere, and the sum
+    // over the processes (exact: every element has one non-zero term) fills the rest.
+    private static Tensor Gathered(Tensor mine, int count, int batchSize, ICollective job)
+    {
+        var shape = (long[])mine.shape.Clone();
+        shape[0] = count;
+        var whole = zeros(shape, dtype: ScalarType.Float32);
+        long taken = 0;
+        for (int start = 0; start < count; start += batchSize)
+        {
+            var (shard, rows) = SampleShard.Of(Math.Min(batchSize, count - start), job.Rank, job.Size);
+            whole.narrow(0, start + shard.Offset, rows).copy_(mine.narrow(0, taken, rows));
+            taken += rows;
+        }
+        var values = whole.data<float>().ToArray();
+        job.AllReduceSum(values);
+        return tensor(values, shape);
     }
 }

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Diffusion.Cli.Training;
 using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Models;
 using TorchSharp;
@@ -43,6 +45,14 @@ internal static class EvaluateCommand
         };
         CommandAction.Set(command, parse =>
         {
+            // Under an MPI launcher each process samples its share of every batch and rank 0 scores them.
+            using var job = JobCollective.Start("[evaluate]");
+            return JobCollective.Run(job, () => Evaluate(parse, job));
+        });
+        return command;
+
+        int Evaluate(ParseResult parse, ICollective job)
+        {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
             var declared = diffusion.Description;
@@ -74,8 +84,9 @@ internal static class EvaluateCommand
                 int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
                 var clock = Stopwatch.StartNew();
                 using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
-                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile));
+                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job);
                 double seconds = clock.Elapsed.TotalSeconds;
+                if (job.Rank != 0) return 0;
                 using var clamped = samples.clamp(-1, 1);
                 string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -109,8 +120,7 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
             return 0;
-        });
-        return command;
+        }
     }
 
     private const int FeatureBatch = 500;

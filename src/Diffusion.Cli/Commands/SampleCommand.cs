@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using Diffusion.Cli.Training;
 using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.Models;
 using TorchSharp;
@@ -50,8 +52,18 @@ internal static class SampleCommand
         command.Add(noVerify);
         CommandAction.Set(command, parse =>
         {
+            // Under an MPI launcher each process samples its share of every batch and rank 0 writes the files.
+            using var job = JobCollective.Start("[sample]");
+            return JobCollective.Run(job, () => Sample(parse, job));
+        });
+        return command;
+
+        int Sample(ParseResult parse, ICollective job)
+        {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var entry = model.Resolve(parse);
+            if (entry.Kind == ModelKind.Cascade && job.Size > 1)
+                throw new CommandLineException($"{entry.Name} is a cascade: it samples in one process; run it without an MPI launcher.");
             if (entry.Kind == ModelKind.Cascade)
             {
                 if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
@@ -89,8 +101,10 @@ internal static class SampleCommand
             var snapshots = stripPath is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
             using var images = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps),
-                parse.GetValue(eta), weight, parse.GetValue(seed), target, thresholding, parse.GetValue(percentile), strip: snapshots, classifier: classifier);
+                parse.GetValue(eta), weight, parse.GetValue(seed), target, thresholding, parse.GetValue(percentile), strip: snapshots, classifier: classifier,
+                job: job);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
+            if (job.Rank != 0) return 0;
             int size = diffusion.Description.ImageSize;
             ImageGrid.Write(images, gridPath, rows: SampleGrid.Rows(classes, total), upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
             Console.WriteLine($"[sample] wrote {gridPath} ({images.shape[0]} images in {seconds:F1} s, {images.shape[0] / seconds:F1} images/s)");
@@ -103,8 +117,7 @@ internal static class SampleCommand
                 foreach (var s in snapshots) s.Dispose();
             }
             return 0;
-        });
-        return command;
+        }
     }
 
     /// <summary>The images of latent frames (c, h, w), each decoded on <paramref name="device"/>; the latents are disposed.</summary>

@@ -11,9 +11,10 @@ using Xunit.Abstractions;
 namespace Diffusion.Runtime.Tests.Host;
 
 /// <summary>
-/// train as an MPI job of two processes (<c>mpiexec.mpich -n 2 dotnet HostTestApp.dll train ...</c>, one libtorch
-/// thread each) against one process with the same global batch: the same steps up to float32 summation order, replicas
-/// checked bit-identical at every checkpoint, and refusals that end the job with a message instead of a hang.
+/// train and sample as MPI jobs of two processes (<c>mpiexec.mpich -n 2 dotnet HostTestApp.dll train ...</c>, one
+/// libtorch thread each) against one process with the same global batch: the same steps up to float32 summation order,
+/// replicas checked bit-identical at every checkpoint, the same grid, and refusals and a killed rank that end the job
+/// with a message instead of a hang.
 /// </summary>
 /// <remarks>
 /// The tolerance: two ranks sum the batch's loss and gradients in another order (two half-batch means, then their
@@ -149,6 +150,62 @@ public class DataParallelTrainingTests(ITestOutputHelper output)
         double relative = expected.Zip(actual, (a, b) => Math.Abs(a - b) / Math.Abs(a)).Max();
         output.WriteLine($"resumed at step {last} on one process: largest relative loss difference over the next 10 steps {relative:E2}");
         Assert.True(relative <= LossTolerance, $"the resumed run's losses differ from the uninterrupted run's by up to {relative:E2} relative");
+    }
+
+    [MpiFact]
+    public void Sampling_on_two_processes_gives_the_single_process_grid()
+    {
+        using var folder = new TempFolder();
+        string data = HostApp.WriteClasses(folder.Combine("shapes"), classes: 3, perClass: 4);
+        string run = folder.Combine("run");
+        Assert.Equal(0, Launch(1, "train", "--model", "ShapesDiffusion", "--data", data, "--batch-size", "4", "--steps", "3", "--out", run).ExitCode);
+
+        // DDPM draws fresh noise at every step and guidance doubles the batch: each process must keep its rows of the
+        // whole batch's draws for the grids to agree.
+        string[] sample = ["sample", "--model", "ShapesDiffusion", "--checkpoint", run, "--sampler", "ddpm", "--steps", "10", "--count", "6", "--seed", "3"];
+        Assert.Equal(0, Launch(1, [.. sample, "--out", folder.Combine("one.png")]).ExitCode);
+        var two = Launch(2, [.. sample, "--out", folder.Combine("two.png")]);
+        Assert.Equal(0, two.ExitCode);
+        Assert.Contains("rank 0 of 2 MPI processes", two.Output);
+
+        using var one = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(folder.Combine("one.png"));
+        using var parallel = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(folder.Combine("two.png"));
+        Assert.Equal((one.Width, one.Height), (parallel.Width, parallel.Height));
+        int worst = 0, differing = 0;
+        for (int y = 0; y < one.Height; y++)
+            for (int x = 0; x < one.Width; x++)
+            {
+                int difference = Math.Abs(one[x, y].PackedValue - parallel[x, y].PackedValue);
+                worst = Math.Max(worst, difference);
+                if (difference > 0) differing++;
+            }
+        output.WriteLine($"two processes against one: {differing} of {one.Width * one.Height} grid pixels differ, by at most {worst} of 255");
+        // A smaller batch may round the network's float32 sums differently: at most one level of 255 on a pixel.
+        Assert.True(worst <= 1, $"the two-process grid differs from the one-process grid by up to {worst} of 255 on a pixel");
+    }
+
+    [MpiFact]
+    public void Evaluating_on_two_processes_prints_the_single_process_scores()
+    {
+        using var folder = new TempFolder();
+        string real = ExampleCli.WriteDigits(folder.Combine("real"), perClass: 2);
+        string Example(string name) => Path.Combine(ExampleCli.RepositoryRoot, "examples", "MnistDit", name);
+        string[] evaluate = ["evaluate", "--checkpoint", Example("reference"), "--classifier", Example("evaluation"), "--per-class", "2",
+            "--steps", "2", "--data", real];
+        string Scores(int processes)
+        {
+            var single = ExampleCli.StartInfo(ExampleCli.DllPath, evaluate);
+            var result = ExampleCli.Run(processes == 1 ? single : Mpi(single, processes), TimeSpan.FromMinutes(3));
+            output.WriteLine($"$ [{processes}] evaluate\nexit {result.ExitCode}\n{result.Output}\n{result.Error}");
+            Assert.Equal(0, result.ExitCode);
+            // The share classified and the Frechet distance, without the timing line.
+            var lines = result.Output.Split('\n').Where(l => l.Contains("classified as their intended class", StringComparison.Ordinal)
+                || l.Contains("Frechet distance", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(2, lines.Length);
+            return string.Join('\n', lines);
+        }
+
+        Assert.Equal(Scores(1), Scores(2));
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
