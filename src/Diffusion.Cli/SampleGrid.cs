@@ -77,7 +77,8 @@ internal static class SampleGrid
     {
         using var scope = NewDisposeScope();
         int rank = job?.Rank ?? 0, ranks = job?.Size ?? 1;
-        if (ranks > 1 && Math.Min(batchSize, count - (count - 1) / batchSize * batchSize) < ranks)
+        int lastBatch = count - (count - 1) / batchSize * batchSize;    // the smallest batch
+        if (ranks > 1 && lastBatch < ranks)
             throw new CommandLineException($"{count} samples in batches of {batchSize} leave a batch with fewer samples than the {ranks} MPI processes; sample more, or on fewer processes.");
         var labels = classes is { } k ? arange(k, dtype: ScalarType.Int64).repeat_interleave(count / k) : null;   // 0,0,...,1,1,...
         var parts = new List<Tensor>();
