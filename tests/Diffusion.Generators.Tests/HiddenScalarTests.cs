@@ -26,6 +26,7 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.MnistLatent))]
     [InlineData(nameof(Sources.MnistCascade))]
     [InlineData(nameof(Sources.BlurAndPlainCascades))]
+    [InlineData(nameof(Sources.TextConditioned))]
     public void GeneratedCodeMakesNoHiddenScalar(string example)
     {
         var (_, output) = example switch
@@ -42,6 +43,7 @@ public class HiddenScalarTests
             nameof(Sources.MnistLatent) => GeneratorHarness.Run(Sources.MnistLatent),
             nameof(Sources.MnistCascade) => GeneratorHarness.Run(Sources.MnistCascade),
             nameof(Sources.BlurAndPlainCascades) => GeneratorHarness.Run(Sources.BlurAndPlainCascades),
+            nameof(Sources.TextConditioned) => GeneratorHarness.Run(Sources.TextConditioned),
             _ => GeneratorHarness.Run(Sources.CleanSampleBound),
         };
         var generated = output.SyntaxTrees.Where(t => !t.FilePath.StartsWith("Input", System.StringComparison.Ordinal)).ToList();

@@ -114,6 +114,22 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>
+    /// Text conditioning: a cross-attention DiT with guidance and a pooled-only DiT with a learned variance, each with
+    /// its model's Text file (SampleText, the texts' Denoise) and a loss over (image, text) batches.
+    /// </summary>
+    [Fact]
+    public void TextConditioned()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.TextConditioned);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Examples.Text.CaptionDiffusion.Text.g.cs", hints);
+        Assert.Contains("Examples.Text.PooledDiffusion.Text.g.cs", hints);
+        Snapshot.Verify(result);
+    }
+
     [Fact]
     public void UnconditionalDiTS2Preset()
     {

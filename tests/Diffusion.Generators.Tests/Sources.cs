@@ -140,6 +140,46 @@ internal static class Sources
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
         System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", ".."));
 
+    /// <summary>
+    /// Text conditioning (Saharia et al. 2022, Sec. 2) on two DiTs: one with cross-attention over the token states and
+    /// classifier-free guidance, one with the pooled embedding alone, a learned variance and the hybrid objective.
+    /// </summary>
+    public const string TextConditioned = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Text;
+
+        /// <summary>The cosine schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class TextSchedule;
+
+        /// <summary>A DiT that cross-attends over MiniLM's token states.</summary>
+        [DiffusionTransformer(InputSize = 28, InChannels = 1)]
+        [TextConditioning(PooledDim = 384, TokenDim = 384, MaxTokens = 32, CrossAttention = true, DropRate = 0.1)]
+        [Patchify(PatchSize = 4, Width = 192)]
+        [AdaLnZeroBlocks(Depth = 6, Heads = 3)]
+        public partial class CaptionDit;
+
+        /// <summary>The text-to-image model with guidance.</summary>
+        [DiffusionModel(typeof(TextSchedule), typeof(CaptionDit), Predicts = Prediction.Noise)]
+        [ClassifierFreeGuidance(Scale = 3.0)]
+        [Sampler(SamplerKind.Ddpm)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class CaptionDiffusion;
+
+        /// <summary>A DiT conditioned on the pooled embedding alone.</summary>
+        [DiffusionTransformer(InputSize = 16, InChannels = 3, LearnSigma = true)]
+        [TextConditioning(PooledDim = 8, TokenDim = 4, MaxTokens = 5, DropRate = 0.2)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 2, Heads = 2)]
+        public partial class PooledDit;
+
+        /// <summary>A learned variance trained with the hybrid objective, without declared guidance.</summary>
+        [DiffusionModel(typeof(TextSchedule), typeof(PooledDit), Variance = ReverseVariance.Learned, Objective = Objective.Hybrid)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class PooledDiffusion;
+        """;
+
     /// <summary>An unconditional DiT-S/2 on 32 x 32 x 4 latents with a linear schedule.</summary>
     public const string LatentDitS2 = """
         using Diffusion.Dsl;

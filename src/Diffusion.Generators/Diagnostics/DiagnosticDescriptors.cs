@@ -305,6 +305,12 @@ internal static class DiagnosticDescriptors
         "Cascade stage is not a base model or a super-resolution stage",
         "{0}; a cascade is a [DiffusionModel] base without [SuperResolution], then one or more [SuperResolution] stages");
 
+    /// <summary>DDSL061: [TextConditioning] where it is not supported (yet), or beside what it replaces.</summary>
+    public static readonly DiagnosticDescriptor TextConditioningUnsupported = Error(
+        "DDSL061",
+        "Text conditioning is not supported here",
+        "[TextConditioning] on '{0}': {1}; {2}");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

@@ -20,18 +20,24 @@ internal static class LossEmitter
         var network = names.Network;
         var schedule = names.Schedule;
         bool labelled = m.Network.IsClassConditional;
+        bool text = m.Network.Text is not null;    // conditioned on captions' embeddings (Saharia et al. 2022, Sec. 2)
+        var condition = text ? names["TextConditioning"] + " text" : tensor + "? labels";
+        var conditionType = text ? names["TextConditioning"] : tensor + "?";
         var weight = m.Objective == Objective.VariationalBound ? null : LossWeights.Expression(m.Predicts, m.Weighting);
-        bool scalars = labelled || weight is not null || m.Objective != Objective.Simple;
+        bool scalars = labelled || text || weight is not null || m.Objective != Objective.Simple;
         // A super-resolution stage draws its augmentation too, which IDataParallelLoss's draws do not hold: one process.
         bool upsampling = m.SuperResolution is not null;
-        names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", upsampling ? "" : "IDataParallelLoss",
+        // A text model's batches are (image, text), which IDataParallelLoss's (image, label) rows do not hold.
+        bool parallel = !upsampling && !text;
+        names.Declare(w, "torch", "Tensor", "Generator", "Device", "DiffusionDraws", parallel ? "IDataParallelLoss" : "",
+            text ? "TextConditioning" : "",
             upsampling ? "AugmentationDraws" : "", "ArgumentNullException",
             m.Objective == Objective.VariationalBound ? "" : "NoiseSchedule",
             labelled ? "" : "ArgumentException",
             scalars ? "Scalar" : "",
             weight is null ? "" : "Enumerable");
         w.Line("/// <summary>The training objective of " + m.Type.Name + ".</summary>");
-        w.Open("partial class " + Identifier(m.Type.Name) + (upsampling ? "" : " : " + names["IDataParallelLoss"]));
+        w.Open("partial class " + Identifier(m.Type.Name) + (parallel ? " : " + names["IDataParallelLoss"] : ""));
         if (m.Objective == Objective.Hybrid)
         {
             w.Lines(
@@ -44,21 +50,21 @@ internal static class LossEmitter
             EmitWeights(w, m, names, weight);
         }
         w.Line("/// <summary>");
-        w.Doc(Summary(m, labelled));
+        w.Doc(Summary(m, labelled, text));
         w.Lines(
             "/// Every random draw comes from <paramref name=\"generator\"/> (<see cref=\"DrawTraining\"/>). Returns a scalar.",
             "/// </summary>");
         w.GeneratedCode();
         var draws = names["DiffusionDraws"];
         var nullException = names["ArgumentNullException"];
-        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + names["Generator"] + " generator)");
+        w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + condition + ", " + names["Generator"] + " generator)");
         w.Lines(
             "if (x0 is null) throw new " + nullException + "(nameof(x0));",
             "if (generator is null) throw new " + nullException + "(nameof(generator));",
             "using var scope = " + torch + ".NewDisposeScope();",
             upsampling
                 ? "var draws = DrawTraining(x0.shape, x0.device, generator);    // the diffusion's draws, then the augmentation's"
-                : "return TrainingLoss(x0, labels, DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
+                : "return TrainingLoss(x0, " + (text ? "text" : "labels") + ", DrawTraining(x0.shape, x0.device, generator)).MoveToOuterDisposeScope();");
         if (upsampling)
         {
             w.Lines(
@@ -69,21 +75,22 @@ internal static class LossEmitter
         w.Line();
         w.Lines(
             "/// <summary>",
-            "/// The random draws of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> for a batch of",
+            "/// The random draws of <see cref=\"TrainingLoss(" + tensor + ", " + conditionType + ", " + names["Generator"] + ")\"/> for a batch of",
             "/// <paramref name=\"shape\"/> (N, C, H, W): t ~ Uniform{0, ..., T - 1} and eps ~ N(0, I) (Ho et al. 2020,",
-            "/// Algorithm 1, lines 3 and 4)" + (labelled ? " and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3)," : ","),
+            "/// Algorithm 1, lines 3 and 4)" + (labelled ? " and the label-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3),"
+                : text ? " and the caption-dropout uniforms (Ho and Salimans 2022, Algorithm 1, line 3)," : ","),
             upsampling
                 ? "/// in that order. The super-resolution stage draws its augmentation after them and trains in one process."
-                : "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
+                : text ? "/// in that order." : "/// in that order. A data-parallel rank draws the whole batch's and keeps its own rows.",
             "/// </summary>");
         w.GeneratedCode();
         w.Lines(
             "public " + draws + " DrawTraining(long[] shape, " + names["Device"] + " device, " + names["Generator"] + " generator) =>",
-            "    " + draws + ".Draw(shape, device, " + schedule + ".Timesteps, labelDropout: " + (labelled ? "true" : "false") + ", generator);",
+            "    " + draws + ".Draw(shape, device, " + schedule + ".Timesteps, labelDropout: " + (labelled || text ? "true" : "false") + ", generator);",
             "");
         w.Lines(
             "/// <summary>",
-            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + tensor + "?, " + names["Generator"] + ")\"/> at the draws");
+            "/// The objective of <see cref=\"TrainingLoss(" + tensor + ", " + conditionType + ", " + names["Generator"] + ")\"/> at the draws");
         if (upsampling)
         {
             w.Lines(
@@ -98,7 +105,7 @@ internal static class LossEmitter
             "/// </summary>",
             "/// <remarks>");
         w.Doc("Notation: x0 = x_0, t = t (0-based), noise = eps, xt = x_t, abar_t = Schedule.AlphasCumprod[t]"
-            + (labelled ? ", y = the labels after dropout." : "."));
+            + (labelled ? ", y = the labels after dropout." : text ? ", caption = the texts after dropout." : "."));
         w.Line("/// </remarks>");
         w.GeneratedCode();
         if (upsampling)
@@ -111,7 +118,7 @@ internal static class LossEmitter
         }
         else
         {
-            w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + tensor + "? labels, " + draws + " draws)");
+            w.Open("public " + tensor + " TrainingLoss(" + tensor + " x0, " + condition + ", " + draws + " draws)");
         }
         w.Line("if (x0 is null) throw new " + nullException + "(nameof(x0));");
         w.Line("if (draws is null) throw new " + nullException + "(nameof(draws));");
@@ -125,6 +132,13 @@ internal static class LossEmitter
                 "        nameof(labels), \"" + m.Type.Name + " is class-conditional: pass labels (N, int64) in 0.."
                     + Int(m.Network.Classes - 1) + ".\");",
                 "}");
+        }
+        else if (text)
+        {
+            w.Lines(
+                "if (text is null) throw new " + nullException + "(nameof(text));",
+                "if (text.Count != x0.shape[0])",
+                "    throw new " + names["ArgumentException"] + "($\"{text.Count} texts for {x0.shape[0]} images.\", nameof(text));");
         }
         else
         {
@@ -156,6 +170,15 @@ internal static class LossEmitter
                 "var y = " + torch + ".where(drop.to(labels.device), nullLabels, labels);    // (N)",
                 "");
         }
+        if (text)
+        {
+            w.Step(ref step, "Classifier-free caption dropout: the null embedding with probability p_uncond (Ho and Salimans 2022, Algorithm 1, line 3)");
+            w.Lines(
+                "using " + names["Scalar"] + " dropRate = " + network + ".TextDropRate;    // disposed here",
+                "var drop = (draws.DropUniforms! < dropRate).to(x0.device);    // (N) bool",
+                "var caption = text.To(x0.device) with { Dropped = drop };",
+                "");
+        }
         var channels = m.LearnsVariance ? "2C" : "C";
         if (upsampling)
         {
@@ -170,8 +193,9 @@ internal static class LossEmitter
         }
         else
         {
-            w.Step(ref step, "The network's output at (x_t, t" + (labelled ? ", y" : "") + ")");
-            w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + ");    // (N, " + channels + ", H, W)");
+            w.Step(ref step, "The network's output at (x_t, t" + (labelled ? ", y" : text ? ", caption" : "") + ")");
+            w.Line("var output = Network.call(xt, t, " + (labelled ? "y" : "null") + (text ? ", caption" : "") + ");    // (N, "
+                + channels + ", H, W)");
         }
         if (m.Objective == Objective.VariationalBound)
         {
@@ -240,9 +264,9 @@ internal static class LossEmitter
         return w.ToString();
     }
 
-    private static string Summary(ModelSpec m, bool labelled)
+    private static string Summary(ModelSpec m, bool labelled, bool text)
     {
-        var call = "output(x_t, t" + (labelled ? ", y" : "") + ")";
+        var call = "output(x_t, t" + (labelled ? ", y" : text ? ", c" : "") + ")";
         var objective = m.Objective switch
         {
             Objective.Hybrid => "L_hybrid = L_simple + lambda L_vlb (Nichol and Dhariwal 2021, Sec. 3.1), L_simple = E || target - "
@@ -253,6 +277,9 @@ internal static class LossEmitter
         return objective + (labelled
             ? " x0 (N, C, H, W) in [-1, 1] with labels (N, int64); labels are replaced by the null label with probability"
                 + " p_uncond (Ho and Salimans 2022, Algorithm 1)."
+            : text
+            ? " x0 (N, C, H, W) in [-1, 1] with the texts c of its captions (N rows); a text is replaced by the null embedding"
+                + " with probability p_uncond (Ho and Salimans 2022, Algorithm 1)."
             : " x0 (N, C, H, W) in [-1, 1]; the model is unconditional, so labels must be null.");
     }
 

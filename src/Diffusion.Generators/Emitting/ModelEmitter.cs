@@ -23,10 +23,12 @@ internal static class ModelEmitter
         if (spec.Consistency is not null) yield return (spec.Type.HintName("Consistency"), ConsistencyEmitter.Emit(spec));
         if (spec.Latent is not null) yield return (spec.Type.HintName("Latent"), LatentDiffusionEmitter.Emit(spec));
         if (spec.SuperResolution is not null) yield return (spec.Type.HintName("SuperResolution"), SuperResolutionEmitter.Emit(spec));
+        if (spec.Network.Text is not null) yield return (spec.Type.HintName("Text"), TextModelEmitter.Emit(spec));
     }
 
     private static string EmitModel(ModelSpec m)
     {
+        var n0 = m.Network;
         var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
@@ -34,7 +36,7 @@ internal static class ModelEmitter
             "ModelDescription", "SampleRequest", "Denoiser", "Prediction", "ScheduleKind", "ReverseVariance", "Objective",
             "LossWeighting", "SamplerKind", "SamplerKindList", "OnStep", "ArgumentNullException", "ArgumentException",
             "ReadOnlyDictionary", "Dictionary", "torch", m.Distillation is null ? "" : "IDistillationStudent",
-            m.HasGuidance ? "Scalar" : "", m.SuperResolution is null ? "" : "InvalidOperationException");
+            m.HasGuidance ? "Scalar" : "", m.SuperResolution is null && n0.Text is null ? "" : "InvalidOperationException");
         var name = Identifier(m.Type.Name);
         var network = names.Network;
         var schedule = names.Schedule;
@@ -106,7 +108,13 @@ internal static class ModelEmitter
             names["Module"] + " " + names["ITrainableModel"] + ".Network => " + (m.Latent is null ? "Network;" : "Modules;"),
             "",
             "/// <summary>The network's output at (x_t, t, y): the prediction" + (m.LearnsVariance ? ", then the variance values" : "") + ".</summary>");
-        if (m.SuperResolution is null)
+        if (n.Text is not null)
+        {
+            // A text network also takes the texts: the overload in the Text file.
+            EmitRefusingDenoise(w, m, names, "the texts (SampleText, Denoise's overload)",
+                "is conditioned on text: its network also takes the texts; ", "sample it with SampleText, or call Denoise with the texts.");
+        }
+        else if (m.SuperResolution is null)
         {
             w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
             w.Line("    Network.call(x, t, labels);");
@@ -114,12 +122,9 @@ internal static class ModelEmitter
         else
         {
             // A super-resolution network also takes its conditioning: the overload in the SuperResolution file.
-            w.Line("/// <remarks>Throws: the network also takes the low-resolution image (SampleFrom, Denoise's overload).</remarks>");
-            w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
-            w.Lines(
-                "    throw new " + names["InvalidOperationException"] + "(",
-                "        \"" + m.Type.Name + " is a super-resolution stage: its network also takes the low-resolution image; \"",
-                "            + \"sample it with SampleFrom, or call Denoise with the conditioning and levels.\");");
+            EmitRefusingDenoise(w, m, names, "the low-resolution image (SampleFrom, Denoise's overload)",
+                "is a super-resolution stage: its network also takes the low-resolution image; ",
+                "sample it with SampleFrom, or call Denoise with the conditioning and levels.");
         }
         w.Lines(
             "",
@@ -134,6 +139,21 @@ internal static class ModelEmitter
         EmitSample(w, m, names);
         w.Close();
         return w.ToString();
+    }
+
+    /// <summary>
+    /// Denoise(x, t, labels) of a network that also takes a conditioning (<paramref name="takes"/>): it throws, its
+    /// message <paramref name="what"/> then <paramref name="how"/>.
+    /// </summary>
+    private static void EmitRefusingDenoise(CodeWriter w, ModelSpec m, ModelNames names, string takes, string what, string how)
+    {
+        var tensor = names.Tensor;
+        w.Line("/// <remarks>Throws: the network also takes " + takes + ".</remarks>");
+        w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels" }, " =>");
+        w.Lines(
+            "    throw new " + names["InvalidOperationException"] + "(",
+            "        \"" + m.Type.Name + " " + what + "\"",
+            "            + \"" + how + "\");");
     }
 
     /// <summary>What the host reads of the declaration: the samplers Sample accepts and the guidance weight.</summary>
@@ -157,7 +177,7 @@ internal static class ModelEmitter
                 "/// </summary>",
                 "public double? ClassifierFreeGuidanceScale => 1.0;");
         }
-        else if (m.HasGuidance)
+        else if (m.HasGuidance || m.Network.Text is not null && m.GuidanceScale is not null)
         {
             w.Lines(
                 "/// <summary>The declared classifier-free guidance weight w: <see cref=\"DefaultGuidanceScale\"/>.</summary>",

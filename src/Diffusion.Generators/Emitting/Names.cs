@@ -75,5 +75,6 @@ internal sealed class ModelNames
         "Autoencoder", "Encoding", "Modules", "LatentScale", "LatentsFromPosterior", "DecodeLatents", "LatentTrainingLoss",
         "SampleLatents", "FromSize", "ImageSize", "Augmentation", "SamplingLevel", "MinLevel", "MaxLevel", "MinBlurSigma",
         "MaxBlurSigma", "DrawAugmentation", "LowResolutionConditioning", "Conditioning", "SampleFrom",
+        "PooledDim", "TokenDim", "MaxTokens", "TextDropRate", "SampleText",
     }.Concat(Samplers.SamplerTable.All.SelectMany(row => new[] { "Sample" + row.Key, row.Value.StepName })).ToArray();
 }

@@ -24,13 +24,14 @@ internal static class TransformerEmitter
         w.Header(n.Type);
         bool lowerCase = !n.Shadowed.Contains("torch");
         if (lowerCase) w.Line("#pragma warning disable CS8981 // the alias torch is named as in PyTorch, not a type of its own");
-        foreach (var alias in DiTAliases.All.Where(a => !n.Shadowed.Contains(a.Name)))
+        var aliases = n.Text is null ? DiTAliases.All : DiTAliases.WithText;
+        foreach (var alias in aliases.Where(a => !n.Shadowed.Contains(a.Name)))
         {
             w.Line("using " + alias.Name + " = " + alias.Target + ";");
         }
         if (lowerCase) w.Line("#pragma warning restore CS8981");
         w.Line();
-        string A(string name) => n.Shadowed.Contains(name) ? DiTAliases.All.First(a => a.Name == name).Target : name;
+        string A(string name) => n.Shadowed.Contains(name) ? DiTAliases.WithText.First(a => a.Name == name).Target : name;
         string tensor = A("Tensor");
         var name = Identifier(n.Type.Name);
         bool labelled = n.IsClassConditional;
@@ -38,8 +39,9 @@ internal static class TransformerEmitter
         Summary(w, plan);
         w.GeneratedCode();
         bool conditioned = n.LowResolutionChannels > 0;
-        w.Open("partial class " + name + " : " + A("torch") + ".nn.Module<" + tensor + ", " + tensor + ", " + tensor + "?, " + tensor
-            + (conditioned ? ", " + tensor + ", " + tensor : "") + ">");
+        bool text = n.Text is not null;
+        w.Open("partial class " + name + " : " + A("torch") + ".nn.Module<" + tensor + ", " + tensor + ", " + tensor + "?, "
+            + (conditioned ? tensor + ", " + tensor + ", " : "") + (text ? A("TextConditioning") + ", " : "") + tensor + ">");
 
         foreach (var constant in plan.Constants)
         {
@@ -83,9 +85,15 @@ internal static class TransformerEmitter
             w.Line("/// lowResolution (N, LowResolutionChannels, H, W) is the stage's low-resolution image, upsampled and augmented;");
             w.Line("/// level (N) its augmentation level s (Ho et al. 2021, Sec. 3 and 4.1).");
         }
+        if (text)
+        {
+            w.Line("/// text holds the texts' pooled embeddings (N, PooledDim), token states (N, L, TokenDim) and mask (N, L), L at most");
+            w.Line("/// MaxTokens, and the rows dropped to the learned null embedding (classifier-free guidance).");
+        }
         w.Line("/// </summary>");
         w.Open("public override " + tensor + " forward(" + tensor + " x, " + tensor + " t, " + tensor + "? y"
-            + (conditioned ? ", " + tensor + " lowResolution, " + tensor + " level" : "") + ")");
+            + (conditioned ? ", " + tensor + " lowResolution, " + tensor + " level" : "")
+            + (text ? ", " + A("TextConditioning") + " text" : "") + ")");
         if (labelled)
         {
             w.Line("if (y is null)");
@@ -95,8 +103,10 @@ internal static class TransformerEmitter
         else
         {
             w.Line("if (y is not null)");
-            w.Line("    throw new global::System.ArgumentException(\"" + n.Type.Name + " is unconditional: pass null labels.\", nameof(y));");
+            w.Line("    throw new global::System.ArgumentException(\"" + n.Type.Name + (text ? " takes text" : " is unconditional")
+                + ": pass null labels.\", nameof(y));");
         }
+        if (text) w.Line("if (text is null) throw new global::System.ArgumentNullException(nameof(text));");
         w.Line("using var scope = " + A("torch") + ".NewDisposeScope();");
         foreach (var line in plan.Forward) Commented(w, line.Code, line.Shape + (line.Note.Length > 0 ? ": " + line.Note : ""), 2);
         w.Line("return output.MoveToOuterDisposeScope();");
@@ -134,7 +144,11 @@ internal static class TransformerEmitter
             "/// " + Int(n.Tokens) + " tokens of width " + Int(n.Width) + "; timestep embedding of " + Int(n.FrequencyDim) + " frequencies;");
         w.Line(n.IsClassConditional
             ? "/// " + Int(n.Classes) + " classes plus the null label " + Int(n.Classes) + " (dropped with rate " + Double(n.LabelDropRate) + " by the training loss)."
-            : "/// unconditional (no label embedding).");
+            : n.Text is { } text
+                ? "/// text-conditioned (Saharia et al. 2022, Sec. 2): the pooled embedding (" + Int(text.PooledDim) + ") into c"
+                    + (text.CrossAttention ? ",\n/// cross-attention over up to " + Int(text.MaxTokens) + " tokens (" + Int(text.TokenDim) + ")" : "")
+                    + ",\n/// the null embedding in place of the text at rate " + Double(text.DropRate) + " in training."
+                : "/// unconditional (no label embedding).");
         if (n.LowResolutionChannels > 0)
         {
             w.Lines(

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Diffusion.Generators.Model;
 
@@ -27,4 +28,14 @@ internal static class DiTAliases
         new TypeAlias("FinalLayer", Networks + "FinalLayer"),
         new TypeAlias("Patches", Networks + "Patches"),
     };
+
+    /// <summary>The names only a text-conditioned DiT writes, declared only there so other files stay as they are.</summary>
+    public static readonly IReadOnlyList<TypeAlias> Text = new[]
+    {
+        new TypeAlias("TextEmbedder", Networks + "TextEmbedder"),
+        new TypeAlias("TextConditioning", "global::Diffusion.Runtime.Text.TextConditioning"),
+    };
+
+    /// <summary><see cref="All"/> then <see cref="Text"/>: every name a DiT file may write.</summary>
+    public static readonly IReadOnlyList<TypeAlias> WithText = All.Concat(Text).ToArray();
 }

@@ -30,12 +30,15 @@ internal sealed record DiTPlan(
     /// <summary>The plan of <paramref name="n"/>; names the spec lists as shadowed are written in full.</summary>
     public static DiTPlan Of(TransformerSpec n)
     {
-        string A(string alias) => n.Shadowed.Contains(alias) ? DiTAliases.All.First(a => a.Name == alias).Target : alias;
+        string A(string alias) => n.Shadowed.Contains(alias) ? DiTAliases.WithText.First(a => a.Name == alias).Target : alias;
         bool labelled = n.IsClassConditional;
         string outC = n.LearnSigma ? "2C" : "C";
         long d = n.Width, p = n.PatchSize, c = n.InChannels, co = n.OutChannels, hidden = n.MlpHidden;
         long low = n.LowResolutionChannels;
         bool conditioned = low > 0;    // a super-resolution stage's network (Ho et al. 2021, Sec. 3)
+        var text = n.Text;             // a text-conditioned network (Saharia et al. 2022, Sec. 2)
+        bool cross = text is { CrossAttention: true };
+        long dp = text?.PooledDim ?? 0, dt = text?.TokenDim ?? 0, lmax = text?.MaxTokens ?? 0;
 
         var constants = new List<PlanConstant>
         {
@@ -68,6 +71,16 @@ internal sealed record DiTPlan(
             constants.Add(new("int", "NullLabel", "Classes", "The null label of classifier-free guidance (Ho and Salimans 2022): the table's extra row."));
             constants.Add(new("double", "LabelDropRate", Double(n.LabelDropRate), "p_uncond: the training loss replaces a label with NullLabel with this probability."));
         }
+        if (text is not null)
+        {
+            constants.Add(new("int", "PooledDim", Int(text.PooledDim), "Width of the text encoder's pooled embedding."));
+            constants.Add(new("int", "TokenDim", Int(text.TokenDim), "Width of the text encoder's token states."));
+            constants.Add(new("int", "MaxTokens", Int(text.MaxTokens), "L_max: the most tokens a text brings, the null token sequence's length."));
+            constants.Add(new("bool", "CrossAttention", text.CrossAttention ? "true" : "false",
+                "Whether every block cross-attends over the token states (Chen et al. 2023, PixArt-alpha)."));
+            constants.Add(new("double", "TextDropRate", Double(text.DropRate),
+                "p_uncond: the training loss replaces a caption with the null embedding with this probability."));
+        }
 
         // Fields in call order; the counts are the reference module's parameters.
         var fields = new List<PlanField>
@@ -93,10 +106,22 @@ internal sealed record DiTPlan(
             fields.Add(new("y_embedder", A("LabelEmbedder"), "new " + A("LabelEmbedder") + "(Classes, Width, LabelDropRate)",
                 (n.Classes + 1L) * d, "The label table, Classes + 1 rows (the last is the null label)."));
         }
+        if (text is not null)
+        {
+            fields.Add(new("text_embedder", A("TextEmbedder"),
+                "new " + A("TextEmbedder") + "(PooledDim, Width, TokenDim, MaxTokens, CrossAttention)",
+                dp * d + d + d * d + d + dp + (cross ? lmax * dt : 0),
+                "The pooled text embedding's Linear, SiLU, Linear to D, and the learned null embedding."));
+        }
         long perBlock = (d * 3 * d + 3 * d) + (d * d + d) + (d * hidden + hidden) + (hidden * d + d) + (d * 6 * d + 6 * d);
-        fields.Add(new("blocks", "global::TorchSharp.Modules.ModuleList<" + A("DiTBlock") + ">",
-            A("DiTBlock") + ".Stack(Depth, Width, Heads, MlpHidden)", n.Depth * perBlock,
-            "The adaLN-Zero blocks: attention and MLP modulated by c."));
+        if (cross) perBlock += (d * d + d) + (dt * 2 * d + 2 * d) + (d * d + d);    // cross_attn: q_linear, kv_linear, proj
+        fields.Add(cross
+            ? new("blocks", "global::TorchSharp.Modules.ModuleList<" + A("DiTBlock") + ">",
+                A("DiTBlock") + ".Stack(Depth, Width, Heads, MlpHidden, TokenDim)", n.Depth * perBlock,
+                "The adaLN-Zero blocks: attention and MLP modulated by c, cross-attention over text between.")
+            : new("blocks", "global::TorchSharp.Modules.ModuleList<" + A("DiTBlock") + ">",
+                A("DiTBlock") + ".Stack(Depth, Width, Heads, MlpHidden)", n.Depth * perBlock,
+                "The adaLN-Zero blocks: attention and MLP modulated by c."));
         fields.Add(new("final_layer", A("FinalLayer"), "new " + A("FinalLayer") + "(Width, PatchSize, OutChannels)",
             d * p * p * co + p * p * co + d * 2 * d + 2 * d, "adaLN, then a Linear to p * p * OutChannels values per token."));
 
@@ -116,6 +141,14 @@ internal sealed record DiTPlan(
                 : new("var c = t_embedder.call(t).add(aug_embedder.call(level), one);", "(N, D)",
                     "c = t_emb + s_emb (Peebles and Xie 2023, Sec. 3.2; s: Ho et al. 2021, Sec. 4.1)"));
         }
+        else if (text is not null)
+        {
+            forward.Add(new("var h = x_embedder.call(x).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"));
+            forward.Add(new("var caption = text_embedder.Substitute(text);", "(N, D_pooled), (N, L_max, D_token)",
+                "the null embedding where dropped (Ho and Salimans 2022)"));
+            forward.Add(new("var c = t_embedder.call(t).add(text_embedder.call(caption.Pooled), one);", "(N, D)",
+                "c = t_emb + MLP(pooled text) (Saharia et al. 2022, Sec. 2)"));
+        }
         else
         {
             forward.Add(new("var h = x_embedder.call(x).add(pos_embed, one);", "(N, T, D)", "patch tokens plus their positions"));
@@ -123,9 +156,12 @@ internal sealed record DiTPlan(
                 ? new("var c = t_embedder.call(t).add(y_embedder.call(y), one);", "(N, D)", "c = t_emb + y_emb (Peebles and Xie 2023, Sec. 3.2)")
                 : new("var c = t_embedder.call(t);", "(N, D)", "c = t_emb (Peebles and Xie 2023, Sec. 3.2)"));
         }
+        forward.Add(cross
+            ? new("foreach (var block in blocks) h = block.forward(h, c, caption.Tokens, caption.Mask);", "(N, T, D)",
+                "cross-attention over the tokens (Chen et al. 2023)")
+            : new("foreach (var block in blocks) h = block.call(h, c);", "(N, T, D)", ""));
         forward.AddRange(new PlanLine[]
         {
-            new("foreach (var block in blocks) h = block.call(h, c);", "(N, T, D)", ""),
             new("h = final_layer.call(h, c);", "(N, T, p * p * " + outC + ")", ""),
             new("var output = " + A("Patches") + ".Unpatchify(h, GridSize, PatchSize, OutChannels);", "(N, " + outC + ", H, W)", ""),
         });
@@ -146,17 +182,27 @@ internal sealed record DiTPlan(
         };
         if (labelled) steps.Add(new("Label embedding table: normal, std 0.02.", Code("y_embedder.InitializeWeights();")));
         steps.Add(new("Timestep MLP (mlp.0 and mlp.2): weights normal, std 0.02.", Code("t_embedder.InitializeWeights();")));
+        if (text is not null)
+        {
+            steps.Add(new("Text embedder: projection weights normal, std 0.02; null embeddings std 1 / sqrt(width) (PixArt-alpha).",
+                Code("text_embedder.InitializeWeights();")));
+        }
         if (conditioned)
         {
             steps.Add(new("Augmentation-level MLP: weights normal, std 0.02, as the timestep's.", Code("aug_embedder.InitializeWeights();")));
         }
         steps.Add(new("adaLN-Zero: each block's modulation Linear is zero, so each block starts as the identity.",
             Code("foreach (var block in blocks) block.ZeroModulation();")));
+        if (cross)
+        {
+            steps.Add(new("Cross-attention output projections zero (PixArt-alpha), so each block starts as without them.",
+                Code("foreach (var block in blocks) block.ZeroCrossAttention();")));
+        }
         steps.Add(new("Final layer: modulation and output Linear zero, so the network starts by predicting zero.",
             Code("final_layer.ZeroOutput();")));
 
         string tree = (conditioned ? "concat(x_t, upsampled low-res) -> " : "") + "Patchify p=" + Int(n.PatchSize) + " -> " + Int(n.Depth) + " x adaLN-Zero(width " + Int(n.Width) + ", "
-            + Int(n.Heads) + " heads) -> FinalLayer -> Unpatchify" + (n.LearnSigma ? " (prediction + variance values)" : "");
+            + Int(n.Heads) + " heads" + (cross ? ", cross-attention over text" : "") + ") -> FinalLayer -> Unpatchify" + (n.LearnSigma ? " (prediction + variance values)" : "");
 
         return new DiTPlan(n, new EquatableArray<PlanConstant>(constants), new EquatableArray<PlanField>(fields),
             new EquatableArray<PlanLine>(forward), new EquatableArray<PlanStep>(steps), tree);

@@ -75,5 +75,8 @@ internal static class ModelAliases
         new TypeAlias("Resolution", Cascades + "Resolution"),
         new TypeAlias("ConditionedDenoiser", Cascades + "ConditionedDenoiser"),
         new TypeAlias("InvalidOperationException", "global::System.InvalidOperationException"),
+        new TypeAlias("TextConditioning", "global::Diffusion.Runtime.Text.TextConditioning"),
+        new TypeAlias("ITextDiffusionModel", "global::Diffusion.Runtime.Text.ITextDiffusionModel"),
+        new TypeAlias("TextGuidance", "global::Diffusion.Runtime.Text.TextGuidance"),
     };
 }

@@ -24,4 +24,7 @@ internal abstract record NetworkSpec(
     /// every other network.
     /// </summary>
     public virtual int LowResolutionChannels => 0;
+
+    /// <summary>The network's [TextConditioning] (Saharia et al. 2022, Sec. 2), or null for a network without text.</summary>
+    public virtual TextConditioningSpec? Text => null;
 }

@@ -18,6 +18,7 @@ namespace Diffusion.Generators.Model;
 /// full by the generated file (sorted; usually empty).</param>
 /// <param name="ConditioningChannels">Channels of the low-resolution image of a super-resolution stage
 /// ([LowResolutionConditioning]; Ho et al. 2021, Sec. 3), concatenated with x_t; 0 for none.</param>
+/// <param name="TextConditioning">The declared [TextConditioning], or null for a network without text.</param>
 internal sealed record TransformerSpec(
     TypeName Type,
     int InputSize,
@@ -33,7 +34,8 @@ internal sealed record TransformerSpec(
     string? Preset,
     bool LearnSigma,
     EquatableArray<string> Shadowed = default,
-    int ConditioningChannels = 0)
+    int ConditioningChannels = 0,
+    TextConditioningSpec? TextConditioning = null)
     : NetworkSpec(Type, InputSize, InChannels, Classes, LabelDropRate, LearnSigma)
 {
     public int Grid => InputSize / PatchSize;
@@ -44,4 +46,7 @@ internal sealed record TransformerSpec(
 
     /// <inheritdoc/>
     public override int LowResolutionChannels => ConditioningChannels;
+
+    /// <inheritdoc/>
+    public override TextConditioningSpec? Text => TextConditioning;
 }

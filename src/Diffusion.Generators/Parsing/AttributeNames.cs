@@ -22,6 +22,7 @@ internal static class AttributeNames
     public const string LatentDiffusion = "Diffusion.Dsl.LatentDiffusionAttribute";
     public const string SuperResolution = "Diffusion.Dsl.SuperResolutionAttribute";
     public const string LowResolutionConditioning = "Diffusion.Dsl.LowResolutionConditioningAttribute";
+    public const string TextConditioning = "Diffusion.Dsl.TextConditioningAttribute";
     public const string Cascade = "Diffusion.Dsl.CascadeAttribute";
 
     /// <summary>

@@ -145,13 +145,13 @@ internal static class ModelParser
                     .WithFix(Fix.Set("Scale", 4)));
             }
             guidanceScale = scale;
-            if (network is not null && !network.IsClassConditional)
+            if (network is not null && !network.IsClassConditional && network.Text is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithoutLabels, guidance.Location, network.Type.Name)
                     .WithFix(Fix.Remove("ClassifierFreeGuidance"))
                     .WithFix(FixTargets.Declaration(networkType, cancellationToken), Fix.Add("LabelEmbedding(Classes = 10)")));
             }
-            else if (network is not null && network.LabelDropRate == 0)
+            else if (network is not null && network.Text is null && network.LabelDropRate == 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GuidanceWithZeroDropRate, guidance.Location, network.Type.Name)
                     .WithFix(FixTargets.Argument(networkType, AttributeNames.LabelEmbedding, "DropRate", cancellationToken), Fix.Set("DropRate", "0.1")));
@@ -177,6 +177,17 @@ internal static class ModelParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, superResolution.Location,
                     "[SuperResolution]", other, "a super-resolution stage is a pixel-space model trained on its own; remove one of them"));
+            }
+        }
+        // A text-conditioned network trains and samples on its own for now (Saharia et al. 2022's base model).
+        if (network?.Text is not null)
+        {
+            var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"
+                : consistency is not null ? "[ConsistencyModel]" : null;
+            if (other is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TextConditioningUnsupported, model.ConstructorLocation(1, "network"),
+                    network.Type.Name, "a text-conditioned model with " + other + " is not supported yet", "remove " + other));
             }
         }
         var spec = conflict || dependencyFailed || schedule is null || network is null || DeclarationChecks.HasErrors(diagnostics)

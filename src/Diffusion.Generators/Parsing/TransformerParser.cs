@@ -40,6 +40,7 @@ internal static class TransformerParser
         var blocks = DeclarationChecks.Optional(symbol, AttributeNames.AdaLnZeroBlocks, cancellationToken, ref broken);
         var preset = DeclarationChecks.Optional(symbol, AttributeNames.DiTPreset, cancellationToken, ref broken);
         var lowResolution = DeclarationChecks.Optional(symbol, AttributeNames.LowResolutionConditioning, cancellationToken, ref broken);
+        var text = DeclarationChecks.Optional(symbol, AttributeNames.TextConditioning, cancellationToken, ref broken);
         if (broken) return DeclarationResult<TransformerSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
         var diagnostics = new List<DiagnosticInfo>();
@@ -163,10 +164,13 @@ internal static class TransformerParser
                 "the low-resolution image's channels, the same as InChannels (such as 1 or 3)");
         }
 
+        // Text conditioning (Saharia et al. 2022, Sec. 2): it replaces the label embedding.
+        var textSpec = TextConditioningParser.Parse(symbol.Name, text, label, lowResolution, diagnostics);
+
         var spec = conflict || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new TransformerSpec(DeclarationChecks.NameOf(symbol), inputSize, inChannels, patchSize, width, depth, heads, mlpRatio, frequencyDim, classes, dropRate, presetName,
-                network.Bool("LearnSigma", false), ShadowedNames.Of(symbol, DiTAliases.All), conditioningChannels);
+                network.Bool("LearnSigma", false), ShadowedNames.Of(symbol, DiTAliases.WithText), conditioningChannels, textSpec);
         return new DeclarationResult<TransformerSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 

@@ -22,6 +22,7 @@ internal static class UNetParser
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, network, diagnostics, cancellationToken);
         DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
+        TextConditioningParser.RefuseOn(symbol, "U-Net", diagnostics, cancellationToken);
         var shape = UNetShapeParser.Parse(network, diagnostics);
 
         var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);

@@ -113,7 +113,9 @@ internal static class SamplerLoopEmitter
                 "    throw new " + names["ArgumentException"] + "(\"" + m.Type.Name + " declares no [ClassifierFreeGuidance]; use GuidanceScale = 1.\", nameof(request));");
         }
         w.Lines(
-            m.SuperResolution is null
+            m.Network.Text is not null
+                ? "var model = denoiser ?? new " + names["Denoiser"] + "(Denoise);    // SampleText passes the guided text network"
+                : m.SuperResolution is null
                 ? "var model = denoiser ?? new " + names["Denoiser"] + "((x, t, labels) => Network.call(x, t, labels));"
                 : "var model = denoiser ?? new " + names["Denoiser"] + "(Denoise);    // SampleFrom passes the conditioned network",
             "var device = SamplingDevice(generator);",

@@ -1,0 +1,21 @@
+using Diffusion.Dsl;
+
+namespace Diffusion.Runtime.Tests.Text;
+
+/// <summary>A short linear schedule for the tiny text model.</summary>
+[NoiseSchedule(ScheduleKind.Linear, Timesteps = 50)]
+public partial class TinyTextSchedule;
+
+/// <summary>A one-block DiT on 4x4x1 (patch 1: 16 tokens) cross-attending over up to 4 text tokens of width 2.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, CrossAttention = true, DropRate = 0.25)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyTextDit;
+
+/// <summary>The tiny text-to-image model, guided at w = 2 by default.</summary>
+[DiffusionModel(typeof(TinyTextSchedule), typeof(TinyTextDit))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyText;
