@@ -15,6 +15,8 @@ using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
 using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
 using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using SamplingNoise = global::Diffusion.Runtime.Sampling.SamplingNoise;
+using SampleShard = global::Diffusion.Runtime.Sampling.SampleShard;
 using Thresholding = global::Diffusion.Dsl.Thresholding;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -38,7 +40,8 @@ partial class CaptionDiffusion
         var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
         var samples = SamplingLoop.Run(steps, noise, modelOutput,
             (x, step, previous, output) => DdpmStep(
-                x, step, previous, output, generator, request.Thresholding, request.DynamicPercentile),
+                x, step, previous, output, generator,
+                request.Thresholding, request.DynamicPercentile, request.Shard),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -48,7 +51,8 @@ partial class CaptionDiffusion
     /// <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, which adds no noise),
     /// given the network output at (x, step), with mu_theta = mu~_t(x_t, x0_hat) (Ho et al. 2020, Eq. 7 and
     /// Algorithm 2) and sigma_t^2 = beta~_t (fixed small).
-    /// z comes from <paramref name="generator"/>.
+    /// z comes from <paramref name="generator"/> (the whole request's draw, of which <paramref name="shard"/>
+    /// keeps its rows, when the batch is one process's share).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdpmStep(
@@ -58,7 +62,8 @@ partial class CaptionDiffusion
         Tensor output,
         Generator generator,
         Thresholding thresholding = Thresholding.Static,
-        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile,
+        SampleShard? shard = null)
     {
         if (x is null) throw new ArgumentNullException(nameof(x));
         if (output is null) throw new ArgumentNullException(nameof(output));
@@ -87,7 +92,7 @@ partial class CaptionDiffusion
         using Scalar sigma = Math.Sqrt(transition.PosteriorVariance);    // disposed here, not left to the finalizer
 
         // 5. x_{t-1} = mu_theta + sigma_t z (Ho et al. 2020, Algorithm 2, line 4)
-        var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+        var z = SamplingNoise.Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)
         var next = mean.add(sigma * z, one);    // (N, C, H, W)
         return next.MoveToOuterDisposeScope();
     }
@@ -106,7 +111,8 @@ partial class CaptionDiffusion
         var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
         var samples = SamplingLoop.Run(steps, noise, modelOutput,
             (x, step, previous, output) => DdimStep(
-                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+                x, step, previous, output, request.Eta, generator,
+                request.Thresholding, request.DynamicPercentile, request.Shard),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -117,7 +123,8 @@ partial class CaptionDiffusion
     /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
     /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1),
     /// given the network output at (x, step).
-    /// z comes from <paramref name="generator"/>.
+    /// z comes from <paramref name="generator"/> (the whole request's draw, of which <paramref name="shard"/>
+    /// keeps its rows, when the batch is one process's share).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdimStep(
@@ -128,7 +135,8 @@ partial class CaptionDiffusion
         double eta,
         Generator generator,
         Thresholding thresholding = Thresholding.Static,
-        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile,
+        SampleShard? shard = null)
     {
         if (x is null) throw new ArgumentNullException(nameof(x));
         if (output is null) throw new ArgumentNullException(nameof(output));
@@ -163,7 +171,7 @@ partial class CaptionDiffusion
         if (sigma > 0 && previous >= 0)
         {
             using Scalar sigmaScale = sigma;
-            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            var z = SamplingNoise.Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)
             next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
         }
         return next.MoveToOuterDisposeScope();
@@ -192,7 +200,8 @@ partial class CaptionDiffusion
 
         // 3. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var size = new long[] { request.Count, CaptionDit.InChannels, CaptionDit.InputSize, CaptionDit.InputSize };
-        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        // the request's rows of the whole request's draw when it is one process's shard (SamplingNoise)
+        var noise = SamplingNoise.Draw(size, request.Shard, generator, device);    // (Count, C, H, W)
         return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
     }
 

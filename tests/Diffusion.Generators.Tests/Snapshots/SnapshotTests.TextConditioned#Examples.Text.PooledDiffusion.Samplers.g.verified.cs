@@ -15,6 +15,8 @@ using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
 using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
 using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
+using SamplingNoise = global::Diffusion.Runtime.Sampling.SamplingNoise;
+using SampleShard = global::Diffusion.Runtime.Sampling.SampleShard;
 using Thresholding = global::Diffusion.Dsl.Thresholding;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -38,7 +40,8 @@ partial class PooledDiffusion
         var (steps, noise, modelOutput) = PrepareSampling(request, generator, denoiser);
         var samples = SamplingLoop.Run(steps, noise, modelOutput,
             (x, step, previous, output) => DdimStep(
-                x, step, previous, output, request.Eta, generator, request.Thresholding, request.DynamicPercentile),
+                x, step, previous, output, request.Eta, generator,
+                request.Thresholding, request.DynamicPercentile, request.Shard),
             onStep);
         return samples.MoveToOuterDisposeScope();
     }
@@ -49,7 +52,8 @@ partial class PooledDiffusion
     /// sigma_t = eta sqrt((1 - abar_{t-1}) / (1 - abar_t)) sqrt(1 - abar_t / abar_{t-1}) (Eq. 16), from x at training
     /// timestep <paramref name="step"/> to the earlier <paramref name="previous"/> (-1: the last step, abar_{t-1} = 1),
     /// given the network output at (x, step). The learned variance is not used: eta sets sigma_t.
-    /// z comes from <paramref name="generator"/>.
+    /// z comes from <paramref name="generator"/> (the whole request's draw, of which <paramref name="shard"/>
+    /// keeps its rows, when the batch is one process's share).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Diffusion.Generators", "<version>")]
     public Tensor DdimStep(
@@ -60,7 +64,8 @@ partial class PooledDiffusion
         double eta,
         Generator generator,
         Thresholding thresholding = Thresholding.Static,
-        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile)
+        double dynamicPercentile = CleanSampleThreshold.DefaultPercentile,
+        SampleShard? shard = null)
     {
         if (x is null) throw new ArgumentNullException(nameof(x));
         if (output is null) throw new ArgumentNullException(nameof(output));
@@ -95,7 +100,7 @@ partial class PooledDiffusion
         if (sigma > 0 && previous >= 0)
         {
             using Scalar sigmaScale = sigma;
-            var z = torch.randn(x.shape, generator: generator, device: x.device);    // (N, C, H, W)
+            var z = SamplingNoise.Draw(x.shape, shard, generator, x.device);    // (N, C, H, W)
             next = next.add(z.mul(sigmaScale), one);    // + sigma_t z
         }
         return next.MoveToOuterDisposeScope();
@@ -124,7 +129,8 @@ partial class PooledDiffusion
 
         // 3. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var size = new long[] { request.Count, PooledDit.InChannels, PooledDit.InputSize, PooledDit.InputSize };
-        var noise = torch.randn(size, generator: generator, device: device);    // (Count, C, H, W)
+        // the request's rows of the whole request's draw when it is one process's shard (SamplingNoise)
+        var noise = SamplingNoise.Draw(size, request.Shard, generator, device);    // (Count, C, H, W)
         return (steps, noise, (x, step) => ModelOutput(model, request, null, targets, x, step));
     }
 
