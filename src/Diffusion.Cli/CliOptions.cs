@@ -146,22 +146,25 @@ public static class CliOptions
     /// <summary>The guidance weight asked for, or the model's declared one; an unconditional model takes none.</summary>
     public static double ChooseGuidance(double? asked, Diffusion.Runtime.Models.IDiffusionModel model)
     {
-        if (model.Description.Classes is null && asked is { } w && w != 1.0)
+        if (model.Description.Classes is null && model is not Diffusion.Runtime.Text.ITextDiffusionModel && asked is { } w && w != 1.0)
             throw new CommandLineException($"--guidance {w}: {model.Description.Name} is unconditional; classifier-free guidance needs a class-conditional model.");
         return asked ?? model.ClassifierFreeGuidanceScale ?? 1.0;
     }
 
     /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>
-        new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen) or none (the default of a latent model).", DefaultValueFactory = _ => Thresholding.Static };
+        new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen; the default of a text model) or none (the default of a latent model).", DefaultValueFactory = _ => Thresholding.Static };
 
     /// <summary>
     /// --threshold as given, else the model's default: none for a latent diffusion model (its latents are not data in
-    /// [-1, 1], so clipping x0_hat would wreck them), static for a pixel-space model.
+    /// [-1, 1], so clipping x0_hat would wreck them), dynamic for a text model, static for another pixel-space model.
     /// </summary>
     public static Thresholding ChooseThreshold(ParseResult parse, Option<Thresholding> option, IDiffusionModel model) =>
         parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)
-        : model is ILatentDiffusionModel ? Thresholding.None : Thresholding.Static;
+        : model is ILatentDiffusionModel ? Thresholding.None
+        // Imagen's dynamic thresholding (Saharia et al. 2022, Sec. 2.3) for text models, sampled at high guidance weights.
+        : model is Diffusion.Runtime.Text.ITextDiffusionModel ? Thresholding.Dynamic
+        : Thresholding.Static;
 
     /// <summary>--percentile of dynamic thresholding, in (0, 1].</summary>
     public static Option<double> Percentile()

@@ -23,9 +23,9 @@ public static class DiffusionHost
         bool guidance = catalog.OfKind(ModelKind.NoisyClassifier).Count > 0;
         var root = new RootCommand(options.Description ?? $"Train, sample and evaluate the declared models: {string.Join(", ", catalog.Entries)}.")
         {
-            TrainCommand.Create(catalog),
+            TrainCommand.Create(catalog, options.TextEncoder),
             DistillCommand.Create(catalog),
-            SampleCommand.Create(catalog),
+            SampleCommand.Create(catalog, options.TextEncoder),
             LikelihoodCommand.Create(catalog),
             InspectCommand.Create(catalog),
             ReleaseCommand.Create(catalog),

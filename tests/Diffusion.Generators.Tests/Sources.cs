@@ -54,6 +54,23 @@ internal static class Sources
     ];
 
     /// <summary>
+    /// The MNIST example's text-to-digit model (examples/MnistDit/MnistTextDiffusion.cs): MnistDit's DiT with the frozen
+    /// MiniLM's pooled embedding and per-block cross-attention over its token states, with the example's schedule.
+    /// </summary>
+    public static string[] MnistText { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistTextDiffusion.cs")),
+        """
+        using Diffusion.Dsl;
+
+        namespace Examples.Mnist;
+
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class MnistSchedule;
+        """,
+    ];
+
+    /// <summary>
     /// An unconditional super-resolution stage with blur augmentation (Ho et al. 2021, Sec. 4.2) and one without
     /// augmentation, each 8x8 -> 16x16 x 3 after an unconditional 8x8 base, and their cascades.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Xunit;
+using Diffusion.Runtime.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Text.Tests;

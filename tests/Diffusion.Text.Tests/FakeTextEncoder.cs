@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Diffusion.Runtime.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Text.Tests;

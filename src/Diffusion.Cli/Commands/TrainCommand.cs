@@ -3,6 +3,7 @@ using System.CommandLine;
 using Diffusion.Cli.Training;
 using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
 using Diffusion.Runtime.Training;
 
 namespace Diffusion.Cli.Commands;
@@ -12,7 +13,7 @@ internal static class TrainCommand
 {
     private const string Tag = "[train]";
 
-    public static Command Create(ModelCatalog catalog)
+    public static Command Create(ModelCatalog catalog, Func<ITextEncoder>? textEncoder = null)
     {
         var shared = new TrainingRunOptions("Run folder: checkpoints/, loss.png and loss.csv are written there.");
         var steps = CliOptions.Positive("--steps", 10000, "Total optimizer steps (with --resume, the total including earlier sittings).");
@@ -20,7 +21,9 @@ internal static class TrainCommand
         var autoencoderPath = new Option<string?>("--autoencoder") { Description = "For a latent diffusion model's first sitting: a checkpoint, run or release folder of its declared autoencoder (frozen, then kept in the model's checkpoints)." };
         var areaFrom = CliOptions.AreaFrom();
         var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
+        var captions = new Option<string?>("--captions") { Description = "For a text-conditioned model: the captions file (default: captions.tsv in --data), lines 'image path<TAB>caption'." };
         var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath, areaFrom };
+        if (textEncoder is not null) command.Add(captions);
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
         {
@@ -48,7 +51,10 @@ internal static class TrainCommand
             int size = trainable.Description.ImageSize;
             if (fullSize is { } from && (from <= size || from % size != 0))
                 throw new CommandLineException($"--area-from {from}: must be a multiple of {trainable.Description.Name}'s size {size} above it (such as {2 * size}).");
-            var images = run.LoadImages(fullSize is { } side ? trainable.Description with { ImageSize = side } : trainable.Description,
+            if (declared is not ITextDiffusionModel && textEncoder is not null && parse.GetValue(captions) is not null)
+                throw new CommandLineException($"--captions: {trainable.Description.Name} is not conditioned on text.");
+            var captioned = declared is ITextDiffusionModel ? run.LoadCaptionedImages(trainable.Description, parse.GetValue(captions)) : null;
+            var images = captioned?.Images ?? run.LoadImages(fullSize is { } side ? trainable.Description with { ImageSize = side } : trainable.Description,
                 anyLayout: autoencoder is not null);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
@@ -56,6 +62,11 @@ internal static class TrainCommand
             ITrainingSet data = fullSize is { } full ? new Diffusion.Runtime.Cascades.AreaDownsampledTrainingSet(images, full, size) : images;
             if (fullSize is { } averaged)
                 Console.WriteLine($"{Tag} --area-from {averaged}: each {averaged / size}x{averaged / size} block averaged to {trainable.Description.Name}'s {size}x{size}");
+            if (declared is ITextDiffusionModel text)
+            {
+                if (fullSize is not null) throw new CommandLineException($"--area-from: {text.Description.Name} is conditioned on text, not a cascade stage.");
+                (trainable, data) = TextRun.Prepare(text, captioned!, run.DataDir, textEncoder, Tag);
+            }
             if (declared is ILatentDiffusionModel && fullSize is not null)
                 throw new CommandLineException($"--area-from: {trainable.Description.Name} trains on its autoencoder's latents of the images themselves.");
             if (declared is ILatentDiffusionModel latent)

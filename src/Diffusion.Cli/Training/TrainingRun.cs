@@ -83,11 +83,7 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
         if (!anyLayout) ModelData.RequireLayout(dataDir, "--data", declared);
         string wanted = anyLayout ? ModelData.DescribeImages(declared) + " at any depth, unlabelled" : ModelData.Describe(declared);
         Console.WriteLine($"{tag} {declared.Name}: loading {dataDir} ({wanted})");
-        var images = StreamingImageFolder.Open(dataDir, ModelData.Options(declared) with
-        {
-            SkipBadFiles = parse.GetValue(options.SkipBadImages),
-            Fit = CliOptions.ToImageFit(parse.GetValue(options.Fit)!),
-        }, parse.GetValue(options.CacheMegabytes) * (1L << 20));
+        var images = StreamingImageFolder.Open(dataDir, FolderOptions(declared), CacheBytes);
         foreach (var warning in images.Warnings) Console.Error.WriteLine($"warning: {warning}");
         if (declared.Classes is { } classes)
         {
@@ -104,9 +100,36 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
         {
             Console.WriteLine($"{tag} {images.Count} images");
         }
-        Console.WriteLine($"{tag} {images.CachedBytes / (1 << 20)} MiB of decoded images kept in memory (--cache-mb {parse.GetValue(options.CacheMegabytes)})");
+        PrintCache(images);
         return images;
     }
+
+    /// <summary>
+    /// The --data folder of a text-conditioned model: images at any depth (class subfolders only hold them), each with at
+    /// least one caption in the folder's captions.tsv (or --captions).
+    /// </summary>
+    public CaptionedImageFolder LoadCaptionedImages(ModelDescription declared, string? captionsFile)
+    {
+        string dataDir = DataDir;
+        Console.WriteLine($"{tag} {declared.Name}: loading {dataDir} ({ModelData.DescribeImages(declared)} at any depth, captioned by "
+            + $"{captionsFile ?? Path.Combine(dataDir, CaptionFile.DefaultName)})");
+        var captioned = CaptionedImageFolder.Open(dataDir, FolderOptions(declared), CacheBytes, captionsFile);
+        foreach (var warning in captioned.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        Console.WriteLine($"{tag} {captioned.Count} images, {captioned.Captions.Sum(c => c.Count)} captions");
+        PrintCache(captioned.Images);
+        return captioned;
+    }
+
+    private ImageFolderOptions FolderOptions(ModelDescription declared) => ModelData.Options(declared) with
+    {
+        SkipBadFiles = parse.GetValue(options.SkipBadImages),
+        Fit = CliOptions.ToImageFit(parse.GetValue(options.Fit)!),
+    };
+
+    private long CacheBytes => parse.GetValue(options.CacheMegabytes) * (1L << 20);
+
+    private void PrintCache(StreamingImageFolder images) =>
+        Console.WriteLine($"{tag} {images.CachedBytes / (1 << 20)} MiB of decoded images kept in memory (--cache-mb {parse.GetValue(options.CacheMegabytes)})");
 
     /// <summary>
     /// Trains <paramref name="model"/> with the <see cref="Trainer"/>, stopping early at <paramref name="stop"/>'s signal

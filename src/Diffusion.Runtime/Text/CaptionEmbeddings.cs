@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace Diffusion.Text;
+namespace Diffusion.Runtime.Text;
 
 /// <summary>
 /// The embeddings of a dataset's distinct captions, as <see cref="CaptionEmbeddingCache.Load"/> found or computed them;
@@ -57,6 +57,9 @@ public sealed class CaptionEmbeddings
 
     /// <summary>D of the token states.</summary>
     public int TokenDimension { get; }
+
+    /// <summary>The most tokens a caption has (0 without captions).</summary>
+    public int LongestTokens => counts.Length == 0 ? 0 : counts.Max();
 
     /// <summary>Whether <paramref name="caption"/> is one of <see cref="Captions"/>.</summary>
     public bool Contains(string caption) => rows.ContainsKey(caption);

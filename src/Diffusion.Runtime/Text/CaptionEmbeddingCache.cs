@@ -10,7 +10,7 @@ using Diffusion.Runtime.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Diffusion.Text;
+namespace Diffusion.Runtime.Text;
 
 /// <summary>
 /// A dataset's caption embeddings, computed once by a frozen <see cref="ITextEncoder"/> and kept in one file beside the

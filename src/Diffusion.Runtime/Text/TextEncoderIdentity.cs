@@ -1,4 +1,4 @@
-namespace Diffusion.Text;
+namespace Diffusion.Runtime.Text;
 
 /// <summary>Which frozen encoder made an embedding: the model's name and the SHA-256 of the weights it ran.</summary>
 /// <param name="ModelId">The model's public name, e.g. <c>sentence-transformers/all-MiniLM-L6-v2</c>.</param>

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Diffusion.Text;
+namespace Diffusion.Runtime.Text;
 
 /// <summary>
 /// A frozen, pretrained text encoder: captions and prompts in, embeddings out. It never trains; its weights are fixed

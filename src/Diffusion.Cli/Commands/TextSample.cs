@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Diffusion.Dsl;
+using Diffusion.Runtime.Imaging;
+using Diffusion.Runtime.IO;
+using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
+using static TorchSharp.torch;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>
+/// sample for a text-conditioned model: the prompts (--prompt, --prompts FILE) encoded by the host's frozen text
+/// encoder, --per-prompt samples of each guided over text (Ho and Salimans 2022, Eq. 6) at the model's declared weight
+/// unless --guidance says otherwise, with Imagen's dynamic thresholding by default; row i of the grid is prompt i.
+/// </summary>
+internal static class TextSample
+{
+    /// <summary>The largest prompts file read.</summary>
+    public const long MaxPromptsFileBytes = 1L << 20;
+
+    /// <summary>Rows sampled in one network batch.</summary>
+    private const int BatchSize = 250;
+
+    /// <summary>The sample command's options a text model reads.</summary>
+    public sealed record Options(
+        Option<string> Output,
+        Option<string[]> Prompt,
+        Option<string?> PromptsFile,
+        Option<int> PerPrompt,
+        Option<SamplerKind?> Sampler,
+        Option<int> Steps,
+        Option<double> Eta,
+        Option<double?> Guidance,
+        Option<Thresholding> Threshold,
+        Option<double> Percentile,
+        Option<long> Seed,
+        Option<bool> Force);
+
+    /// <summary>--prompt: repeatable.</summary>
+    public static Option<string[]> PromptOption() => new("--prompt")
+    {
+        Description = "For a text-conditioned model: a prompt (repeat the option for more rows).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>--prompts FILE.</summary>
+    public static Option<string?> PromptsFileOption() => new("--prompts")
+    {
+        Description = "For a text-conditioned model: a file of prompts, one per line (of a tab-separated line, its last field); "
+            + "blank lines and lines starting with # are skipped.",
+    };
+
+    /// <summary>--per-prompt K.</summary>
+    public static Option<int> PerPromptOption() => CliOptions.Positive("--per-prompt", 8, "For a text-conditioned model: samples per prompt (the grid's columns).");
+
+    /// <summary>Samples the grid of <paramref name="prompts"/> (<see cref="Prompts"/>) from <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
+    public static int Run(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> prompts, ITextEncoder encoder, string resolved, string[] inputs,
+        Options o, Device target)
+    {
+        string name = model.Description.Name;
+        if (encoder.PooledDimension != model.PooledDim || encoder.TokenDimension != model.TokenDim)
+            throw new CommandLineException($"{name} takes text embeddings of {model.PooledDim} (pooled) and {model.TokenDim} (tokens), but the host's "
+                + $"encoder {encoder.Identity.ModelId} gives {encoder.PooledDimension} and {encoder.TokenDimension}.");
+        int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Steps);
+        if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
+        var kind = CliOptions.ChooseSampler(parse.GetValue(o.Sampler), model);
+        double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), model);
+        var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, model);
+        string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", parse.GetValue(o.Force), inputs);
+        Console.WriteLine($"[sample] {resolved}: {prompts.Count} prompt(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Eta)}, "
+            + $"guidance {weight} over text, {thresholding} thresholding; encoder {encoder.Identity.ModelId}");
+        for (int i = 0; i < prompts.Count; i++) Console.WriteLine($"[sample] row {i}: {prompts[i]}");
+
+        using var scope = NewDisposeScope();
+        var started = DateTime.UtcNow;
+        var rows = prompts.SelectMany(prompt => Enumerable.Repeat(prompt, perPrompt)).ToArray();    // prompt 0 K times, then prompt 1, ...
+        var parts = new List<Tensor>();
+        using var generator = new Generator((ulong)parse.GetValue(o.Seed), target);
+        for (int start = 0; start < rows.Length; start += BatchSize)
+        {
+            using var batchScope = NewDisposeScope();
+            var batch = rows.Skip(start).Take(BatchSize).ToArray();
+            using var encoding = encoder.Encode(batch);
+            var text = encoding.ToConditioning(model.MaxTokens);
+            var request = new SampleRequest(batch.Length, null, steps, parse.GetValue(o.Eta), weight)
+            {
+                Thresholding = thresholding,
+                DynamicPercentile = parse.GetValue(o.Percentile),
+            };
+            parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
+        }
+        var images = cat(parts, 0);
+        double seconds = (DateTime.UtcNow - started).TotalSeconds;
+        int size = model.Description.ImageSize;
+        ImageGrid.Write(images, gridPath, rows: prompts.Count, upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
+        Console.WriteLine($"[sample] wrote {gridPath} ({rows.Length} images in {seconds:F1} s, {rows.Length / seconds:F1} images/s)");
+        return 0;
+    }
+
+    /// <summary>The prompts of --prompt, then of --prompts FILE; at least one.</summary>
+    public static List<string> Prompts(ParseResult parse, Options o)
+    {
+        var prompts = new List<string>(parse.GetValue(o.Prompt) ?? []);
+        if (parse.GetValue(o.PromptsFile) is { } file)
+        {
+            string text;
+            try
+            {
+                text = Encoding.UTF8.GetString(RegularFile.ReadAllBytes(file, MaxPromptsFileBytes));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandLineException($"--prompts {file}: {e.Message}");
+            }
+            foreach (var line in text.Split('\n').Select(l => l.TrimEnd('\r')))
+            {
+                if (line.Trim().Length == 0 || line.StartsWith('#')) continue;
+                string prompt = line[(line.LastIndexOf('\t') + 1)..].Trim();
+                if (prompt.Length == 0) throw new CommandLineException($"--prompts {file}: the line '{line}' has an empty prompt.");
+                prompts.Add(prompt);
+            }
+        }
+        if (prompts.Count == 0) throw new CommandLineException("--prompt TEXT or --prompts FILE is needed: the model is conditioned on text.");
+        if (prompts.FirstOrDefault(p => string.IsNullOrWhiteSpace(p)) is not null) throw new CommandLineException("--prompt: a prompt is empty.");
+        return prompts;
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Linq;
+using Diffusion.Runtime.Data;
+using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
+using Diffusion.Runtime.Training;
+
+namespace Diffusion.Cli.Training;
+
+/// <summary>
+/// What train adds for a text-conditioned model (Saharia et al. 2022, Sec. 2): the captions of the --data folder
+/// encoded once by the host's frozen text encoder and kept beside the data (<see cref="CaptionEmbeddingCache"/>: a later
+/// run encodes only new captions), then batches of (images, one caption drawn per image) for the model's loss
+/// (<see cref="TextTrainable"/>).
+/// </summary>
+internal static class TextRun
+{
+    /// <summary>The objective and data the trainer runs on for <paramref name="model"/>.</summary>
+    public static (ITrainableModel Objective, ITrainingSet Data) Prepare(ITextDiffusionModel model, CaptionedImageFolder folder, string dataDir,
+        Func<ITextEncoder>? encoderFactory, string tag)
+    {
+        string name = model.Description.Name;
+        if (model is IConsistencyModel or IDistillationStudent or ILatentDiffusionModel)
+            throw new CommandLineException($"{name}: text-conditioned consistency models, students and latent models do not train yet.");
+        if (encoderFactory is null)
+            throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
+        var encoder = encoderFactory();
+        try
+        {
+            if (encoder.PooledDimension != model.PooledDim || encoder.TokenDimension != model.TokenDim)
+                throw new CommandLineException($"{name} takes text embeddings of {model.PooledDim} (pooled) and {model.TokenDim} (tokens), but the host's "
+                    + $"encoder {encoder.Identity.ModelId} gives {encoder.PooledDimension} and {encoder.TokenDimension}.");
+            string cache = CaptionEmbeddingCache.PathFor(dataDir, encoder.Identity);
+            var started = DateTime.UtcNow;
+            var embeddings = CaptionEmbeddingCache.Load(cache, folder.Captions.SelectMany(c => c), encoder);
+            foreach (var warning in embeddings.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            Console.WriteLine($"{tag} {embeddings.Captions.Count} distinct captions by {encoder.Identity.ModelId}: {embeddings.Encoded} encoded, "
+                + $"{embeddings.Reused} from {cache} ({(DateTime.UtcNow - started).TotalSeconds:F1} s)");
+            if (embeddings.LongestTokens > model.MaxTokens)
+                Console.WriteLine($"{tag} captions of more than {model.MaxTokens} tokens (the longest has {embeddings.LongestTokens}) give {name}'s cross-attention "
+                    + $"their first {model.MaxTokens}; their pooled embedding is the whole caption's");
+            return (new TextTrainable(model, folder.Captions, embeddings), new CaptionedTrainingSet(folder));
+        }
+        finally
+        {
+            (encoder as IDisposable)?.Dispose();
+        }
+    }
+}
