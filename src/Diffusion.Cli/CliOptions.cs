@@ -9,6 +9,7 @@ using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.IO;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Networks;
 using TorchSharp;
 
 namespace Diffusion.Cli;
@@ -150,6 +151,22 @@ public static class CliOptions
             throw new CommandLineException($"--guidance {w}: {model.Description.Name} is unconditional; classifier-free guidance needs a class-conditional model.");
         return asked ?? model.ClassifierFreeGuidanceScale ?? 1.0;
     }
+
+    /// <summary>--precision: float32 (default) or bf16, the transformer blocks' matrix products while sampling.</summary>
+    public static Option<string> Precision()
+    {
+        var option = new Option<string>("--precision")
+        {
+            Description = "float32 (default) or bf16: the transformer blocks' matrix products and attention in bfloat16 while sampling (norms, "
+                + "residuals and the sampler stay float32); faster where the CPU has AVX512_BF16 or AMX, or on a GPU.",
+            DefaultValueFactory = _ => "float32",
+        };
+        option.AcceptOnlyFromAmong("float32", "bf16");
+        return option;
+    }
+
+    /// <summary>The <see cref="MatmulPrecision"/> a --precision value names.</summary>
+    public static MatmulPrecision ToPrecision(string? name) => name == "bf16" ? MatmulPrecision.BFloat16 : MatmulPrecision.Float32;
 
     /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Networks;
 using Diffusion.Runtime.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,6 +64,7 @@ internal static class SampleGrid
     /// 0,0,...,1,1,...); else unconditionally. When <paramref name="strip"/> is given it receives about
     /// <paramref name="stripFrames"/> snapshots of the first sample, from noise to image.
     /// </summary>
+    /// <paramref name="precision"/> is the transformer blocks' matmul precision (<see cref="SampleRequest.Precision"/>).
     /// <paramref name="classifier"/>, when given, guides every sample toward its row's class (its scale is the
     /// guidance scale s); <paramref name="guidance"/> is the classifier-free weight w (0 samples the null label).
     /// <remarks>
@@ -73,7 +75,7 @@ internal static class SampleGrid
     /// </remarks>
     public static Tensor Sample(IDiffusionModel model, SamplerKind sampler, int? classes, int count, int steps, double eta, double guidance,
         long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10,
-        ClassifierGuidance? classifier = null, ICollective? job = null)
+        ClassifierGuidance? classifier = null, ICollective? job = null, MatmulPrecision precision = MatmulPrecision.Float32)
     {
         using var scope = NewDisposeScope();
         int rank = job?.Rank ?? 0, ranks = job?.Size ?? 1;
@@ -91,6 +93,7 @@ internal static class SampleGrid
             var request = new SampleRequest(rows, batchLabels, steps, eta, guidance)
             {
                 Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier, Shard = ranks > 1 ? shard : null,
+                Precision = precision,
             };
             Action<int, Tensor>? onStep = null;
             if (strip is not null && start == 0 && shard.Offset == 0)

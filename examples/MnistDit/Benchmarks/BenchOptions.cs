@@ -2,7 +2,8 @@ namespace Examples.Mnist.Benchmarks;
 
 /// <summary>
 /// The benchmark's settings after parsing. Null sizes mean each model's own default (<see cref="BenchTarget"/>);
-/// <see cref="RssSteps"/> = 0 skips the resident-memory runs; <see cref="PythonScript"/> = null times this side only.
+/// <see cref="RssSteps"/> = 0 skips the resident-memory runs; <see cref="PythonScript"/> = null times this side only;
+/// <see cref="Precision"/> is our side's sampling precision (training and the PyTorch peer stay float32).
 /// </summary>
 internal sealed record BenchOptions(
     int Repeats,
@@ -16,4 +17,5 @@ internal sealed record BenchOptions(
     string Python,
     string? PythonScript,
     int MatmulSize,
-    int MatmulRepeats);
+    int MatmulRepeats,
+    Diffusion.Runtime.Networks.MatmulPrecision Precision = Diffusion.Runtime.Networks.MatmulPrecision.Float32);

@@ -51,7 +51,13 @@ internal static class Comparison
             Console.WriteLine($"   FLOPs per image (matrix products, from the declaration): forward {flops.ForwardPerImage / 1e9:F3} GFLOP = "
                               + string.Join(" + ", flops.ForwardParts().Select(p => $"{p.Part} {p.Flops / 1e9:F3}")) + $"; training step ~3x forward = {flops.TrainingStepPerImage / 1e9:F3} GFLOP");
 
-        using var ours = new TorchSharpSide(model, device, LearningRate, WeightDecay);
+        using var ours = new TorchSharpSide(model, device, LearningRate, WeightDecay, options.Precision);
+        if (options.Precision != Diffusion.Runtime.Networks.MatmulPrecision.Float32)
+        {
+            // Both rates in this one process, so their ratio is the processor's and not the load's.
+            Console.WriteLine($"   matmul {options.MatmulSize}^3 in this process: float32 {ours.MatmulGflops(options.MatmulSize, options.MatmulRepeats, ScalarType.Float32):F1} GFLOP/s, "
+                              + $"bfloat16 {ours.MatmulGflops(options.MatmulSize, options.MatmulRepeats, ScalarType.BFloat16):F1} GFLOP/s; our sampling in {options.Precision}, training float32");
+        }
         string? peerScript = target.HasPyTorchPeer ? options.PythonScript : null;
         using var folder = peerScript is null ? null : ExchangeFolder.Create();
         PyTorchPeer? peer = null;

@@ -5,6 +5,7 @@ using System.Linq;
 using Diffusion.Dsl;
 using Diffusion.Runtime.Diagnostics;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Networks;
 using Diffusion.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,25 +21,32 @@ internal sealed class TorchSharpSide : IBenchSide
     private readonly IDiffusionModel model;
     private readonly Device device;
     private readonly AdamW optimizer;
+    private readonly MatmulPrecision precision;
 
     /// <param name="model">The loaded model (the side does not own it).</param>
     /// <param name="device">Where the model lives.</param>
     /// <param name="learningRate">AdamW's lr, as the PyTorch peer's.</param>
     /// <param name="weightDecay">AdamW's weight decay, as the PyTorch peer's.</param>
-    public TorchSharpSide(IDiffusionModel model, Device device, double learningRate, double weightDecay)
+    /// <param name="precision">The sampling runs' matmul precision (<see cref="SampleRequest.Precision"/>).</param>
+    public TorchSharpSide(IDiffusionModel model, Device device, double learningRate, double weightDecay, MatmulPrecision precision)
     {
         this.model = model;
         this.device = device;
+        this.precision = precision;
         optimizer = new AdamW(model.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)), learningRate: learningRate, weightDecay: weightDecay);
     }
 
     public string Name { get; } = $"TorchSharp {typeof(torch).Assembly.GetName().Version!.ToString(3)}";
 
-    public double MatmulGflops(int size, int repeats)
+    public double MatmulGflops(int size, int repeats) =>
+        MatmulGflops(size, repeats, precision == MatmulPrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32);
+
+    /// <summary>GFLOP/s of size x size matrix products in <paramref name="dtype"/> on this side's device.</summary>
+    public double MatmulGflops(int size, int repeats, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var a = randn(size, size, device: device);
-        var b = randn(size, size, device: device);
+        var a = randn(size, size, device: device).to(dtype);
+        var b = randn(size, size, device: device).to(dtype);
         for (int i = 0; i < 3; i++) mm(a, b).Dispose();
         Synchronize();
         var clock = Stopwatch.StartNew();
@@ -165,7 +173,7 @@ internal sealed class TorchSharpSide : IBenchSide
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed, device);
         var labels = arange(count, dtype: ScalarType.Int64, device: device) % (model.Description.Classes ?? 1);
-        var request = new SampleRequest(count, labels, Steps: steps, Eta: 0, GuidanceScale: guidance);
+        var request = new SampleRequest(count, labels, Steps: steps, Eta: 0, GuidanceScale: guidance) { Precision = precision };
         model.Sample(SamplerKind.Ddim, request, generator, onStep: onStep).Dispose();
     }
 

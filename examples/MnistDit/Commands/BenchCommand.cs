@@ -39,10 +39,12 @@ internal static class BenchCommand
         });
         var python = new Option<string>("--python") { Description = "The interpreter that imports Debian's PyTorch (see bench/setup-pytorch.sh).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var script = new Option<string?>("--pytorch-script") { Description = "The PyTorch peer (default: bench/pytorch_dit.py of the repository this runs from)." };
+        var precision = CliOptions.Precision();
         var noPytorch = new Option<bool>("--no-pytorch") { Description = "Time the generated code only: no PyTorch, no forward check, no ratios." };
         var command = new Command("bench", "Time the generated DiT against PyTorch (and the U-Net on its own): training and sampling throughput, memory, GFLOP/s.")
         {
             models, repeats, threads, device, batch, trainSteps, samples, samplingSteps, rssSteps, python, script, noPytorch,
+            precision,
         };
         CommandAction.Set(command, parse =>
         {
@@ -52,7 +54,8 @@ internal static class BenchCommand
                 throw new CommandLineException("the PyTorch baseline (Debian's python3-torch) runs on the CPU only; use --device cpu, or --no-pytorch to time this side alone.");
             string? peerScript = withPytorch ? parse.GetValue(script) ?? FindPeerScript() : null;
             var options = new BenchOptions(parse.GetValue(repeats), threadCount, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(trainSteps),
-                parse.GetValue(samples), parse.GetValue(samplingSteps), parse.GetValue(rssSteps), parse.GetValue(python)!, peerScript, MatmulSize: 1024, MatmulRepeats: 20);
+                parse.GetValue(samples), parse.GetValue(samplingSteps), parse.GetValue(rssSteps), parse.GetValue(python)!, peerScript, MatmulSize: 1024, MatmulRepeats: 20,
+                CliOptions.ToPrecision(parse.GetValue(precision)));
 
             torch.set_num_threads(threadCount);
             double loadAtStart = MachineInfo.LoadAverage1();

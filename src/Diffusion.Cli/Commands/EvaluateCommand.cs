@@ -37,11 +37,13 @@ internal static class EvaluateCommand
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var precision = CliOptions.Precision();
         var model = ModelOption.Diffusion(catalog, "Which diffusion model; the checkpoint must be of it");
         var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
         {
             model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
+            precision,
         };
         CommandAction.Set(command, parse =>
         {
@@ -84,7 +86,8 @@ internal static class EvaluateCommand
                 int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
                 var clock = Stopwatch.StartNew();
                 using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
-                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job);
+                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job,
+                    precision: CliOptions.ToPrecision(parse.GetValue(precision)));
                 double seconds = clock.Elapsed.TotalSeconds;
                 if (job.Rank != 0) return 0;
                 using var clamped = samples.clamp(-1, 1);

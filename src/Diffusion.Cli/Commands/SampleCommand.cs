@@ -41,6 +41,7 @@ internal static class SampleCommand
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
+        var precision = CliOptions.Precision();
         var model = ModelOption.Sampleable(catalog, "Which diffusion model or cascade; the checkpoint must be of it");
         var prompt = TextSample.PromptOption();
         var prompts = TextSample.PromptsFileOption();
@@ -48,6 +49,7 @@ internal static class SampleCommand
         var command = new Command("sample", "Sample a grid of images from a checkpoint.")
         {
             model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, stages, level,
+            precision,
         };
         if (textEncoder is not null)
         {
@@ -116,7 +118,7 @@ internal static class SampleCommand
             var started = DateTime.UtcNow;
             using var images = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps),
                 parse.GetValue(eta), weight, parse.GetValue(seed), target, thresholding, parse.GetValue(percentile), strip: snapshots, classifier: classifier,
-                job: job);
+                job: job, precision: CliOptions.ToPrecision(parse.GetValue(precision)));
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             if (job.Rank != 0) return 0;
             int size = diffusion.Description.ImageSize;

@@ -36,6 +36,13 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
     /// </summary>
     public Sampling.SampleShard? Shard { get; init; }
 
+    /// <summary>
+    /// The precision of the transformer blocks' matrix products and attention (<see cref="Networks.Autocast"/>):
+    /// float32 by default; bfloat16 is faster where the processor has bfloat16 instructions, at the rounding measured in
+    /// docs/benchmarks.md. Networks without transformer blocks sample in float32 either way.
+    /// </summary>
+    public Networks.MatmulPrecision Precision { get; init; } = Networks.MatmulPrecision.Float32;
+
     /// <summary>Checks the request against a model with T training steps; throws with the offending option's name.</summary>
     public void Validate(int timesteps, int? classes, Schedules.NoiseSchedule? schedule = null)
     {

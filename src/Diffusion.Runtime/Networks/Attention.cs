@@ -7,6 +7,7 @@ namespace Diffusion.Runtime.Networks;
 /// <summary>
 /// Multi-head self-attention as timm's Attention, which the reference DiT block uses: one qkv projection, scaled
 /// dot-product attention per head, an output projection. <c>qkv</c> and <c>proj</c> are the reference keys.
+/// Inside an <see cref="Autocast"/> scope all three run in its low precision and so does the output.
 /// </summary>
 public sealed class Attention : nn.Module<Tensor, Tensor>
 {
@@ -32,10 +33,10 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], tokens = x.shape[1];
-        var qkvHeads = qkv.call(x).reshape(n, tokens, 3, heads, width / heads).permute(2, 0, 3, 1, 4);    // (3, N, h, T, D/h)
+        var qkvHeads = Autocast.Linear(qkv, x).reshape(n, tokens, 3, heads, width / heads).permute(2, 0, 3, 1, 4);    // (3, N, h, T, D/h)
         // softmax(q k^T / sqrt(D / h)) v (Vaswani et al. 2017, Eq. 1)
         var attended = nn.functional.scaled_dot_product_attention(qkvHeads[0], qkvHeads[1], qkvHeads[2]);    // (N, h, T, D/h)
         var merged = attended.transpose(1, 2).reshape(n, tokens, width);                                     // (N, T, D)
-        return proj.call(merged).MoveToOuterDisposeScope();                                                  // (N, T, D)
+        return Autocast.Linear(proj, merged).MoveToOuterDisposeScope();                                      // (N, T, D)
     }
 }

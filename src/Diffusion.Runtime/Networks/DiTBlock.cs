@@ -76,12 +76,18 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
         var m = adaLN_modulation.call(c).chunk(6, 1);
         // The residual additions' alpha, disposed here: Tensor's operator + would make one for the finalizer per call.
         using var one = 1.ToScalar();
-        // x = x + gate_msa Attention(modulate(LN(x), shift_msa, scale_msa))
-        x = x.add(m[2].unsqueeze(1) * attn.call(Modulation.Modulate(norm1.call(x), m[0], m[1])), one);    // (N, T, D)
+        // Inside an Autocast scope each branch computes in low precision; Resume casts its output back to x's
+        // float32 once, so the norms, the modulation and the residual stream stay float32, as autocast places them.
+        // x = x + gate_msa Attention(modulate(LN(x), shift_msa, scale_msa)); x is the caller's, so not overwritten
+        var modulated = Modulation.ModulateFresh(norm1.call(x), m[0], m[1]);                         // (N, T, D)
+        var attended = Autocast.Resume(attn.call(modulated), x.dtype);                               // (N, T, D)
+        x = Modulation.GatedResidual(x, m[2], attended, ownX: false);                                 // (N, T, D)
         // x = x + CrossAttention(x, tokens) (PixArt-alpha, Chen et al. 2023, Sec. 2.3)
-        if (cross_attn is not null) x = x.add(cross_attn.call(x, tokens!, mask!), one);                      // (N, T, D)
-        // x = x + gate_mlp MLP(modulate(LN(x), shift_mlp, scale_mlp))
-        x = x.add(m[5].unsqueeze(1) * mlp.call(Modulation.Modulate(norm2.call(x), m[3], m[4])), one);     // (N, T, D)
+        if (cross_attn is not null) x = x.add(cross_attn.call(x, tokens!, mask!), one);                  // (N, T, D)
+        // x = x + gate_mlp MLP(modulate(LN(x), shift_mlp, scale_mlp)); x is this block's own sum by now
+        modulated = Modulation.ModulateFresh(norm2.call(x), m[3], m[4]);                             // (N, T, D)
+        var transformed = Autocast.Resume(mlp.call(modulated), x.dtype);                            // (N, T, D)
+        x = Modulation.GatedResidual(x, m[5], transformed, ownX: true);                               // (N, T, D)
         return x.MoveToOuterDisposeScope();
     }
 

@@ -31,7 +31,7 @@ public sealed class FinalLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var m = adaLN_modulation.call(c).chunk(2, 1);                           // shift, scale, each (N, D)
-        var modulated = Modulation.Modulate(norm_final.call(x), m[0], m[1]);    // (N, T, D)
+        var modulated = Modulation.ModulateFresh(norm_final.call(x), m[0], m[1]);    // (N, T, D)
         return linear.call(modulated).MoveToOuterDisposeScope();               // (N, T, p * p * C_out)
     }
 

@@ -5,7 +5,8 @@ namespace Diffusion.Runtime.Networks;
 
 /// <summary>
 /// The transformer block's MLP as timm's Mlp in the reference DiT: Linear, GELU with the tanh approximation
-/// (Hendrycks and Gimpel 2016, Sec. 2), Linear. <c>fc1</c> and <c>fc2</c> are the reference keys.
+/// (Hendrycks and Gimpel 2016, Sec. 2), Linear. <c>fc1</c> and <c>fc2</c> are the reference keys. Inside an
+/// <see cref="Autocast"/> scope it runs in its low precision, the output too.
 /// </summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
@@ -24,7 +25,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var hidden = nn.functional.gelu(fc1.call(x), TorchSharp.Modules.GELU.Approximate.tanh);    // (N, T, hidden)
-        return fc2.call(hidden).MoveToOuterDisposeScope();                              // (N, T, D)
+        var hidden = nn.functional.gelu(Autocast.Linear(fc1, x), TorchSharp.Modules.GELU.Approximate.tanh);    // (N, T, hidden)
+        return Autocast.Linear(fc2, hidden).MoveToOuterDisposeScope();                  // (N, T, D)
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using Diffusion.Runtime.Networks;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Sampling;
@@ -20,13 +21,16 @@ public static class SamplingLoop
     /// Runs <paramref name="reverseStep"/> from <paramref name="noise"/> = x_T over <paramref name="steps"/> (ascending,
     /// visited from the last), calling <paramref name="onStep"/> with (i, x) after each. Each step runs in its own
     /// dispose scope and frees the x it replaced, so memory stays flat over the steps; the result (and
-    /// <paramref name="noise"/>, freed) belong to the caller's scope.
+    /// <paramref name="noise"/>, freed) belong to the caller's scope. The network runs in <paramref name="precision"/>
+    /// (an <see cref="Autocast"/> scope around the loop, so each weight is cast once per call).
     /// </summary>
-    public static Tensor Run(int[] steps, Tensor noise, StepOutput output, ReverseStep reverseStep, Action<int, Tensor>? onStep)
+    public static Tensor Run(int[] steps, Tensor noise, StepOutput output, ReverseStep reverseStep, Action<int, Tensor>? onStep,
+        MatmulPrecision precision = MatmulPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(reverseStep);
+        using var autocast = Autocast.Enter(precision);
         var x = noise;
         for (int i = steps.Length - 1; i >= 0; i--)
         {

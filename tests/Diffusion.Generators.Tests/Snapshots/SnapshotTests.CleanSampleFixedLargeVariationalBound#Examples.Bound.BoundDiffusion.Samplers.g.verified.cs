@@ -42,7 +42,7 @@ partial class BoundDiffusion
             (x, step, previous, output) => DdpmStep(
                 x, step, previous, output, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 

@@ -44,7 +44,7 @@ partial class CmDistilled
             (x, step, previous, output) => DdimStep(
                 x, step, previous, output, request.Eta, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 

@@ -42,7 +42,7 @@ partial class CmTeacher
             (x, step, previous, output) => DdimStep(
                 x, step, previous, output, request.Eta, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 

@@ -43,7 +43,7 @@ partial class DistilledStudent
             (x, step, previous, output) => DdimStep(
                 x, step, previous, output, request.Eta, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 

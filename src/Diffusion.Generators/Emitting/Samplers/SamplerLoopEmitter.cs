@@ -78,7 +78,7 @@ internal static class SamplerLoopEmitter
             "    (x, step, previous, output) => " + sampler.StepName + "(",
             "        " + sampler.StepArguments + ", generator,",
             "        request.Thresholding, request.DynamicPercentile, request.Shard),",
-            "    onStep);",
+            "    onStep, request.Precision);",
             "return samples.MoveToOuterDisposeScope();");
         w.Close();
     }
