@@ -33,7 +33,8 @@ internal static class CascadeSample
         Option<bool> Force,
         Option<bool> NoVerify,
         Option<bool> Stages,
-        Option<double?> Level);
+        Option<double?> Level,
+        Option<string> Precision);
 
     public static int Run(ParseResult parse, ModelEntry entry, ModelCatalog catalog, Options o, Device target)
     {
@@ -83,6 +84,7 @@ internal static class CascadeSample
         {
             Thresholding = thresholding,
             DynamicPercentile = parse.GetValue(o.Percentile),
+            Precision = CliOptions.ToPrecision(parse.GetValue(o.Precision)),
         };
         using var generator = new Generator((ulong)parse.GetValue(o.Seed), target);
         var started = DateTime.UtcNow;

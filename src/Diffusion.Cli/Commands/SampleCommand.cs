@@ -81,7 +81,7 @@ internal static class SampleCommand
                 if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
                 if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException("--classifier: a cascade samples with classifier-free guidance only.");
                 return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, sampler, steps, eta, guidance,
-                    threshold, percentile, seed, force, noVerify, stages, level), target);
+                    threshold, percentile, seed, force, noVerify, stages, level, precision), target);
             }
             if (parse.GetValue(stages) || parse.GetValue(level) is not null)
                 throw new CommandLineException($"--stages and --augmentation-level are for a cascade; {entry.Name} is one diffusion model.");
@@ -145,7 +145,7 @@ internal static class SampleCommand
             if (parse.GetValue(strip) is not null) throw new CommandLineException($"--strip: {name} writes the prompts' grid only.");
             if (parse.GetValue(count) is not null) throw new CommandLineException($"--count: {name} samples --per-prompt images of each prompt.");
             if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException($"--classifier: {name} is guided over text, not by a classifier.");
-            var options = new TextSample.Options(output, prompt, prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, force);
+            var options = new TextSample.Options(output, prompt, prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, force, precision);
             var texts = TextSample.Prompts(parse, options);
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             string resolved = LoadedModel.Load(text, checkpointPath, target, !parse.GetValue(noVerify));

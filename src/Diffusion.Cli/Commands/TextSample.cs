@@ -39,7 +39,8 @@ internal static class TextSample
         Option<Thresholding> Threshold,
         Option<double> Percentile,
         Option<long> Seed,
-        Option<bool> Force);
+        Option<bool> Force,
+        Option<string> Precision);
 
     /// <summary>--prompt: repeatable.</summary>
     public static Option<string[]> PromptOption() => new("--prompt")
@@ -91,6 +92,7 @@ internal static class TextSample
             {
                 Thresholding = thresholding,
                 DynamicPercentile = parse.GetValue(o.Percentile),
+                Precision = CliOptions.ToPrecision(parse.GetValue(o.Precision)),
             };
             parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
         }

@@ -42,7 +42,7 @@ partial class MnistTextDiffusion
             (x, step, previous, output) => DdpmStep(
                 x, step, previous, output, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 
@@ -113,7 +113,7 @@ partial class MnistTextDiffusion
             (x, step, previous, output) => DdimStep(
                 x, step, previous, output, request.Eta, generator,
                 request.Thresholding, request.DynamicPercentile, request.Shard),
-            onStep);
+            onStep, request.Precision);
         return samples.MoveToOuterDisposeScope();
     }
 
