@@ -1,6 +1,7 @@
 using System;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Schedules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Tests.Samplers;
@@ -24,9 +25,12 @@ public sealed class GaussianOracle(NoiseSchedule schedule, double[] means, doubl
         var x64 = x.to(ScalarType.Float64);
         long rank = x.dim();
         var abar = NoiseSchedule.Gather(schedule.AlphasCumprod, t, rank).to(ScalarType.Float64);
-        var variance = abar * (std * std) + (1.0 - abar);
+        // Scalars held for the whole call: a temporary one (Tensor * double) can be finalized during its native call.
+        using Scalar one = 1.0, minusOne = -1.0, two = 2, minusHalf = -0.5, stdSquared = std * std;
+        var oneMinusAbar = abar.neg().add(one);                   // 1 - abar, exactly
+        var variance = abar.mul(stdSquared).add(oneMinusAbar, one);
         var signal = abar.sqrt();
-        var noiseScale = (1.0 - abar).sqrt();
+        var noiseScale = oneMinusAbar.sqrt();
 
         // Per-component conditional expectations and log-likelihoods, stacked on a leading K axis.
         var perComponent = new Tensor[means.Length];
@@ -35,21 +39,23 @@ public sealed class GaussianOracle(NoiseSchedule schedule, double[] means, doubl
         for (int d = 1; d < rank; d++) reduceDims[d - 1] = d;
         for (int k = 0; k < means.Length; k++)
         {
-            var centred = x64 - signal * means[k];
+            using Scalar mean = means[k];
+            var centred = x64.add(signal.mul(mean), minusOne);    // x - sqrt(abar) mu_k, exactly
             perComponent[k] = noiseScale * centred / variance;
-            logLikelihood[k] = (-0.5 * centred.pow(2) / variance).sum(reduceDims);
+            logLikelihood[k] = centred.pow(two).mul(minusHalf).div(variance).sum(reduceDims);
         }
         var responsibilities = stack(logLikelihood).softmax(0); // (K, N)
         var mixture = zeros_like(x64);
         for (int k = 0; k < means.Length; k++)
-            mixture += responsibilities[k].reshape(ShapeLike(x, rank)) * perComponent[k];
+            mixture.add_(responsibilities[k].reshape(ShapeLike(x, rank)) * perComponent[k], one);
 
         var result = mixture;
         if (labels is not null)
         {
             for (int k = 0; k < means.Length; k++)
             {
-                var pick = (labels == k).reshape(ShapeLike(x, rank));
+                using Scalar component = k;
+                var pick = labels.eq(component).reshape(ShapeLike(x, rank));
                 result = where(pick, perComponent[k], result);
             }
         }
