@@ -69,9 +69,11 @@ internal static class TextEvaluation
         var scores = PromptAdherence.Measure(cases, Sample, evaluator, attributes);
         double seconds = clock.Elapsed.TotalSeconds;
         foreach (var s in scores)
+        {
+            string moved = s.AttributeShare is { } a ? string.Create(CultureInfo.InvariantCulture, $", attribute {a:P0}") : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[evaluate] line {s.Case.Line} class {s.Case.Class} {s.Case.Attribute ?? "-"} \"{s.Case.Prompt}\": digit {s.DigitShare:P0}"
-                + (s.AttributeShare is { } a ? $", attribute {a:P0}" : "") + $", diversity {s.Diversity:F3}"));
+                $"[evaluate] line {s.Case.Line} class {s.Case.Class} {s.Case.Attribute ?? "-"} \"{s.Case.Prompt}\": digit {s.DigitShare:P0}{moved}, diversity {s.Diversity:F3}"));
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[evaluate] sampled {sampled} images in {seconds:F1} s: {sampled / seconds:F2} images/s"));
         Summarise("all prompts", scores);
         Summarise("prompts without an attribute", scores.Where(s => s.Case.Attribute is null).ToList());
@@ -87,8 +89,8 @@ internal static class TextEvaluation
     {
         if (scores.Count == 0) return;
         var attribute = scores.Where(s => s.AttributeShare is not null).Select(s => s.AttributeShare!.Value).ToList();
+        string moved = attribute.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", attribute adherence {attribute.Average():P1}") : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[evaluate] {group} ({scores.Count}): digit adherence {scores.Average(s => s.DigitShare):P1}"
-            + (attribute.Count > 0 ? $", attribute adherence {attribute.Average():P1}" : "") + $", diversity {scores.Average(s => s.Diversity):F3}"));
+            $"[evaluate] {group} ({scores.Count}): digit adherence {scores.Average(s => s.DigitShare):P1}{moved}, diversity {scores.Average(s => s.Diversity):F3}"));
     }
 }

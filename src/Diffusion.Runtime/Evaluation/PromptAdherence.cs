@@ -44,7 +44,7 @@ public static class PromptAdherence
                 using var scope = NewDisposeScope();
                 var images = sample(c.Prompt);                                           // (K, C, H, W)
                 long k = images.shape[0];
-                using var labels = full(k, c.Class, ScalarType.Int64);
+                using var labels = tensor(Enumerable.Repeat((long)c.Class, (int)k).ToArray());    // (K)
                 double digits = SampleQuality.ShareMatchingLabel(evaluator, images, labels);
                 double diversity = MeanPairwiseDistance(evaluator.Features(images));
                 // The neutral prompt's samples are kept for the attribute prompts of its class (sampled here if it comes later).
