@@ -32,7 +32,7 @@ public static class DiffusionHost
         };
         if (options.Evaluator is { } evaluator)
         {
-            root.Add(EvaluateCommand.Create(catalog, evaluator));
+            root.Add(EvaluateCommand.Create(catalog, evaluator, options.TextEncoder));
             if (guidance) root.Add(GuidanceCommand.Create(catalog, evaluator));
         }
         if (guidance) root.Add(NoisyAccuracyCommand.Create(catalog));

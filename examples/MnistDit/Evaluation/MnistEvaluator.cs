@@ -9,7 +9,10 @@ internal static class MnistEvaluator
 {
     public static EvaluatorSource Source { get; } = new(
         $"The folder holding the evaluation CNN's {TrainClassifierCommand.FileName} (train-classifier; examples/MnistDit/evaluation).",
-        Load);
+        Load)
+    {
+        Attributes = new MnistAttributeMeasure(),
+    };
 
     private static MnistClassifier Load(string folder, bool verify)
     {

@@ -8,6 +8,7 @@ using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ namespace Diffusion.Cli.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
-    public static Command Create(ModelCatalog catalog, EvaluatorSource source)
+    public static Command Create(ModelCatalog catalog, EvaluatorSource source, Func<ITextEncoder>? textEncoder = null)
     {
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
         var evaluatorPath = new Option<string>("--evaluator", "--classifier") { Description = source.Description, Required = true };
@@ -45,6 +46,13 @@ internal static class EvaluateCommand
             model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
             precision,
         };
+        var prompts = new Option<string?>("--prompts") { Description = "For a text-conditioned model: the prompts to judge it by, lines 'class<TAB>attribute<TAB>prompt' (attribute - for none)." };
+        var perPrompt = CliOptions.Positive("--per-prompt", 20, "For a text-conditioned model: samples per prompt, at the same seeds for every prompt.", maximum: 250);
+        if (textEncoder is not null)
+        {
+            command.Add(prompts);
+            command.Add(perPrompt);
+        }
         CommandAction.Set(command, parse =>
         {
             // Under an MPI launcher each process samples its share of every batch and rank 0 scores them.
@@ -57,6 +65,9 @@ internal static class EvaluateCommand
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            if (diffusion is ITextDiffusionModel text) return EvaluateText(parse, text, job, target);
+            if (textEncoder is not null && parse.GetValue(prompts) is not null)
+                throw new CommandLineException($"--prompts: {diffusion.Description.Name} is not conditioned on text.");
             var declared = diffusion.Description;
             string? real = parse.GetValue(data);
             if (real is null && declared.Classes is null)
@@ -123,6 +134,31 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
             return 0;
+        }
+
+        // A text model: its prompts' adherence, judged by the evaluator and the program's attribute measure.
+        int EvaluateText(ParseResult parse, ITextDiffusionModel text, ICollective job, Device target)
+        {
+            string name = text.Description.Name;
+            if (textEncoder is null)
+                throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
+            if (job.Size > 1) throw new CommandLineException($"{name} is conditioned on text: it is evaluated in one process; run it without an MPI launcher.");
+            if (parse.GetValue(data) is not null) throw new CommandLineException($"--data: {name} is judged by its prompts (--prompts), not by the Frechet distance.");
+            var options = new TextEvaluation.Options(prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, precision);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+            var encoder = textEncoder();
+            try
+            {
+                string resolved = LoadedModel.Load(text, parse.GetValue(checkpoint)!, target, verify);
+                return TextEvaluation.Run(parse, text, encoder, evaluator, source.Attributes, resolved, options, target);
+            }
+            finally
+            {
+                (encoder as IDisposable)?.Dispose();
+                (evaluator as IDisposable)?.Dispose();
+            }
         }
     }
 
