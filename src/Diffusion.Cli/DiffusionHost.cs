@@ -36,6 +36,7 @@ public static class DiffusionHost
             if (guidance) root.Add(GuidanceCommand.Create(catalog, evaluator));
         }
         if (guidance) root.Add(NoisyAccuracyCommand.Create(catalog));
+        if (options.TextEncoder is { } textEncoder) root.Add(TrainImageEncoderCommand.Create(textEncoder));
         foreach (var command in options.Commands) root.Add(command);
         return root;
     }

@@ -41,24 +41,9 @@ public sealed class TextTrainable(ITextDiffusionModel model, IReadOnlyList<IRead
         ArgumentNullException.ThrowIfNull(generator);
         if (labels is null) throw new ArgumentException("A text model's batch carries its images' indices in the labels' place (CaptionedTrainingSet).", nameof(labels));
         using var scope = NewDisposeScope();
-        var picked = DrawCaptions(labels, generator);
+        var picked = CaptionDraw.Draw(labels, captions, generator);
         using var encoding = embeddings.Gather(picked);
         var text = encoding.ToConditioning(Model.MaxTokens);
         return Model.TrainingLoss(x0, text, generator).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>One caption per image: caption floor(u k) of its k, u ~ Uniform[0, 1) from the generator.</summary>
-    private string[] DrawCaptions(Tensor indices, Generator generator)
-    {
-        long n = indices.shape[0];
-        var rows = indices.cpu().data<long>().ToArray();
-        var uniforms = rand(n, ScalarType.Float64, device: indices.device, generator: generator).cpu().data<double>().ToArray();
-        var picked = new string[n];
-        for (int b = 0; b < n; b++)
-        {
-            var choices = captions[(int)rows[b]];
-            picked[b] = choices[Math.Min((int)(uniforms[b] * choices.Count), choices.Count - 1)];
-        }
-        return picked;
     }
 }
