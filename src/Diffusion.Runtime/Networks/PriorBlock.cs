@@ -16,7 +16,10 @@ public sealed class PriorBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly TorchSharp.Modules.LayerNorm ln_2;
     private readonly Mlp mlp;
 
-    /// <summary>A block over tokens of <paramref name="width"/> features, <paramref name="heads"/> heads, an MLP of <paramref name="mlpHidden"/>.</summary>
+    /// <summary>
+    /// A block over tokens of <paramref name="width"/> features: <paramref name="heads"/> attention heads, an MLP of
+    /// <paramref name="mlpHidden"/> hidden units.
+    /// </summary>
     public PriorBlock(int width, int heads, int mlpHidden) : base(nameof(PriorBlock))
     {
         ln_1 = nn.LayerNorm(width, eps: 1e-5);
@@ -26,7 +29,7 @@ public sealed class PriorBlock : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>x (N, S, D) to (N, S, D); <paramref name="allowed"/> (N or 1, 1, S, S): where query i sees key j.</summary>
+    /// <summary>x (N, S, D) to (N, S, D); <paramref name="allowed"/> (N or 1, 1, S, S) is where query i sees key j.</summary>
     public override Tensor forward(Tensor x, Tensor allowed)
     {
         using var scope = NewDisposeScope();
