@@ -14,12 +14,16 @@ namespace Diffusion.Generators;
 /// </summary>
 internal abstract class NetworkKind
 {
-    protected NetworkKind(string attribute, string displayName, string trackingName)
+    protected NetworkKind(string attribute, string displayName, string trackingName, string leastArguments)
     {
         Attribute = attribute;
         DisplayName = displayName;
         TrackingName = trackingName;
+        LeastArguments = leastArguments;
     }
+
+    /// <summary>"InputSize = ..., InChannels = ...": the arguments the least declaration of the kind writes.</summary>
+    public string LeastArguments { get; }
 
     /// <summary>The declaring attribute's metadata name, such as "Diffusion.Dsl.UNetAttribute".</summary>
     public string Attribute { get; }
@@ -35,9 +39,9 @@ internal abstract class NetworkKind
 
     /// <summary>
     /// "[UNet(InputSize = ..., InChannels = ...)]": the least a declaration of the kind writes, as DDSL007 suggests it
-    /// (every network kind has these two, see <see cref="NetworkSpec"/>).
+    /// (an image network's size and channels; a diffusion prior's embedding width).
     /// </summary>
-    public string Usage => "[" + AttributeNames.Short(Attribute) + "(InputSize = ..., InChannels = ...)]";
+    public string Usage => "[" + AttributeNames.Short(Attribute) + "(" + LeastArguments + ")]";
 
     /// <summary>Adds the kind's pipeline: its classes parsed into specs, each spec emitted.</summary>
     public abstract void Register(IncrementalGeneratorInitializationContext context);
@@ -72,14 +76,16 @@ internal sealed class NetworkKind<TSpec> : NetworkKind
     /// <param name="parse">The class's declaration to a spec and diagnostics.</param>
     /// <param name="emit">The spec to generated files.</param>
     /// <param name="describe">The spec's own entries of ModelDescription.Network (checkpoints compare them).</param>
+    /// <param name="leastArguments">The arguments of the least declaration, as DDSL007 suggests it.</param>
     public NetworkKind(
         string attribute,
         string displayName,
         string trackingName,
         Func<INamedTypeSymbol, CancellationToken, DeclarationResult<TSpec>> parse,
         Func<TSpec, IEnumerable<(string HintName, string Source)>> emit,
-        Action<CodeWriter, TSpec, string, string> describe)
-        : base(attribute, displayName, trackingName)
+        Action<CodeWriter, TSpec, string, string> describe,
+        string leastArguments = "InputSize = ..., InChannels = ...")
+        : base(attribute, displayName, trackingName, leastArguments)
     {
         this.parse = parse;
         this.emit = emit;

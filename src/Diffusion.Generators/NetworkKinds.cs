@@ -26,6 +26,8 @@ internal static class NetworkKinds
             TransformerParser.Parse, TransformerEmitter.Emit, NetworkDescription.TransformerEntries),
         new NetworkKind<UNetSpec>(AttributeNames.UNet, "U-Net", "Diffusion.UNets",
             UNetParser.Parse, UNetEmitter.Emit, NetworkDescription.UNetEntries),
+        new NetworkKind<PriorSpec>(AttributeNames.DiffusionPrior, "diffusion prior", "Diffusion.Priors",
+            PriorParser.Parse, PriorEmitter.Emit, PriorEmitter.DescriptionEntries, "EmbeddingDim = ..."),
     };
 
     /// <summary>The kind whose attribute <paramref name="type"/> carries; null for no network class.</summary>

@@ -491,9 +491,9 @@ public class DiagnosticTests
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        Assert.Equal(50, descriptors.Count);
+        Assert.Equal(51, descriptors.Count);
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d => Assert.Equal("Diffusion.Dsl", d.Category));
-        Assert.All(descriptors, d => Assert.Matches("^DDSL(0(0[1-9]|1[0-9]|2[0-4]|3[0-5]|4[0-6]|5[0-9]|6[01])|999)$", d.Id));
+        Assert.All(descriptors, d => Assert.Matches("^DDSL(0(0[1-9]|1[0-9]|2[0-4]|3[0-5]|4[0-6]|5[0-9]|6[0-2])|999)$", d.Id));
     }
 }

@@ -28,6 +28,7 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.BlurAndPlainCascades))]
     [InlineData(nameof(Sources.TextConditioned))]
     [InlineData(nameof(Sources.MnistText))]
+    [InlineData(nameof(PriorSources.Unclip))]
     public void GeneratedCodeMakesNoHiddenScalar(string example)
     {
         var (_, output) = example switch
@@ -46,6 +47,7 @@ public class HiddenScalarTests
             nameof(Sources.BlurAndPlainCascades) => GeneratorHarness.Run(Sources.BlurAndPlainCascades),
             nameof(Sources.TextConditioned) => GeneratorHarness.Run(Sources.TextConditioned),
             nameof(Sources.MnistText) => GeneratorHarness.Run(Sources.MnistText),
+            nameof(PriorSources.Unclip) => GeneratorHarness.Run(PriorSources.Unclip),
             _ => GeneratorHarness.Run(Sources.CleanSampleBound),
         };
         var generated = output.SyntaxTrees.Where(t => !t.FilePath.StartsWith("Input", System.StringComparison.Ordinal)).ToList();

@@ -14,10 +14,13 @@ namespace Diffusion.Generators.Tests;
 /// </summary>
 public class NetworkKindTests
 {
-    /// <summary>The attributes of Diffusion.Dsl that declare a network: those of an input (InputSize, InChannels).</summary>
+    /// <summary>
+    /// The attributes of Diffusion.Dsl that declare a network: those of an input (InputSize, InChannels), and those of
+    /// an embedding (EmbeddingDim: a diffusion prior, whose samples are (EmbeddingDim, 1, 1)).
+    /// </summary>
     private static readonly Type[] NetworkAttributes = typeof(NoiseScheduleAttribute).Assembly.GetExportedTypes()
         .Where(t => typeof(Attribute).IsAssignableFrom(t))
-        .Where(t => t.GetProperty("InputSize") is not null && t.GetProperty("InChannels") is not null)
+        .Where(t => t.GetProperty("InputSize") is not null && t.GetProperty("InChannels") is not null || IsEmbedding(t))
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .ToArray();
 
@@ -27,6 +30,12 @@ public class NetworkKindTests
     /// </summary>
     private static bool IsDenoiser(Type attribute) => attribute.GetProperty("LearnSigma") is not null;
 
+    private static bool IsEmbedding(Type attribute) => attribute.GetProperty("EmbeddingDim") is not null;
+
+    /// <summary>The least arguments of the kind, as DDSL007 suggests them.</summary>
+    private static string LeastArguments(Type attribute) =>
+        IsEmbedding(attribute) ? "EmbeddingDim = ..." : "InputSize = ..., InChannels = ...";
+
     private const string Schedule = "[NoiseSchedule(ScheduleKind.Cosine)]\npublic partial class S;\n\n";
 
     private const string Model = "[DiffusionModel(typeof(S), typeof(N))]\n[Sampler(SamplerKind.Ddim)]\npublic partial class D;\n";
@@ -35,7 +44,8 @@ public class NetworkKindTests
 
     /// <summary>The least declaration of the kind: the generator may report errors on it, but it is of that kind.</summary>
     private static string Probe(Type attribute, string name) =>
-        "[" + attribute.FullName + "(InputSize = 8, InChannels = 1)]\npublic partial class " + name + ";\n\n";
+        "[" + attribute.FullName + (IsEmbedding(attribute) ? "(EmbeddingDim = 8)" : "(InputSize = 8, InChannels = 1)")
+            + "]\npublic partial class " + name + ";\n\n";
 
     private static IReadOnlyList<Diagnostic> Diagnostics(string body) =>
         GeneratorHarness.Run("using Diffusion.Dsl;\n\nnamespace T;\n\n" + body).Result.Diagnostics;
@@ -49,6 +59,7 @@ public class NetworkKindTests
         Assert.Contains(nameof(UNetAttribute), names);
         Assert.Contains(nameof(UNetEncoderAttribute), names);
         Assert.Contains(nameof(AutoencoderAttribute), names);
+        Assert.Contains(nameof(DiffusionPriorAttribute), names);
         Assert.DoesNotContain(nameof(PatchifyAttribute), names);
         Assert.False(IsDenoiser(typeof(UNetEncoderAttribute)));
         Assert.True(IsDenoiser(typeof(UNetAttribute)));
@@ -98,7 +109,7 @@ public class NetworkKindTests
             if (IsDenoiser(attribute))
             {
                 Assert.Contains("[" + Short(attribute) + "]", message);
-                Assert.Contains("[" + Short(attribute) + "(InputSize = ..., InChannels = ...)]", message);
+                Assert.Contains("[" + Short(attribute) + "(" + LeastArguments(attribute) + ")]", message);
             }
             else
             {

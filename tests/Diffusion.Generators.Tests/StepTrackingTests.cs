@@ -34,6 +34,7 @@ public class StepTrackingTests
         Sources.MnistAutoencoder,
         Sources.MnistLatent[0],    // the latent model and its DiT, on Mnist's schedule and the autoencoder above
         Sources.MnistCascade[0],    // the cascade, its two stages and their DiTs, on Mnist's schedule
+        PriorSources.Unclip,    // two diffusion priors and their models
         "namespace Other; public class Unrelated { public int Value; }",
     ];
 

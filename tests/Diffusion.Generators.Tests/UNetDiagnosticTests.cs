@@ -155,7 +155,7 @@ public class UNetDiagnosticTests
             [Sampler(SamplerKind.Ddim)]
             public partial class D;
             """));
-        Assert.Contains("is not a [DiffusionTransformer] or [UNet] class", diagnostics.Single().GetMessage());
+        Assert.Contains("is not a [DiffusionTransformer], [UNet] or [DiffusionPrior] class", diagnostics.Single().GetMessage());
     }
 
     [Fact]

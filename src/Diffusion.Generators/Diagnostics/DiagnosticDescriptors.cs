@@ -311,6 +311,12 @@ internal static class DiagnosticDescriptors
         "Text conditioning is not supported here",
         "[TextConditioning] on '{0}': {1}; {2}");
 
+    /// <summary>DDSL062: a [DiffusionPrior] declared with what it cannot take, or used where its embeddings cannot go.</summary>
+    public static readonly DiagnosticDescriptor PriorUnsupported = Error(
+        "DDSL062",
+        "Diffusion prior cannot be declared or used this way",
+        "'{0}' is a diffusion prior: {1}; {2}");
+
     /// <summary>DDSL999: a bug in the generator.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DDSL999",

@@ -13,12 +13,13 @@ internal static class TextModelEmitter
     public static string Emit(ModelSpec m)
     {
         var text = m.Network.Text!;
+        bool prior = m.Network is PriorSpec;    // samples image embeddings (Ramesh et al. 2022, Sec. 2.1), not images
         var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
         names.Declare(w, "torch", "Tensor", "Generator", "ITrainableModel", "SampleRequest", "SamplerKind", "OnStep",
             "ArgumentNullException", "ArgumentException", "InvalidOperationException", "TextConditioning", "ITextDiffusionModel",
-            "TextGuidance");
+            "TextGuidance", prior ? "Thresholding" : "");
         var tensor = names.Tensor;
         var network = names.Network;
         var conditioning = names["TextConditioning"];
@@ -34,7 +35,7 @@ internal static class TextModelEmitter
             "/// sampling  prompts -> out(x_t, null) + w (out(x_t, text) - out(x_t, null)), one batch of both passes",
             "/// </code>",
             "/// The texts are a frozen encoder's embeddings: pooled (" + Int(text.PooledDim) + ")"
-                + (text.CrossAttention ? ", token states (" + Int(text.TokenDim) + ", at most " + Int(text.MaxTokens) + ") with their mask." : "."),
+                + (text.CrossAttention || m.Network is PriorSpec { TextTokens: true } ? ", token states (" + Int(text.TokenDim) + ", at most " + Int(text.MaxTokens) + ") with their mask." : "."),
             "/// </summary>");
         w.Open("partial class " + Identifier(m.Type.Name) + " : " + face);
         if (m.GuidanceScale is { } scale)
@@ -71,9 +72,10 @@ internal static class TextModelEmitter
             "            + \"with TrainingLoss(x0, text, generator).\");",
             "");
         w.Line("/// <summary>");
-        w.Doc("Images (Count, C, H, W) for <paramref name=\"prompts\"/> (Count rows) by a declared sampler, guided over text at "
+        w.Doc((prior ? "Image embeddings (Count, D_z, 1, 1)" : "Images (Count, C, H, W)") + " for <paramref name=\"prompts\"/> (Count rows) by a declared sampler, guided over text at "
             + "the request's GuidanceScale w: out(x_t, null) + w (out(x_t, text) - out(x_t, null)), both passes in one batch "
-            + "(Ho and Salimans 2022, Eq. 6; w = 1 the conditional pass alone, w = 0 the null pass alone). The request carries no labels.");
+            + "(Ho and Salimans 2022, Eq. 6; w = 1 the conditional pass alone, w = 0 the null pass alone). The request carries no labels."
+            + (prior ? " Its Thresholding must be None: an embedding is not data in [-1, 1]." : ""));
         w.Line("/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + tensor + " SampleText", new[]
@@ -92,7 +94,16 @@ internal static class TextModelEmitter
             "if (request.Labels is not null)",
             "    throw new " + names["ArgumentException"] + "(\"" + m.Type.Name + " takes prompts, not labels.\", nameof(request));",
             "if (prompts.Count != request.Count)",
-            "    throw new " + names["ArgumentException"] + "($\"{prompts.Count} prompts for count = {request.Count}.\", nameof(prompts));",
+            "    throw new " + names["ArgumentException"] + "($\"{prompts.Count} prompts for count = {request.Count}.\", nameof(prompts));");
+        if (prior)
+        {
+            // An embedding is not data in [-1, 1]: clipping x0_hat there would bias every sample.
+            w.Lines(
+                "if (request.Thresholding != " + names["Thresholding"] + ".None)",
+                "    throw new " + names["ArgumentException"] + "(\"" + m.Type.Name + " samples image embeddings, which are not data in [-1, 1]: \"",
+                "        + \"sample with Thresholding = None.\", nameof(request));");
+        }
+        w.Lines(
             "using var noGrad = " + names.Torch + ".no_grad();",
             "using var scope = " + names.Torch + ".NewDisposeScope();",
             "");

@@ -24,6 +24,7 @@ internal static class AttributeNames
     public const string LowResolutionConditioning = "Diffusion.Dsl.LowResolutionConditioningAttribute";
     public const string TextConditioning = "Diffusion.Dsl.TextConditioningAttribute";
     public const string Cascade = "Diffusion.Dsl.CascadeAttribute";
+    public const string DiffusionPrior = "Diffusion.Dsl.DiffusionPriorAttribute";
 
     /// <summary>
     /// The declaration attributes, in the order that decides which pipeline reports a conflict between them: the

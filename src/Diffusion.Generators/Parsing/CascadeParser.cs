@@ -76,6 +76,13 @@ internal static class CascadeParser
                 dependencyFailed = true; // reported by the stage's own declaration
                 continue;
             }
+            if (model.Network is PriorSpec)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PriorUnsupported, location, model.Network.Type.Name,
+                    "'" + type.Name + "' samples image embeddings, not the images a cascade's stages pass on",
+                    "remove '" + type.Name + "' from the cascade; a decoder conditioned on the embedding generates the images"));
+                continue;
+            }
             var stage = Stage(model);
             if (k > 0 && stages.Count == k)
             {

@@ -122,6 +122,26 @@ internal static class DeclarationChecks
         return false;
     }
 
+    private const int MaxFrequencyDim = 65536;
+
+    /// <summary>
+    /// FrequencyDim of a [TimestepEmbedding] beside a network, 256 without one (the reference DiT's); DDSL003 when out of
+    /// range, DDSL012 when odd (half cosines, half sines).
+    /// </summary>
+    public static int TimestepFrequencies(AttributeView? timestep, List<DiagnosticInfo> diagnostics)
+    {
+        if (timestep is null) return 256;
+        int frequencyDim = timestep.Int("FrequencyDim", 256);
+        var location = timestep.NamedLocation("FrequencyDim");
+        if (InRange(diagnostics, location, "FrequencyDim", frequencyDim, MaxFrequencyDim, "an even number of sinusoidal features (256 is usual)")
+            && frequencyDim % 2 != 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrequencyDimOdd, location, frequencyDim, frequencyDim + 1)
+                .FixBySetting("FrequencyDim", toArgument: 1));
+        }
+        return frequencyDim;
+    }
+
     private const int MaxClasses = 1 << 24;
 
     /// <summary>(Classes, DropRate) of a [LabelEmbedding] beside a network, (0, 0) without one; DDSL003/DDSL004 when out of range.</summary>

@@ -163,12 +163,15 @@ internal static class ModelParser
             new DistillationParser.Student(symbol, model, (Prediction)predicts, samplers, network?.IsClassConditional),
             diagnostics, cancellationToken, ref dependencyFailed);
 
+        // A diffusion prior's samples are embeddings: it refuses latents and super-resolution itself (DDSL062).
+        bool priorRefused = network is not null && PriorParser.CheckModel(network, latentDiffusion, superResolution, diagnostics);
+
         // Latent diffusion: the frozen autoencoder whose latent the network must take (LatentDiffusionParser).
-        var latent = latentDiffusion is null ? null
+        var latent = latentDiffusion is null || priorRefused ? null
             : LatentDiffusionParser.Parse(latentDiffusion, model, network, diagnostics, cancellationToken, ref dependencyFailed);
 
         // A cascade's super-resolution stage: the low-resolution input its network must take (SuperResolutionParser).
-        var upsampling = SuperResolutionParser.Parse(superResolution, model, network, schedule, diagnostics);
+        var upsampling = priorRefused ? null : SuperResolutionParser.Parse(superResolution, model, network, schedule, diagnostics);
         if (superResolution is not null)
         {
             var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"
@@ -180,7 +183,7 @@ internal static class ModelParser
             }
         }
         // A text-conditioned network trains and samples on its own for now (Saharia et al. 2022's base model).
-        if (network?.Text is not null)
+        if (network?.Text is not null && !priorRefused)
         {
             var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"
                 : consistency is not null ? "[ConsistencyModel]" : null;

@@ -16,7 +16,6 @@ internal static class TransformerParser
     private const int MaxWidth = 65536;
     private const int MaxDepth = 1000;
     private const int MaxHeads = 4096;
-    private const int MaxFrequencyDim = 65536;
     private const double MaxMlpRatio = 64;
 
     /// <summary>Peebles and Xie 2023, Table 1: (depth, width, heads) of DiT-S, -B, -L, -XL.</summary>
@@ -141,17 +140,7 @@ internal static class TransformerParser
             }
         }
 
-        int frequencyDim = 256;
-        if (timestep is not null)
-        {
-            frequencyDim = timestep.Int("FrequencyDim", 256);
-            var location = timestep.NamedLocation("FrequencyDim");
-            if (DeclarationChecks.InRange(diagnostics, location, "FrequencyDim", frequencyDim, MaxFrequencyDim, "an even number of sinusoidal features (256 is usual)") && frequencyDim % 2 != 0)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrequencyDimOdd, location, frequencyDim, frequencyDim + 1)
-                    .FixBySetting("FrequencyDim", toArgument: 1));
-            }
-        }
+        int frequencyDim = DeclarationChecks.TimestepFrequencies(timestep, diagnostics);
 
         var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 
@@ -182,7 +171,7 @@ internal static class TransformerParser
         "the preset sets the patch embedding and the blocks; remove " + name + " or [DiTPreset]");
 
     /// <summary>The divisor of <paramref name="n"/> closest to <paramref name="wanted"/> (the smaller on ties).</summary>
-    private static int NearestDivisor(int n, int wanted)
+    internal static int NearestDivisor(int n, int wanted)
     {
         int best = 1;
         for (int d = 1; d <= n; d++)
