@@ -23,18 +23,11 @@ internal static class CascadeSample
         Option<string[]> Checkpoint,
         Option<string> Output,
         Option<int?> Count,
-        Option<SamplerKind?> Sampler,
-        Option<int> Steps,
-        Option<double> Eta,
-        Option<double?> Guidance,
-        Option<Thresholding> Threshold,
-        Option<double> Percentile,
-        Option<long> Seed,
         Option<bool> Force,
         Option<bool> NoVerify,
         Option<bool> Stages,
         Option<double?> Level,
-        Option<string> Precision);
+        SamplingOptions Sampling);
 
     public static int Run(ParseResult parse, ModelEntry entry, ModelCatalog catalog, Options o, Device target)
     {
@@ -52,14 +45,12 @@ internal static class CascadeSample
         var first = stages[0];
         int? classes = first.Description.Classes;
         int total = SampleGrid.Count(parse.GetValue(o.Count), classes, "--count");
-        int steps = parse.GetValue(o.Steps);
+        int steps = parse.GetValue(o.Sampling.Steps);
         if (stages.Any(s => steps > s.Schedule.Length))
             throw new CommandLineException($"--steps must be at most {stages.Min(s => s.Schedule.Length)} (the stages' training timesteps).");
-        var kind = CliOptions.ChooseSampler(parse.GetValue(o.Sampler), first);
+        var (kind, weight, thresholding) = o.Sampling.Choose(parse, first);
         if (stages.FirstOrDefault(s => !s.Samplers.Contains(kind)) is { } lacking)
             throw new CommandLineException($"--sampler {kind.ToString().ToLowerInvariant()}: {lacking.Description.Name} declares {string.Join(", ", lacking.Samplers).ToLowerInvariant()} only; every stage samples with it.");
-        double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), first);
-        var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, first);
         double? level = parse.GetValue(o.Level);
         foreach (var stage in stages.OfType<ISuperResolutionModel>())
         {
@@ -75,18 +66,13 @@ internal static class CascadeSample
             ? Enumerable.Range(0, stages.Count - 1)
                 .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray()
             : [];
-        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps, eta {parse.GetValue(o.Eta)}, guidance {weight}, "
+        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight}, "
             + $"{thresholding} thresholding, augmentation level {(level is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "as declared")}");
 
         using var scope = NewDisposeScope();
         var labels = classes is { } c ? arange(c, dtype: ScalarType.Int64).repeat_interleave(total / c).to(target) : null;   // 0,0,...,1,1,...
-        var request = new SampleRequest(total, labels, steps, parse.GetValue(o.Eta), weight)
-        {
-            Thresholding = thresholding,
-            DynamicPercentile = parse.GetValue(o.Percentile),
-            Precision = CliOptions.ToPrecision(parse.GetValue(o.Precision)),
-        };
-        using var generator = new Generator((ulong)parse.GetValue(o.Seed), target);
+        var request = o.Sampling.Request(parse, total, labels, weight, thresholding);
+        using var generator = o.Sampling.Generator(parse, target);
         var started = DateTime.UtcNow;
         var images = cascade.SampleStages(kind, request, generator, level);
         double seconds = (DateTime.UtcNow - started).TotalSeconds;

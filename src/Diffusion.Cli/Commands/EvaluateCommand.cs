@@ -140,23 +140,22 @@ internal static class EvaluateCommand
         int EvaluateText(ParseResult parse, ITextDiffusionModel text, ICollective job, Device target)
         {
             string name = text.Description.Name;
-            if (textEncoder is null)
-                throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
             if (job.Size > 1) throw new CommandLineException($"{name} is conditioned on text: it is evaluated in one process; run it without an MPI launcher.");
             if (parse.GetValue(data) is not null) throw new CommandLineException($"--data: {name} is judged by its prompts (--prompts), not by the Frechet distance.");
-            var options = new TextEvaluation.Options(prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, precision);
+            var options = new TextEvaluation.Options(prompts, perPrompt, new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision));
             bool verify = !parse.GetValue(noVerify);
             CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
-            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
-            var encoder = textEncoder();
+            var encoder = HostTextEncoder.For(textEncoder, text);
+            IImageEvaluator? evaluator = null;
             try
             {
+                evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
                 string resolved = LoadedModel.Load(text, parse.GetValue(checkpoint)!, target, verify);
                 return TextEvaluation.Run(parse, text, encoder, evaluator, source.Attributes, resolved, options, target);
             }
             finally
             {
-                (encoder as IDisposable)?.Dispose();
+                HostTextEncoder.Release(encoder);
                 (evaluator as IDisposable)?.Dispose();
             }
         }

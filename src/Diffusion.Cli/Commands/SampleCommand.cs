@@ -62,6 +62,7 @@ internal static class SampleCommand
         var noVerify = CliOptions.NoVerify();
         command.Add(force);
         command.Add(noVerify);
+        var sampling = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision);
         CommandAction.Set(command, parse =>
         {
             // Under an MPI launcher each process samples its share of every batch and rank 0 writes the files.
@@ -80,8 +81,8 @@ internal static class SampleCommand
             {
                 if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
                 if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException("--classifier: a cascade samples with classifier-free guidance only.");
-                return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, sampler, steps, eta, guidance,
-                    threshold, percentile, seed, force, noVerify, stages, level, precision), target);
+                return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, force, noVerify, stages, level,
+                    sampling), target);
             }
             if (parse.GetValue(stages) || parse.GetValue(level) is not null)
                 throw new CommandLineException($"--stages and --augmentation-level are for a cascade; {entry.Name} is one diffusion model.");
@@ -139,24 +140,22 @@ internal static class SampleCommand
         int SampleText(ParseResult parse, ITextDiffusionModel text, string checkpointPath, ICollective job)
         {
             string name = text.Description.Name;
-            if (textEncoder is null)
-                throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
             if (job.Size > 1) throw new CommandLineException($"{name} is conditioned on text: it samples in one process; run it without an MPI launcher.");
             if (parse.GetValue(strip) is not null) throw new CommandLineException($"--strip: {name} writes the prompts' grid only.");
             if (parse.GetValue(count) is not null) throw new CommandLineException($"--count: {name} samples --per-prompt images of each prompt.");
             if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException($"--classifier: {name} is guided over text, not by a classifier.");
-            var options = new TextSample.Options(output, prompt, prompts, perPrompt, sampler, steps, eta, guidance, threshold, percentile, seed, force, precision);
+            var options = new TextSample.Options(output, prompt, prompts, perPrompt, force, sampling);
             var texts = TextSample.Prompts(parse, options);
-            var target = CliOptions.ToDevice(parse.GetValue(device)!);
-            string resolved = LoadedModel.Load(text, checkpointPath, target, !parse.GetValue(noVerify));
-            var encoder = textEncoder();
+            var encoder = HostTextEncoder.For(textEncoder, text);
             try
             {
+                var target = CliOptions.ToDevice(parse.GetValue(device)!);
+                string resolved = LoadedModel.Load(text, checkpointPath, target, !parse.GetValue(noVerify));
                 return TextSample.Run(parse, text, texts, encoder, resolved, CliOptions.Inputs(checkpointPath, resolved), options, target);
             }
             finally
             {
-                (encoder as IDisposable)?.Dispose();
+                HostTextEncoder.Release(encoder);
             }
         }
     }

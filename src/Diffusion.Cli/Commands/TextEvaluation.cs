@@ -21,17 +21,7 @@ namespace Diffusion.Cli.Commands;
 internal static class TextEvaluation
 {
     /// <summary>The evaluate command's options a text model reads.</summary>
-    public sealed record Options(
-        Option<string?> Prompts,
-        Option<int> PerPrompt,
-        Option<SamplerKind?> Sampler,
-        Option<int> Steps,
-        Option<double> Eta,
-        Option<double?> Guidance,
-        Option<Thresholding> Threshold,
-        Option<double> Percentile,
-        Option<long> Seed,
-        Option<string> Precision);
+    public sealed record Options(Option<string?> Prompts, Option<int> PerPrompt, SamplingOptions Sampling);
 
     /// <summary>Scores <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, ITextEncoder encoder, IImageEvaluator evaluator, IAttributeMeasure? attributes,
@@ -39,12 +29,10 @@ internal static class TextEvaluation
     {
         string file = parse.GetValue(o.Prompts) ?? throw new CommandLineException($"--prompts FILE is needed: {model.Description.Name} is conditioned on text.");
         var cases = PromptSet.Read(file, classes: null);
-        int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Steps);
-        long seed = parse.GetValue(o.Seed);
-        var kind = CliOptions.ChooseSampler(parse.GetValue(o.Sampler), model);
-        double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), model);
-        var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, model);
-        string settings = $"({kind}, {steps} steps, eta {parse.GetValue(o.Eta)}, guidance {weight} over text, {thresholding} thresholding, seed {seed})";
+        int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
+        long seed = parse.GetValue(o.Sampling.Seed);
+        var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
+        string settings = $"({kind}, {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight} over text, {thresholding} thresholding, seed {seed})";
         Console.WriteLine($"[evaluate] {resolved}: {cases.Count} prompts of {file}, {perPrompt} samples each at the same seeds {settings}");
 
         long sampled = 0;
@@ -55,13 +43,8 @@ internal static class TextEvaluation
             using var encoding = encoder.Encode(Enumerable.Repeat(prompt, perPrompt).ToArray());
             var text = encoding.ToConditioning(model.MaxTokens);
             // One generator per prompt, seeded alike: sample k of every prompt starts from the same noise.
-            using var generator = new Generator((ulong)seed, target);
-            var request = new SampleRequest(perPrompt, null, steps, parse.GetValue(o.Eta), weight)
-            {
-                Thresholding = thresholding,
-                DynamicPercentile = parse.GetValue(o.Percentile),
-                Precision = CliOptions.ToPrecision(parse.GetValue(o.Precision)),
-            };
+            using var generator = o.Sampling.Generator(parse, target);
+            var request = o.Sampling.Request(parse, perPrompt, null, weight, thresholding);
             sampled += perPrompt;
             return model.SampleText(text, kind, request, generator).cpu().clamp(-1, 1).MoveToOuterDisposeScope();    // (K, C, H, W)
         }

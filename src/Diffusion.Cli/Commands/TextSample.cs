@@ -32,15 +32,8 @@ internal static class TextSample
         Option<string[]> Prompt,
         Option<string?> PromptsFile,
         Option<int> PerPrompt,
-        Option<SamplerKind?> Sampler,
-        Option<int> Steps,
-        Option<double> Eta,
-        Option<double?> Guidance,
-        Option<Thresholding> Threshold,
-        Option<double> Percentile,
-        Option<long> Seed,
         Option<bool> Force,
-        Option<string> Precision);
+        SamplingOptions Sampling);
 
     /// <summary>--prompt: repeatable.</summary>
     public static Option<string[]> PromptOption() => new("--prompt")
@@ -63,17 +56,11 @@ internal static class TextSample
     public static int Run(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> prompts, ITextEncoder encoder, string resolved, string[] inputs,
         Options o, Device target)
     {
-        string name = model.Description.Name;
-        if (encoder.PooledDimension != model.PooledDim || encoder.TokenDimension != model.TokenDim)
-            throw new CommandLineException($"{name} takes text embeddings of {model.PooledDim} (pooled) and {model.TokenDim} (tokens), but the host's "
-                + $"encoder {encoder.Identity.ModelId} gives {encoder.PooledDimension} and {encoder.TokenDimension}.");
-        int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Steps);
+        int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
         if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
-        var kind = CliOptions.ChooseSampler(parse.GetValue(o.Sampler), model);
-        double weight = CliOptions.ChooseGuidance(parse.GetValue(o.Guidance), model);
-        var thresholding = CliOptions.ChooseThreshold(parse, o.Threshold, model);
+        var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
         string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", parse.GetValue(o.Force), inputs);
-        Console.WriteLine($"[sample] {resolved}: {prompts.Count} prompt(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Eta)}, "
+        Console.WriteLine($"[sample] {resolved}: {prompts.Count} prompt(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, "
             + $"guidance {weight} over text, {thresholding} thresholding; encoder {encoder.Identity.ModelId}");
         for (int i = 0; i < prompts.Count; i++) Console.WriteLine($"[sample] row {i}: {prompts[i]}");
 
@@ -81,19 +68,14 @@ internal static class TextSample
         var started = DateTime.UtcNow;
         var rows = prompts.SelectMany(prompt => Enumerable.Repeat(prompt, perPrompt)).ToArray();    // prompt 0 K times, then prompt 1, ...
         var parts = new List<Tensor>();
-        using var generator = new Generator((ulong)parse.GetValue(o.Seed), target);
+        using var generator = o.Sampling.Generator(parse, target);
         for (int start = 0; start < rows.Length; start += BatchSize)
         {
             using var batchScope = NewDisposeScope();
             var batch = rows.Skip(start).Take(BatchSize).ToArray();
             using var encoding = encoder.Encode(batch);
             var text = encoding.ToConditioning(model.MaxTokens);
-            var request = new SampleRequest(batch.Length, null, steps, parse.GetValue(o.Eta), weight)
-            {
-                Thresholding = thresholding,
-                DynamicPercentile = parse.GetValue(o.Percentile),
-                Precision = CliOptions.ToPrecision(parse.GetValue(o.Precision)),
-            };
+            var request = o.Sampling.Request(parse, batch.Length, null, weight, thresholding);
             parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
         }
         var images = cat(parts, 0);
@@ -128,7 +110,7 @@ internal static class TextSample
             }
         }
         if (prompts.Count == 0) throw new CommandLineException("--prompt TEXT or --prompts FILE is needed: the model is conditioned on text.");
-        if (prompts.FirstOrDefault(p => string.IsNullOrWhiteSpace(p)) is not null) throw new CommandLineException("--prompt: a prompt is empty.");
+        if (prompts.Any(string.IsNullOrWhiteSpace)) throw new CommandLineException("--prompt: a prompt is empty.");
         return prompts;
     }
 }

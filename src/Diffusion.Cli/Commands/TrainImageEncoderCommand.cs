@@ -77,7 +77,7 @@ internal static class TrainImageEncoderCommand
             }
             finally
             {
-                (encoder as IDisposable)?.Dispose();
+                HostTextEncoder.Release(encoder);
             }
 
             ContrastiveImageEncoder Build(int dim)

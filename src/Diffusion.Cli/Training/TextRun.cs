@@ -22,14 +22,9 @@ internal static class TextRun
         string name = model.Description.Name;
         if (model is IConsistencyModel or IDistillationStudent or ILatentDiffusionModel)
             throw new CommandLineException($"{name}: text-conditioned consistency models, students and latent models do not train yet.");
-        if (encoderFactory is null)
-            throw new CommandLineException($"{name} is conditioned on text, but this program gives the host no text encoder (HostOptions.TextEncoder).");
-        var encoder = encoderFactory();
+        var encoder = HostTextEncoder.For(encoderFactory, model);
         try
         {
-            if (encoder.PooledDimension != model.PooledDim || encoder.TokenDimension != model.TokenDim)
-                throw new CommandLineException($"{name} takes text embeddings of {model.PooledDim} (pooled) and {model.TokenDim} (tokens), but the host's "
-                    + $"encoder {encoder.Identity.ModelId} gives {encoder.PooledDimension} and {encoder.TokenDimension}.");
             string cache = CaptionEmbeddingCache.PathFor(dataDir, encoder.Identity);
             var started = DateTime.UtcNow;
             var embeddings = CaptionEmbeddingCache.Load(cache, folder.Captions.SelectMany(c => c), encoder);
@@ -43,7 +38,7 @@ internal static class TextRun
         }
         finally
         {
-            (encoder as IDisposable)?.Dispose();
+            HostTextEncoder.Release(encoder);
         }
     }
 }
