@@ -18,6 +18,6 @@ public static class Program
         Description = "Train and sample the class-conditional MNIST Diffusion Transformer (MnistDiffusion.cs) and U-Net (MnistUNet.cs), and guide them with a noisy classifier.",
         Evaluator = MnistEvaluator.Source,
         TextEncoder = () => new MiniLmTextEncoder(),
-        Commands = [PrepareDataCommand.Create(), CaptionCommand.Create(), TrainClassifierCommand.Create(), BenchCommand.Create()],
+        Commands = [PrepareDataCommand.Create(), CaptionCommand.Create(), TrainClassifierCommand.Create(), BenchCommand.Create(), ScalingBenchCommand.Create()],
     });
 }

@@ -10,8 +10,9 @@ namespace Diffusion.Cli.Training;
 /// <summary>
 /// The collective of this process's job: MPI's when an MPI launcher started the process (<see cref="MpiLaunch"/>),
 /// else the one-process <see cref="InProcessCollective"/>, so that a single process never loads an MPI library.
+/// Public so that a host's own commands (<see cref="HostOptions.Commands"/>) run under a launcher as train does.
 /// </summary>
-internal static class JobCollective
+public static class JobCollective
 {
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
 

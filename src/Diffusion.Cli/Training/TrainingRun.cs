@@ -153,6 +153,9 @@ internal sealed class TrainingRun(TrainingRunOptions options, ParseResult parse,
             ? $"{tag} stopped (time budget or signal) at step {result.FinalStep}: checkpoint {result.LastCheckpoint}"
             : $"{tag} finished step {result.FinalStep}: checkpoint {result.LastCheckpoint}");
         Console.WriteLine($"{tag} {result.ImagesPerSecond:F1} images/s over {result.Elapsed}; loss curve {curve}");
+        if (result.ExchangeTime > TimeSpan.Zero && result.SessionTime > TimeSpan.Zero)
+            Console.WriteLine($"{tag} all-reduce of losses and gradients: {result.ExchangeTime.TotalSeconds:F1} s of this sitting's "
+                + $"{result.SessionTime.TotalSeconds:F1} s of training ({100 * result.ExchangeTime / result.SessionTime:F1} %, waiting for the slowest process included)");
         Console.WriteLine($"{tag} peak resident memory {ProcessMemory.PeakMib():F0} MiB; {images.Decodes} images decoded during training");
     }
 

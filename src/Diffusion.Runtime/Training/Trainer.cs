@@ -42,6 +42,8 @@ public sealed class Trainer
     private readonly ITrainingSet data;
     private readonly TrainingOptions options;
     private readonly ICollective collective;
+    // Time in the cross-process all-reduces this session: what data parallelism costs beside the compute.
+    private readonly Stopwatch exchange = new();
 
     /// <summary>
     /// A trainer of <paramref name="model"/> on <paramref name="data"/>, alone or as one rank of
@@ -131,6 +133,7 @@ public sealed class Trainer
         Tensor? permutation = null;
         long permutationEpoch = -1;
         var watch = new Stopwatch();
+        exchange.Reset();
         var sitting = Stopwatch.StartNew(); // wall clock for the time budget: steps, checkpoints and all
         long imagesThisSession = 0, stepsThisSession = 0;
         double smoothedRaw = 0, smoothingWeight = 0;
@@ -194,7 +197,7 @@ public sealed class Trainer
                         remaining = left > TimeSpan.Zero ? left : TimeSpan.Zero;
                     report(new TrainingProgress(current, options.Steps, loss,
                         smoothingWeight > 0 ? smoothedRaw / smoothingWeight : double.NaN, rate,
-                        previousElapsed + watch.Elapsed, remaining, skip, written));
+                        previousElapsed + watch.Elapsed, remaining, skip, written, exchange.Elapsed));
                 }
             }
 
@@ -211,7 +214,8 @@ public sealed class Trainer
         }
 
         double imagesPerSecond = watch.Elapsed.TotalSeconds > 0 ? imagesThisSession / watch.Elapsed.TotalSeconds : 0;
-        return new TrainingResult(step, losses, skipped, imagesPerSecond, previousElapsed + watch.Elapsed, lastCheckpoint, cancelled);
+        return new TrainingResult(step, losses, skipped, imagesPerSecond, previousElapsed + watch.Elapsed, lastCheckpoint, cancelled,
+            watch.Elapsed, exchange.Elapsed);
     }
 
     /// <summary>The model's loss as data parallelism splits it; throws when it cannot, or the batch does not split evenly.</summary>
@@ -257,11 +261,20 @@ public sealed class Trainer
         var lossTensor = loss.TrainingLoss(x0, labels, draws);
         // Each rank's loss is the mean over its equal share, so the batch's loss is the mean over ranks.
         var mean = new[] { lossTensor.item<float>() };
+        exchange.Start();
         collective.AllReduceSum(mean);
+        exchange.Stop();
         double value = mean[0] / collective.Size;
         // The averaged gradients are equal on every rank, so are their norm, the clipping and the update.
-        bool skip = Update(step, value, lossTensor, () => buckets.AverageGradients(collective, trainable), optimizer, ema, lastCheckpoint);
+        bool skip = Update(step, value, lossTensor, AverageGradients, optimizer, ema, lastCheckpoint);
         return (value, skip);
+
+        void AverageGradients()
+        {
+            exchange.Start();
+            buckets.AverageGradients(collective, trainable);
+            exchange.Stop();
+        }
     }
 
     /// <summary>

@@ -12,6 +12,10 @@ namespace Diffusion.Runtime.Training;
 /// <param name="Remaining">The estimated time left at this session's rate, or null before it can be estimated.</param>
 /// <param name="Skipped">Whether this step was skipped for a non-finite loss or gradient.</param>
 /// <param name="CheckpointPath">The checkpoint written after this step, else null.</param>
+/// <param name="ExchangeTime">
+/// This session's time in the all-reduces of losses and gradients across processes (zero in one process), waiting
+/// for the slowest process included: the data-parallel overhead in <see cref="Elapsed"/>.
+/// </param>
 public sealed record TrainingProgress(
     long Step,
     long TotalSteps,
@@ -21,4 +25,5 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan? Remaining,
     bool Skipped,
-    string? CheckpointPath);
+    string? CheckpointPath,
+    TimeSpan ExchangeTime = default);

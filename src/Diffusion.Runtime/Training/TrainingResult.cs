@@ -11,6 +11,11 @@ namespace Diffusion.Runtime.Training;
 /// <param name="Elapsed">Total training time across sessions.</param>
 /// <param name="LastCheckpoint">The directory of the last checkpoint written, or null.</param>
 /// <param name="Cancelled">Whether the run stopped early on cancellation (after checkpointing its last step).</param>
+/// <param name="SessionTime">This session's training time (checkpoint writes excluded), the base of <see cref="ImagesPerSecond"/>.</param>
+/// <param name="ExchangeTime">
+/// The part of <see cref="SessionTime"/> spent in the all-reduces of losses and gradients across processes (zero in
+/// one process), waiting for the slowest process included.
+/// </param>
 public sealed record TrainingResult(
     long FinalStep,
     IReadOnlyList<double> Losses,
@@ -18,4 +23,6 @@ public sealed record TrainingResult(
     double ImagesPerSecond,
     TimeSpan Elapsed,
     string? LastCheckpoint,
-    bool Cancelled);
+    bool Cancelled,
+    TimeSpan SessionTime = default,
+    TimeSpan ExchangeTime = default);

@@ -59,11 +59,15 @@ public class DataParallelTrainingTests(ITestOutputHelper output)
         string[] common = ["train", "--model", "RgbDiffusion", "--data", data, "--batch-size", "4", "--checkpoint-every", "5", "--log-every", "5"];
 
         // One step: the same weights.
-        Assert.Equal(0, Launch(1, [.. common, "--steps", "1", "--out", folder.Combine("one-1")]).ExitCode);
+        var one = Launch(1, [.. common, "--steps", "1", "--out", folder.Combine("one-1")]);
+        Assert.Equal(0, one.ExitCode);
         var two = Launch(2, [.. common, "--steps", "1", "--out", folder.Combine("two-1")]);
         Assert.Equal(0, two.ExitCode);
         Assert.Contains("rank 0 of 2 MPI processes", two.Output);
         Assert.Equal(1, CountOf(two.Output, "finished step 1")); // rank 1 prints nothing
+        // The time in the all-reduces is reported where there are any, as a share of the sitting's training time.
+        Assert.DoesNotContain("all-reduce of losses and gradients", one.Output);
+        Assert.Matches(@"all-reduce of losses and gradients: [0-9.]+ s of this sitting's [0-9.]+ s of training \([0-9.]+ %", two.Output);
         var single = SafetensorsFile.Read(Path.Combine(folder.Combine("one-1"), "checkpoints", "step-0000001", "model.safetensors"));
         var parallel = SafetensorsFile.Read(Path.Combine(folder.Combine("two-1"), "checkpoints", "step-0000001", "model.safetensors"));
         Assert.Equal(single.Keys.Order(), parallel.Keys.Order());
