@@ -66,17 +66,13 @@ public sealed class TensorBuckets
         ArgumentNullException.ThrowIfNull(collective);
         ArgumentOutOfRangeException.ThrowIfLessThan(divisor, 1);
         Check(tensors);
+        using var n = divisor.ToScalar();
         foreach (var (first, count, buffer) in buckets)
         {
             Gather(tensors, first, count, buffer);
             collective.AllReduceSum(buffer);
-            if (divisor > 1)
-            {
-                // float32 division by the rank count, as torch's grad.div_(N) after an all-reduce (exact when N is a power of 2).
-                float n = divisor;
-                for (int i = 0; i < buffer.Length; i++) buffer[i] /= n;
-            }
-            Scatter(buffer, tensors, first, count);
+            // float32 division by the rank count, as torch's grad.div_(N) after an all-reduce (exact when N is a power of 2).
+            Scatter(buffer, tensors, first, count, divisor > 1 ? n : null);
         }
     }
 
@@ -89,7 +85,7 @@ public sealed class TensorBuckets
         {
             Gather(tensors, first, count, buffer);
             collective.Broadcast(buffer, root);
-            Scatter(buffer, tensors, first, count);
+            Scatter(buffer, tensors, first, count, divisor: null);
         }
     }
 
@@ -161,15 +157,17 @@ public sealed class TensorBuckets
     {
         using var scope = NewDisposeScope();
         var flat = cat(Enumerable.Range(first, count).Select(i => tensors[i].detach().reshape(-1)).ToArray()).cpu(); // (E)
-        flat.data<float>().CopyTo(buffer);
+        // One copy of the contiguous result: TensorAccessor's element-wise CopyTo cost more than the transfer.
+        MemoryMarshal.Cast<byte, float>(flat.bytes).CopyTo(buffer);
     }
 
-    // buffer copied back into the bucket's tensors, each on its own device.
-    private static void Scatter(float[] buffer, IReadOnlyList<Tensor> tensors, int first, int count)
+    // buffer, divided by divisor where given, copied back into the bucket's tensors, each on its own device.
+    private static void Scatter(float[] buffer, IReadOnlyList<Tensor> tensors, int first, int count, Scalar? divisor)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var flat = tensor(buffer); // (E), CPU
+        if (divisor is not null) flat.div_(divisor); // vectorized: a C# loop over the buffer cost as much as the transfer
         long offset = 0;
         for (int i = first; i < first + count; i++)
         {
