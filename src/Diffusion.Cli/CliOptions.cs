@@ -179,6 +179,8 @@ public static class CliOptions
     public static Thresholding ChooseThreshold(ParseResult parse, Option<Thresholding> option, IDiffusionModel model) =>
         parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)
         : model is ILatentDiffusionModel ? Thresholding.None
+        // A prior's samples are embeddings, not data in [-1, 1] (its generated sampler refuses thresholding).
+        : model is Diffusion.Runtime.Text.IDiffusionPrior ? Thresholding.None
         // Imagen's dynamic thresholding (Saharia et al. 2022, Sec. 2.3) for text models, sampled at high guidance weights.
         : model is Diffusion.Runtime.Text.ITextDiffusionModel ? Thresholding.Dynamic
         : Thresholding.Static;

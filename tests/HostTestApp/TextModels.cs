@@ -14,3 +14,28 @@ public partial class ShapesTextDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class ShapesText;
+
+/// <summary>unCLIP's prior over the 3-d joint space of a train-image-encoder run on 8x8 shapes, from captions' letters.</summary>
+[DiffusionPrior(EmbeddingDim = 3, Width = 16, Depth = 1, Heads = 2)]
+[TextConditioning(PooledDim = 3, TokenDim = 3, MaxTokens = 8, DropRate = 0.1)]
+public partial class ShapesPriorNetwork;
+
+/// <summary>The prior, predicting the clean embedding as DALL-E 2's does; named shapes-prior.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesPriorNetwork), Predicts = Prediction.CleanSample, Weighting = LossWeighting.CleanSample,
+    CommandName = "shapes-prior")]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class ShapesPrior;
+
+/// <summary>unCLIP's decoder: 8x8 shapes from a 3-d image embedding (pooled only, no cross-attention).</summary>
+[DiffusionTransformer(InputSize = 8, InChannels = 1)]
+[TextConditioning(PooledDim = 3, TokenDim = 3, MaxTokens = 8, CrossAttention = false, DropRate = 0.1)]
+[Patchify(PatchSize = 2, Width = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class ShapesDecoderDit;
+
+/// <summary>The decoder, guided over the image embedding at w = 2; named shapes-decoder.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesDecoderDit), CommandName = "shapes-decoder")]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class ShapesDecoder;

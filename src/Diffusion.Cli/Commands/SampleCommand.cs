@@ -55,8 +55,10 @@ internal static class SampleCommand
         {
             command.Add(prompt);
             command.Add(prompts);
-            command.Add(perPrompt);
         }
+        command.Add(perPrompt);    // prompts' samples, or an unCLIP decoder's variations of an image
+        var unclip = UnclipSample.Options.Create();
+        unclip.AddTo(command);
         var guide = GuideOptions.AddTo(command, catalog);
         var force = CliOptions.Force();
         var noVerify = CliOptions.NoVerify();
@@ -79,6 +81,7 @@ internal static class SampleCommand
                 throw new CommandLineException($"{entry.Name} is a cascade: it samples in one process; run it without an MPI launcher.");
             if (entry.Kind == ModelKind.Cascade)
             {
+                unclip.RefuseFor(parse, entry.Name, "is a cascade");
                 if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
                 if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException("--classifier: a cascade samples with classifier-free guidance only.");
                 return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, force, noVerify, stages, level,
@@ -92,6 +95,7 @@ internal static class SampleCommand
             var diffusion = LoadedModel.Diffusion(entry);
             if (diffusion is ITextDiffusionModel text)
                 return SampleText(parse, text, checkpointPath, job);
+            unclip.RefuseFor(parse, entry.Name, "is not conditioned on embeddings");
             if (textEncoder is not null && (parse.GetValue(prompt) is { Length: > 0 } || parse.GetValue(prompts) is not null))
                 throw new CommandLineException($"--prompt and --prompts are for a text-conditioned model; {entry.Name} is not one.");
             var noisy = guide?.Create(parse);
@@ -145,6 +149,8 @@ internal static class SampleCommand
             if (parse.GetValue(count) is not null) throw new CommandLineException($"--count: {name} samples --per-prompt images of each prompt.");
             if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException($"--classifier: {name} is guided over text, not by a classifier.");
             var options = new TextSample.Options(output, prompt, prompts, perPrompt, force, sampling);
+            if (unclip.Asked(parse) || parse.GetValue(unclip.ImageEncoder) is not null)
+                return UnclipSample.Run(parse, catalog, text, checkpointPath, textEncoder, options, unclip, CliOptions.ToDevice(parse.GetValue(device)!), !parse.GetValue(noVerify));
             var texts = TextSample.Prompts(parse, options);
             var encoder = HostTextEncoder.For(textEncoder, text);
             try

@@ -50,39 +50,52 @@ internal static class TextSample
     };
 
     /// <summary>--per-prompt K.</summary>
-    public static Option<int> PerPromptOption() => CliOptions.Positive("--per-prompt", 8, "For a text-conditioned model: samples per prompt (the grid's columns).");
+    public static Option<int> PerPromptOption() => CliOptions.Positive("--per-prompt", 8, "For a text-conditioned model: samples per prompt, or per --variations-of image (the grid's columns).");
 
     /// <summary>Samples the grid of <paramref name="prompts"/> (<see cref="Prompts"/>) from <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> prompts, ITextEncoder encoder, string resolved, string[] inputs,
-        Options o, Device target)
+        Options o, Device target) =>
+        Grid(parse, model, prompts, $"encoder {encoder.Identity.ModelId}", resolved, inputs, o, target, (batch, _) =>
+        {
+            using var encoding = encoder.Encode(batch);
+            return encoding.ToConditioning(model.MaxTokens);
+        });
+
+    /// <summary>
+    /// Samples --per-prompt images of each of <paramref name="rows"/> (prompts, or an unCLIP decoder's source images) from
+    /// <paramref name="model"/>, loaded already from <paramref name="resolved"/>, and writes the grid, row i for row i.
+    /// <paramref name="condition"/> gives the conditioning of a batch of rows (each repeated per sample) in the caller's
+    /// dispose scope, drawing any randomness it needs from the generator, which the samples then continue.
+    /// </summary>
+    public static int Grid(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> rows, string source, string resolved, string[] inputs,
+        Options o, Device target, Func<string[], Generator, TextConditioning> condition)
     {
         int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
         if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
         string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", parse.GetValue(o.Force), inputs);
-        Console.WriteLine($"[sample] {resolved}: {prompts.Count} prompt(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, "
-            + $"guidance {weight} over text, {thresholding} thresholding; encoder {encoder.Identity.ModelId}");
-        for (int i = 0; i < prompts.Count; i++) Console.WriteLine($"[sample] row {i}: {prompts[i]}");
+        Console.WriteLine($"[sample] {resolved}: {rows.Count} row(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, "
+            + $"guidance {weight}, {thresholding} thresholding; {source}");
+        for (int i = 0; i < rows.Count; i++) Console.WriteLine($"[sample] row {i}: {rows[i]}");
 
         using var scope = NewDisposeScope();
         var started = DateTime.UtcNow;
-        var rows = prompts.SelectMany(prompt => Enumerable.Repeat(prompt, perPrompt)).ToArray();    // prompt 0 K times, then prompt 1, ...
+        var repeated = rows.SelectMany(row => Enumerable.Repeat(row, perPrompt)).ToArray();    // row 0 K times, then row 1, ...
         var parts = new List<Tensor>();
         using var generator = o.Sampling.Generator(parse, target);
-        for (int start = 0; start < rows.Length; start += BatchSize)
+        for (int start = 0; start < repeated.Length; start += BatchSize)
         {
             using var batchScope = NewDisposeScope();
-            var batch = rows.Skip(start).Take(BatchSize).ToArray();
-            using var encoding = encoder.Encode(batch);
-            var text = encoding.ToConditioning(model.MaxTokens);
+            var batch = repeated.Skip(start).Take(BatchSize).ToArray();
+            var text = condition(batch, generator);
             var request = o.Sampling.Request(parse, batch.Length, null, weight, thresholding);
             parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
         }
         var images = cat(parts, 0);
         double seconds = (DateTime.UtcNow - started).TotalSeconds;
         int size = model.Description.ImageSize;
-        ImageGrid.Write(images, gridPath, rows: prompts.Count, upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
-        Console.WriteLine($"[sample] wrote {gridPath} ({rows.Length} images in {seconds:F1} s, {rows.Length / seconds:F1} images/s)");
+        ImageGrid.Write(images, gridPath, rows: rows.Count, upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
+        Console.WriteLine($"[sample] wrote {gridPath} ({repeated.Length} images in {seconds:F1} s, {repeated.Length / seconds:F1} images/s)");
         return 0;
     }
 

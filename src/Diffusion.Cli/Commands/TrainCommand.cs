@@ -22,7 +22,12 @@ internal static class TrainCommand
         var areaFrom = CliOptions.AreaFrom();
         var teacher = new Option<string?>("--teacher") { Description = "For a consistency model distilled from a teacher: the teacher's checkpoint, run or release folder (its weights stay frozen)." };
         var captions = new Option<string?>("--captions") { Description = "For a text-conditioned model: the captions file (default: captions.tsv in --data), lines 'image path<TAB>caption'." };
-        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath, areaFrom };
+        var imageEncoderPath = new Option<string?>("--image-encoder")
+        {
+            Description = "unCLIP: a train-image-encoder run (frozen). A prior learns its embedding of each captioned image; a model with a pooled-only "
+                + "[TextConditioning] learns each image from its embedding (the decoder).",
+        };
+        var command = new Command("train", "Train a declared diffusion model, consistency model, noisy classifier or autoencoder on an image folder.") { model.Option, shared.Data, shared.Output, steps, teacher, autoencoderPath, areaFrom, imageEncoderPath };
         if (textEncoder is not null) command.Add(captions);
         shared.AddTo(command);
         CommandAction.Set(command, parse =>
@@ -53,9 +58,22 @@ internal static class TrainCommand
                 throw new CommandLineException($"--area-from {from}: must be a multiple of {trainable.Description.Name}'s size {size} above it (such as {2 * size}).");
             if (declared is not ITextDiffusionModel && textEncoder is not null && parse.GetValue(captions) is not null)
                 throw new CommandLineException($"--captions: {trainable.Description.Name} is not conditioned on text.");
-            var captioned = declared is ITextDiffusionModel ? run.LoadCaptionedImages(trainable.Description, parse.GetValue(captions)) : null;
+            using var imageEncoder = parse.GetValue(imageEncoderPath) is { } encoderPath
+                ? declared is ITextDiffusionModel conditioned
+                    ? UnclipRun.LoadEncoder(encoderPath, conditioned, device, verify: true)
+                    : throw new CommandLineException($"--image-encoder: {trainable.Description.Name} is neither an unCLIP prior nor conditioned on embeddings ([TextConditioning]).")
+                : null;
+            if (declared is IDiffusionPrior && imageEncoder is null)
+                throw new CommandLineException($"--image-encoder is needed: {trainable.Description.Name} is an unCLIP prior, which learns a train-image-encoder run's embeddings of the captioned images.");
+            bool decoder = imageEncoder is not null && declared is not IDiffusionPrior;
+            if (decoder && parse.GetValue(captions) is not null)
+                throw new CommandLineException($"--captions: {trainable.Description.Name} trains as an unCLIP decoder on the images' own embeddings, without captions.");
+            // A prior's data are the captioned images the image encoder takes; its own "images" are their embeddings.
+            var captioned = declared is ITextDiffusionModel && !decoder
+                ? run.LoadCaptionedImages(declared is IDiffusionPrior ? imageEncoder!.Description : trainable.Description, parse.GetValue(captions))
+                : null;
             var images = captioned?.Images ?? run.LoadImages(fullSize is { } side ? trainable.Description with { ImageSize = side } : trainable.Description,
-                anyLayout: autoencoder is not null);
+                anyLayout: autoencoder is not null || decoder);
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
@@ -65,7 +83,9 @@ internal static class TrainCommand
             if (declared is ITextDiffusionModel text)
             {
                 if (fullSize is not null) throw new CommandLineException($"--area-from: {text.Description.Name} is conditioned on text, not a cascade stage.");
-                (trainable, data) = TextRun.Prepare(text, captioned!, run.DataDir, textEncoder, Tag);
+                (trainable, data) = text is IDiffusionPrior prior ? UnclipRun.PreparePrior(prior, captioned!, run.DataDir, textEncoder, imageEncoder!, Tag)
+                    : decoder ? UnclipRun.PrepareDecoder(text, images, imageEncoder!, Tag)
+                    : TextRun.Prepare(text, captioned!, run.DataDir, textEncoder, Tag);
             }
             if (declared is ILatentDiffusionModel && fullSize is not null)
                 throw new CommandLineException($"--area-from: {trainable.Description.Name} trains on its autoencoder's latents of the images themselves.");

@@ -17,7 +17,14 @@ internal static class TextRun
 {
     /// <summary>The objective and data the trainer runs on for <paramref name="model"/>.</summary>
     public static (ITrainableModel Objective, ITrainingSet Data) Prepare(ITextDiffusionModel model, CaptionedImageFolder folder, string dataDir,
-        Func<ITextEncoder>? encoderFactory, string tag)
+        Func<ITextEncoder>? encoderFactory, string tag) =>
+        (new TextTrainable(model, folder.Captions, EmbedCaptions(model, folder, dataDir, encoderFactory, tag)), new CaptionedTrainingSet(folder));
+
+    /// <summary>
+    /// The embeddings of every caption of <paramref name="folder"/> by the host's encoder, from the cache beside the data
+    /// where it has them; refuses the models whose text training does not exist yet.
+    /// </summary>
+    public static CaptionEmbeddings EmbedCaptions(ITextDiffusionModel model, CaptionedImageFolder folder, string dataDir, Func<ITextEncoder>? encoderFactory, string tag)
     {
         string name = model.Description.Name;
         if (model is IConsistencyModel or IDistillationStudent or ILatentDiffusionModel)
@@ -31,10 +38,10 @@ internal static class TextRun
             foreach (var warning in embeddings.Warnings) Console.Error.WriteLine($"warning: {warning}");
             Console.WriteLine($"{tag} {embeddings.Captions.Count} distinct captions by {encoder.Identity.ModelId}: {embeddings.Encoded} encoded, "
                 + $"{embeddings.Reused} from {cache} ({(DateTime.UtcNow - started).TotalSeconds:F1} s)");
-            if (embeddings.LongestTokens > model.MaxTokens)
-                Console.WriteLine($"{tag} captions of more than {model.MaxTokens} tokens (the longest has {embeddings.LongestTokens}) give {name}'s cross-attention "
+            if (model.ReadsTokens && embeddings.LongestTokens > model.MaxTokens)
+                Console.WriteLine($"{tag} captions of more than {model.MaxTokens} tokens (the longest has {embeddings.LongestTokens}) give {name} "
                     + $"their first {model.MaxTokens}; their pooled embedding is the whole caption's");
-            return (new TextTrainable(model, folder.Captions, embeddings), new CaptionedTrainingSet(folder));
+            return embeddings;
         }
         finally
         {

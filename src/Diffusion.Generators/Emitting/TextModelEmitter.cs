@@ -19,7 +19,7 @@ internal static class TextModelEmitter
         w.Header(m.Type);
         names.Declare(w, "torch", "Tensor", "Generator", "ITrainableModel", "SampleRequest", "SamplerKind", "OnStep",
             "ArgumentNullException", "ArgumentException", "InvalidOperationException", "TextConditioning", "ITextDiffusionModel",
-            "TextGuidance", prior ? "Thresholding" : "");
+            "TextGuidance", prior ? "Thresholding" : "", prior ? "IDiffusionPrior" : "");
         var tensor = names.Tensor;
         var network = names.Network;
         var conditioning = names["TextConditioning"];
@@ -37,7 +37,7 @@ internal static class TextModelEmitter
             "/// The texts are a frozen encoder's embeddings: pooled (" + Int(text.PooledDim) + ")"
                 + (text.CrossAttention || m.Network is PriorSpec { TextTokens: true } ? ", token states (" + Int(text.TokenDim) + ", at most " + Int(text.MaxTokens) + ") with their mask." : "."),
             "/// </summary>");
-        w.Open("partial class " + Identifier(m.Type.Name) + " : " + face);
+        w.Open("partial class " + Identifier(m.Type.Name) + " : " + face + (prior ? ", " + names["IDiffusionPrior"] : ""));
         if (m.GuidanceScale is { } scale)
         {
             w.Lines(
@@ -55,8 +55,11 @@ internal static class TextModelEmitter
             "",
             "int " + face + ".MaxTokens => " + network + ".MaxTokens;",
             "",
+            "bool " + face + ".ReadsTokens => " + network + (prior ? ".TextTokens;" : ".CrossAttention;"),
+            "",
             "double " + face + ".TextDropRate => " + network + ".TextDropRate;",
             "");
+        if (prior) w.Lines("int " + names["IDiffusionPrior"] + ".EmbeddingDim => " + network + ".EmbeddingDim;", "");
         w.Line("/// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>");
         w.Wrapped("public " + tensor + " Denoise", new[] { tensor + " x", tensor + " t", tensor + "? labels", conditioning + " text" }, " =>");
         w.Line("    Network.call(x, t, labels, text);    // (N, " + channels + ", H, W)");

@@ -77,6 +77,7 @@ internal static class ModelAliases
         new TypeAlias("InvalidOperationException", "global::System.InvalidOperationException"),
         new TypeAlias("TextConditioning", "global::Diffusion.Runtime.Text.TextConditioning"),
         new TypeAlias("ITextDiffusionModel", "global::Diffusion.Runtime.Text.ITextDiffusionModel"),
+        new TypeAlias("IDiffusionPrior", "global::Diffusion.Runtime.Text.IDiffusionPrior"),
         new TypeAlias("TextGuidance", "global::Diffusion.Runtime.Text.TextGuidance"),
     };
 }

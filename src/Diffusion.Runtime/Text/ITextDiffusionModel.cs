@@ -21,6 +21,12 @@ public interface ITextDiffusionModel : IDiffusionModel
     /// <summary>The most text tokens the network takes.</summary>
     int MaxTokens { get; }
 
+    /// <summary>
+    /// Whether the network reads the token states (a DiT's cross-attention, a prior's text tokens); false: the pooled
+    /// embedding alone conditions it, as an unCLIP decoder's image embedding does.
+    /// </summary>
+    bool ReadsTokens { get; }
+
     /// <summary>p_uncond: the training loss drops a caption to the null embedding with this probability.</summary>
     double TextDropRate { get; }
 

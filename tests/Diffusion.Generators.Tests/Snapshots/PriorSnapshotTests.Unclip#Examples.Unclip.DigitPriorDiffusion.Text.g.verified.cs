@@ -18,6 +18,7 @@ using ArgumentException = global::System.ArgumentException;
 using InvalidOperationException = global::System.InvalidOperationException;
 using TextConditioning = global::Diffusion.Runtime.Text.TextConditioning;
 using ITextDiffusionModel = global::Diffusion.Runtime.Text.ITextDiffusionModel;
+using IDiffusionPrior = global::Diffusion.Runtime.Text.IDiffusionPrior;
 using TextGuidance = global::Diffusion.Runtime.Text.TextGuidance;
 
 /// <summary>
@@ -28,7 +29,7 @@ using TextGuidance = global::Diffusion.Runtime.Text.TextGuidance;
 /// </code>
 /// The texts are a frozen encoder's embeddings: pooled (384), token states (384, at most 32) with their mask.
 /// </summary>
-partial class DigitPriorDiffusion : ITextDiffusionModel
+partial class DigitPriorDiffusion : ITextDiffusionModel, IDiffusionPrior
 {
     /// <summary>
     /// The declared classifier-free guidance weight w over text (Ho and Salimans 2022, Eq. 6); pass it as
@@ -42,7 +43,11 @@ partial class DigitPriorDiffusion : ITextDiffusionModel
 
     int ITextDiffusionModel.MaxTokens => DigitPrior.MaxTokens;
 
+    bool ITextDiffusionModel.ReadsTokens => DigitPrior.TextTokens;
+
     double ITextDiffusionModel.TextDropRate => DigitPrior.TextDropRate;
+
+    int IDiffusionPrior.EmbeddingDim => DigitPrior.EmbeddingDim;
 
     /// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>
     public Tensor Denoise(Tensor x, Tensor t, Tensor? labels, TextConditioning text) =>

@@ -18,6 +18,7 @@ using ArgumentException = global::System.ArgumentException;
 using InvalidOperationException = global::System.InvalidOperationException;
 using TextConditioning = global::Diffusion.Runtime.Text.TextConditioning;
 using ITextDiffusionModel = global::Diffusion.Runtime.Text.ITextDiffusionModel;
+using IDiffusionPrior = global::Diffusion.Runtime.Text.IDiffusionPrior;
 using TextGuidance = global::Diffusion.Runtime.Text.TextGuidance;
 
 /// <summary>
@@ -28,7 +29,7 @@ using TextGuidance = global::Diffusion.Runtime.Text.TextGuidance;
 /// </code>
 /// The texts are a frozen encoder's embeddings: pooled (2).
 /// </summary>
-partial class PooledPriorDiffusion : ITextDiffusionModel
+partial class PooledPriorDiffusion : ITextDiffusionModel, IDiffusionPrior
 {
     int ITextDiffusionModel.PooledDim => PooledPrior.PooledDim;
 
@@ -36,7 +37,11 @@ partial class PooledPriorDiffusion : ITextDiffusionModel
 
     int ITextDiffusionModel.MaxTokens => PooledPrior.MaxTokens;
 
+    bool ITextDiffusionModel.ReadsTokens => PooledPrior.TextTokens;
+
     double ITextDiffusionModel.TextDropRate => PooledPrior.TextDropRate;
+
+    int IDiffusionPrior.EmbeddingDim => PooledPrior.EmbeddingDim;
 
     /// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>
     public Tensor Denoise(Tensor x, Tensor t, Tensor? labels, TextConditioning text) =>

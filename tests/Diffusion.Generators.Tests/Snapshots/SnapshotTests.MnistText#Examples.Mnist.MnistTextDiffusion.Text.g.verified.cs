@@ -41,6 +41,8 @@ partial class MnistTextDiffusion : ITextDiffusionModel
 
     int ITextDiffusionModel.MaxTokens => MnistTextDit.MaxTokens;
 
+    bool ITextDiffusionModel.ReadsTokens => MnistTextDit.CrossAttention;
+
     double ITextDiffusionModel.TextDropRate => MnistTextDit.TextDropRate;
 
     /// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>

@@ -41,6 +41,8 @@ partial class CaptionDiffusion : ITextDiffusionModel
 
     int ITextDiffusionModel.MaxTokens => CaptionDit.MaxTokens;
 
+    bool ITextDiffusionModel.ReadsTokens => CaptionDit.CrossAttention;
+
     double ITextDiffusionModel.TextDropRate => CaptionDit.TextDropRate;
 
     /// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>

@@ -35,6 +35,8 @@ partial class PooledDiffusion : ITextDiffusionModel
 
     int ITextDiffusionModel.MaxTokens => PooledDit.MaxTokens;
 
+    bool ITextDiffusionModel.ReadsTokens => PooledDit.CrossAttention;
+
     double ITextDiffusionModel.TextDropRate => PooledDit.TextDropRate;
 
     /// <summary>The network's output at (x_t, t) for the texts (dropped rows: the null embedding).</summary>

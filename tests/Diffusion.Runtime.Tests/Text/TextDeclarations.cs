@@ -19,3 +19,17 @@ public partial class TinyTextDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class TinyText;
+
+/// <summary>An unCLIP decoder's network: TinyTextDit's sizes conditioned on a pooled 3-d image embedding alone.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, CrossAttention = false, DropRate = 0.25)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyDecoderDit;
+
+/// <summary>The tiny unCLIP decoder, guided at w = 2 by default.</summary>
+[DiffusionModel(typeof(TinyTextSchedule), typeof(TinyDecoderDit))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyDecoder;
