@@ -3,7 +3,7 @@
 # and the two consistency models, the share of 1,000 samples (100 per digit) the evaluation classifier reads as
 # intended, their Frechet distance to the training digits on its penultimate features (with the floor: 997 held-out
 # digits against the same training digits), and images per second. Rows whose run is missing are skipped.
-#   scripts/fewstep-table.sh [RUNS]   RUNS holds pd/ (distill), cd/ and ct/ (train); default runs/
+#   scripts/fewstep-table.sh [RUNS]   RUNS holds pd/ (distill: every round-R-S in it), cd/ and ct/ (train); default runs/
 # Needs scripts/setup.sh's data and build. Takes tens of minutes on 2 cores (guided DDIM-50 dominates).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +30,9 @@ echo "|---|---|---|---|---|---|"
 for steps in 1 2 4 8 50; do
   row "teacher, guided DDIM (w = 4)" dit examples/MnistDit/reference ddim "$steps" 4
 done
-for round in 6-1 5-2 4-4 3-8; do
-  row "progressive student" dit-pd "$runs/pd/round-$round" ddim "${round#*-}" 1
+# Every round distill wrote (round-R-S: round R, S steps), fewest steps first.
+for dir in $(for d in "$runs"/pd/round-*-*; do [ -d "$d" ] && echo "${d##*-} $d"; done | sort -n | cut -d' ' -f2-); do
+  row "progressive student, round ${dir##*/round-}" dit-pd "$dir" ddim "${dir##*-}" 1
 done
 for steps in 1 2 4 8; do
   row "consistency distillation" dit-cd "$runs/cd" consistency "$steps" 1

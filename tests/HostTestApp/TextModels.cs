@@ -39,3 +39,15 @@ public partial class ShapesDecoderDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class ShapesDecoder;
+
+/// <summary>ShapesTextDit with a 4-d pooled embedding, wider than the program's encoder: what the host must refuse.</summary>
+[DiffusionTransformer(InputSize = 8, InChannels = 1)]
+[TextConditioning(PooledDim = 4, TokenDim = 3, MaxTokens = 8, DropRate = 0.1)]
+[Patchify(PatchSize = 2, Width = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class ShapesWideTextDit;
+
+/// <summary>The wide text model; named shapes-wide.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesWideTextDit), CommandName = "shapes-wide")]
+[Sampler(SamplerKind.Ddim)]
+public partial class ShapesWideText;

@@ -33,6 +33,10 @@ public class TextHostTests(ITestOutputHelper output)
         File.WriteAllLines(captions, lines);
         HostApp.AssertRefused(Run("train", "--model", "ShapesDiffusion", "--data", data, "--out", run, "--captions", captions),
             "--captions: ShapesDiffusion is not conditioned on text.");
+        // A model wider than the program's encoder is refused before anything is read or written.
+        HostApp.AssertRefused(Run("train", "--model", "shapes-wide", "--data", data, "--out", folder.Combine("wide"), "--steps", "1"),
+            "ShapesWideText takes text embeddings of 4 (pooled) and 3 (tokens), but the host's encoder host-test/letters gives 3 and 3.");
+        Assert.False(Directory.Exists(folder.Combine("wide")), "a refused run left a folder");
         var trained = Run([.. train, "--out", run, "--steps", "2"]);
         Assert.Equal(0, trained.ExitCode);
         Assert.Contains("6 images, 12 captions", trained.Output);
@@ -52,6 +56,8 @@ public class TextHostTests(ITestOutputHelper output)
             "--prompt and --prompts are for a text-conditioned model");
         string prompts = folder.Combine("prompts.tsv");
         File.WriteAllLines(prompts, ["# digit<TAB>prompt", "", "2\tshape 2", "shape of kind 0"]);
+        HostApp.AssertRefused(Run("sample", "--model", "shapes-wide", "--checkpoint", run, "--out", grid, "--prompt", "shape 1"),
+            "ShapesWideText takes text embeddings of 4 (pooled)");
         var sampled = Run([.. sample, "--prompt", "shape 1", "--prompts", prompts, "--per-prompt", "3"]);
         Assert.Equal(0, sampled.ExitCode);
         Assert.Contains("3 row(s) x 3, Ddim with 2 steps, eta 0, guidance 2, Dynamic thresholding; encoder host-test/letters", sampled.Output);

@@ -43,6 +43,8 @@ public class UnclipHostTests(ITestOutputHelper output)
             "ShapesText cross-attends over text tokens");
         HostApp.AssertRefused(Run("train", "--model", "ShapesDiffusion", "--data", data, "--out", folder.Combine("x"), "--image-encoder", encoder),
             "ShapesDiffusion is neither an unCLIP prior nor conditioned on embeddings");
+        HostApp.AssertRefused(Run("train", "--model", "shapes-wide", "--data", data, "--out", folder.Combine("x"), "--image-encoder", encoder),
+            $"--image-encoder {encoder}: its embeddings are 3 wide, and ShapesWideText is conditioned on 4.");
         var decoderRun = Run([.. trainDecoder, "--steps", "2"]);
         Assert.Equal(0, decoderRun.ExitCode);
         Assert.Contains("6 images embedded by the frozen image encoder (3 wide)", decoderRun.Output);
