@@ -4,7 +4,8 @@
 # intended, their Frechet distance to the training digits on its penultimate features (with the floor: 997 held-out
 # digits against the same training digits), and images per second. Rows whose run is missing are skipped.
 #   scripts/fewstep-table.sh [RUNS]   RUNS holds pd/ (distill: every round-R-S in it), cd/ and ct/ (train); default runs/
-# Needs scripts/setup.sh's data and build. Takes tens of minutes on 2 cores (guided DDIM-50 dominates).
+# Needs scripts/setup.sh's data and build. Takes tens of minutes on 2 cores (guided DDIM-50 dominates; TEACHER_STEPS="1 2 4 8"
+# leaves it out). PER_CLASS sets the samples per digit (default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-runs}"
@@ -27,7 +28,7 @@ row() {    # row LABEL MODEL CHECKPOINT SAMPLER STEPS GUIDANCE
 
 echo "| model | steps | classified as intended | Frechet distance | floor (held-out) | images/s |"
 echo "|---|---|---|---|---|---|"
-for steps in 1 2 4 8 50; do
+for steps in ${TEACHER_STEPS:-1 2 4 8 50}; do
   row "teacher, guided DDIM (w = 4)" dit examples/MnistDit/reference ddim "$steps" 4
 done
 # Every round distill wrote (round-R-S: round R, S steps), fewest steps first.
