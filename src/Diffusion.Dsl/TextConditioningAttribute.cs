@@ -11,7 +11,8 @@ namespace Diffusion.Dsl;
 /// et al. 2023), its output projection zero-initialised so a fresh block computes what it would without it. A learned
 /// null embedding (a pooled vector and a null token sequence) replaces the caption with probability
 /// <see cref="DropRate"/> in training and serves the unconditional pass of classifier-free guidance (Ho and Salimans
-/// 2022). It takes the place of <see cref="LabelEmbeddingAttribute"/>; U-Nets do not take it yet.
+/// 2022). It takes the place of <see cref="LabelEmbeddingAttribute"/>. On a <see cref="UNetAttribute"/> the pooled
+/// embedding is added to the timestep embedding, as Imagen does; cross-attention is for the DiT only (DDSL061).
 /// </summary>
 /// <example><code>
 /// [DiffusionTransformer(InputSize = 28, InChannels = 1)]

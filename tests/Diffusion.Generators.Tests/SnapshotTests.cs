@@ -143,6 +143,17 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void TextUNet()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.TextUNet);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Examples.Text.CaptionUNetDiffusion.Text.g.cs", hints);
+        Snapshot.Verify(result);
+    }
+
+    [Fact]
     public void UnconditionalDiTS2Preset()
     {
         var (result, output) = GeneratorHarness.Run(Sources.LatentDitS2);

@@ -161,6 +161,28 @@ internal static class Sources
     /// Text conditioning (Saharia et al. 2022, Sec. 2) on two DiTs: one with cross-attention over the token states and
     /// classifier-free guidance, one with the pooled embedding alone, a learned variance and the hybrid objective.
     /// </summary>
+    /// <summary>A U-Net conditioned on a pooled text embedding (Imagen's way into the timestep embedding).</summary>
+    public const string TextUNet = """
+        using Diffusion.Dsl;
+
+        namespace Examples.Text;
+
+        /// <summary>The cosine schedule.</summary>
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class UNetTextSchedule;
+
+        /// <summary>A small U-Net taking MiniLM's pooled caption embedding.</summary>
+        [UNet(InputSize = 16, InChannels = 1, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new[] { 8 })]
+        [TextConditioning(PooledDim = 384, TokenDim = 384, DropRate = 0.1)]
+        public partial class CaptionUNet;
+
+        /// <summary>The text-to-image U-Net model with guidance.</summary>
+        [DiffusionModel(typeof(UNetTextSchedule), typeof(CaptionUNet))]
+        [ClassifierFreeGuidance(Scale = 3.0)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class CaptionUNetDiffusion;
+        """;
+
     public const string TextConditioned = """
         using Diffusion.Dsl;
 

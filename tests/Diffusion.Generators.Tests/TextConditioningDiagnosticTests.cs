@@ -68,13 +68,23 @@ public class TextConditioningDiagnosticTests
     }
 
     [Fact]
-    public void TextOnAUNetIsDDSL061()
+    public void CrossAttentionOnAUNetIsDDSL061AtTheArgument()
     {
         Verify(Schedule + """
             [UNet(InputSize = 8, InChannels = 1, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new int[0])]
-            [{|DDSL061:TextConditioning(PooledDim = 8, TokenDim = 4)|}]
+            [TextConditioning(PooledDim = 8, TokenDim = 4, {|DDSL061:CrossAttention = true|})]
             public partial class U;
-            """, "a U-Net does not take text yet", "U");
+            """, "a U-Net takes the pooled text embedding only", "U");
+    }
+
+    [Fact]
+    public void TextOnANoisyClassifiersEncoderIsDDSL061()
+    {
+        Verify(Schedule + """
+            [UNetEncoder(InputSize = 8, InChannels = 1, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new int[0], Outputs = 10)]
+            [{|DDSL061:TextConditioning(PooledDim = 8, TokenDim = 4)|}]
+            public partial class E;
+            """, "a noisy classifier's encoder does not take text", "E");
     }
 
     [Fact]

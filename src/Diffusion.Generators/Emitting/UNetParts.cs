@@ -43,12 +43,13 @@ internal static class UNetParts
         w.Line("/// <code>");
         foreach (var line in plan.Tree) w.Line("/// " + line);
         w.Line("/// </code>");
-        foreach (var line in summaryTail) w.Line("/// " + line);
+        foreach (var line in summaryTail.SelectMany(l => l.Split('\n'))) w.Line("/// " + line);
         w.Line("/// Field names are guided-diffusion's state-dict keys (openai/guided-diffusion, unet.py).");
         w.Line("/// </summary>");
         w.GeneratedCode();
+        string text = plan.Text is null ? "" : plan.A("TextConditioning") + ", ";
         w.Open("partial class " + name + " : " + plan.A("torch") + ".nn.Module<" + tensor + ", " + tensor + ", "
-            + (plan.IsEncoder ? "" : tensor + "?, ") + tensor + ">");
+            + (plan.IsEncoder ? "" : tensor + "?, ") + text + tensor + ">");
 
         foreach (var constant in plan.Constants)
         {
@@ -98,6 +99,7 @@ internal static class UNetParts
             }
         }
         w.Line("RegisterComponents();");
+        if (plan.Text is not null) w.Line("text_embedder.InitializeWeights();    // normal(0.02) projection, null embedding normal(1 / sqrt(D))");
         w.Close();
         w.Line();
 
@@ -113,10 +115,13 @@ internal static class UNetParts
                 + ", H, W) for x (N, C, H, W) at training timesteps t (N, int64)");
             w.Line(labelled
                 ? "/// with labels y (N, int64; <see cref=\"NullLabel\"/> for the unconditional pass)."
-                : "/// without labels (y must be null).");
+                : plan.Text is not null
+                    ? "/// without labels (y must be null), for the texts' pooled embeddings (their dropped rows: the null embedding)."
+                    : "/// without labels (y must be null).");
         }
         w.Line("/// </summary>");
-        w.Open("public override " + tensor + " forward(" + tensor + " x, " + tensor + " t" + (plan.IsEncoder ? "" : ", " + tensor + "? y") + ")");
+        w.Open("public override " + tensor + " forward(" + tensor + " x, " + tensor + " t" + (plan.IsEncoder ? "" : ", " + tensor + "? y")
+            + (plan.Text is null ? "" : ", " + plan.A("TextConditioning") + " text") + ")");
         EmitLabelCheck(w, plan);
         w.Line("using var scope = " + plan.A("torch") + ".NewDisposeScope();");
         foreach (var line in plan.Forward) w.Commented(line.Code, line.Shape + (line.Note.Length > 0 ? ": " + line.Note : ""), ForwardColumn);

@@ -26,5 +26,7 @@ internal static class UNetAliases
         new TypeAlias("Upsample", Blocks + "Upsample"),
         new TypeAlias("OutputLayers", Blocks + "OutputLayers"),
         new TypeAlias("PooledHead", Blocks + "PooledHead"),
+        new TypeAlias("TextEmbedder", "global::Diffusion.Runtime.Networks.TextEmbedder"),
+        new TypeAlias("TextConditioning", "global::Diffusion.Runtime.Text.TextConditioning"),
     };
 }

@@ -40,7 +40,8 @@ internal sealed record UNetPlan(
     EquatableArray<UNetBlock> OutputBlocks,
     EquatableArray<PlanLine> Forward,
     EquatableArray<string> Tree,
-    EquatableArray<string> Aliases)
+    EquatableArray<string> Aliases,
+    TextConditioningSpec? Text = null)
 {
     public bool IsEncoder => Outputs > 0;
 
@@ -51,12 +52,13 @@ internal sealed record UNetPlan(
     public string A(string alias) => Shadowed.Contains(alias) ? UNetAliases.All.First(a => a.Name == alias).Target : alias;
 
     /// <summary>The plan of a [UNet].</summary>
-    public static UNetPlan Of(UNetSpec n) => Build(n.Type, n.Shape, 0, n.Classes, n.LabelDropRate, n.LearnSigma, n.Shadowed);
+    public static UNetPlan Of(UNetSpec n) => Build(n.Type, n.Shape, 0, n.Classes, n.LabelDropRate, n.LearnSigma, n.Shadowed, n.Text);
 
     /// <summary>The plan of a [UNetEncoder].</summary>
     public static UNetPlan Of(EncoderSpec n) => Build(n.Type, n.Shape, n.Outputs, 0, 0, false, n.Shadowed);
 
-    private static UNetPlan Build(TypeName type, UNetShape s, int outputs, int classes, double dropRate, bool learnSigma, EquatableArray<string> shadowed)
+    private static UNetPlan Build(TypeName type, UNetShape s, int outputs, int classes, double dropRate, bool learnSigma, EquatableArray<string> shadowed,
+        TextConditioningSpec? text = null)
     {
         bool encoder = outputs > 0, labelled = classes > 0;
         string A(string alias) => shadowed.Contains(alias) ? UNetAliases.All.First(a => a.Name == alias).Target : alias;
@@ -135,6 +137,15 @@ internal sealed record UNetPlan(
             constants.Add(new("int", "NullLabel", "Classes", "The null label of classifier-free guidance (Ho and Salimans 2022): the extra row."));
             constants.Add(new("double", "LabelDropRate", Double(dropRate), "p_uncond: the training loss replaces a label with NullLabel this often."));
         }
+        if (text is not null)
+        {
+            constants.Add(new("int", "PooledDim", Int(text.PooledDim), "Width of the text encoder's pooled embedding."));
+            constants.Add(new("int", "TokenDim", Int(text.TokenDim), "Width of the text encoder's token states (a U-Net reads none)."));
+            constants.Add(new("int", "MaxTokens", Int(text.MaxTokens), "L_max: the most tokens a text brings."));
+            constants.Add(new("bool", "CrossAttention", "false", "A U-Net takes the pooled embedding only: no cross-attention over the tokens."));
+            constants.Add(new("double", "TextDropRate", Double(text.DropRate),
+                "p_uncond: the training loss replaces a caption with the null embedding with this probability."));
+        }
 
         // Fields in call order, which is the order of the random draws of their initialisation.
         string blocks = A("TimestepBlocks");
@@ -147,6 +158,12 @@ internal sealed record UNetPlan(
         {
             fields.Add(new("label_emb", A("Embedding"), A("torch") + ".nn.Embedding(Classes + 1, EmbeddingWidth)",
                 (classes + 1L) * e, "The label table, Classes + 1 rows (the last is the null label)."));
+        }
+        if (text is not null)
+        {
+            fields.Add(new("text_embedder", A("TextEmbedder"), "new " + A("TextEmbedder") + "(PooledDim, EmbeddingWidth, TokenDim, MaxTokens, CrossAttention)",
+                Linear(text.PooledDim, e) + Linear(e, e) + text.PooledDim,
+                "The pooled text embedding's Linear, SiLU, Linear to EmbeddingWidth, and the learned null embedding."));
         }
         fields.Add(new("input_blocks", blocks, "", input.Sum(b => b.Parameters),
             "The down path: the input convolution, then per level residual blocks and a downsampling."));
@@ -174,6 +191,13 @@ internal sealed record UNetPlan(
             forward.Add(new("using " + A("Scalar") + " one = 1;", "alpha of the addition", "disposed here, where + would leave it to the finalizer"));
             forward.Add(new("var emb = time_embed.call(t).add(label_emb.call(y), one);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep plus label"));
         }
+        else if (text is not null)
+        {
+            forward.Add(new("using " + A("Scalar") + " one = 1;", "alpha of the addition", "disposed here, where + would leave it to the finalizer"));
+            forward.Add(new("var caption = text_embedder.Substitute(text);", "(N, " + Int(text.PooledDim) + ") pooled", "dropped rows: the null embedding"));
+            forward.Add(new("var emb = time_embed.call(t).add(text_embedder.call(caption.Pooled), one);", "(N, " + Int(s.EmbeddingWidth) + ")",
+                "timestep plus pooled text (Saharia et al. 2022, Sec. 2)"));
+        }
         else
         {
             forward.Add(new("var emb = time_embed.call(t);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep"));
@@ -200,6 +224,7 @@ internal sealed record UNetPlan(
 
         var aliases = new List<string> { "torch", "Tensor" };
         if (labelled) aliases.AddRange(new[] { "Embedding", "Scalar" });
+        if (text is not null) aliases.AddRange(new[] { "Scalar", "TextEmbedder", "TextConditioning" });
         if (!encoder) aliases.Add("Sequential");
         aliases.AddRange(new[] { "TimestepBlocks", "TimeEmbedding", "UNetLayers", "TimestepEmbedSequential" });
         if (s.Levels > 1) aliases.Add("Downsample");
@@ -207,7 +232,7 @@ internal sealed record UNetPlan(
         aliases.Add(encoder ? "PooledHead" : "OutputLayers");
 
         return new UNetPlan(type, s, outputs, classes, learnSigma, shadowed, new(constants), new(fields), new(input), middle, new(output),
-            new(forward), new(TreeLines(s, outputs, learnSigma)), new(aliases));
+            new(forward), new(TreeLines(s, outputs, learnSigma)), new(aliases), text);
     }
 
     /// <summary>A block of one ResBlock (with attention at the declared resolutions) and an optional resampling layer.</summary>

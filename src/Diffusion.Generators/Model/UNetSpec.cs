@@ -9,5 +9,10 @@ internal sealed record UNetSpec(
     int Classes,
     double LabelDropRate,
     bool LearnSigma,
-    EquatableArray<string> Shadowed = default)
-    : NetworkSpec(Type, Shape.InputSize, Shape.InChannels, Classes, LabelDropRate, LearnSigma);
+    EquatableArray<string> Shadowed = default,
+    TextConditioningSpec? TextConditioning = null)
+    : NetworkSpec(Type, Shape.InputSize, Shape.InChannels, Classes, LabelDropRate, LearnSigma)
+{
+    /// <summary>The pooled text embedding added to the timestep embedding (Saharia et al. 2022, Sec. 2), or null.</summary>
+    public override TextConditioningSpec? Text => TextConditioning;
+}

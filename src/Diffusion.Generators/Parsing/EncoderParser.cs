@@ -22,6 +22,7 @@ internal static class EncoderParser
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.UNetEncoder, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, network, diagnostics, cancellationToken);
         DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNetEncoder, diagnostics, cancellationToken);
+        TextConditioningParser.RefuseOn(symbol, "noisy classifier's encoder", diagnostics, cancellationToken);
         if (DeclarationChecks.Has(symbol, AttributeNames.LabelEmbedding))
         {
             var label = new AttributeView(DeclarationChecks.Find(symbol, AttributeNames.LabelEmbedding)[0], cancellationToken);

@@ -9,7 +9,7 @@ namespace Diffusion.Generators.Parsing;
 /// <summary>
 /// [TextConditioning] beside a [DiffusionTransformer] to a <see cref="TextConditioningSpec"/> (Saharia et al. 2022,
 /// Sec. 2): widths in range (DDSL003), the drop rate in [0, 1) (DDSL004), and DDSL061 beside [LabelEmbedding] (text
-/// replaces the label), beside [LowResolutionConditioning] (not supported yet) or on a U-Net (not supported yet).
+/// replaces the label), beside [LowResolutionConditioning] (not supported yet) or on a noisy classifier's encoder.
 /// </summary>
 internal static class TextConditioningParser
 {
@@ -53,14 +53,14 @@ internal static class TextConditioningParser
         return diagnostics.Count > before ? null : new TextConditioningSpec(pooled, token, maxTokens, text.Bool("CrossAttention", false), dropRate);
     }
 
-    /// <summary>DDSL061 for [TextConditioning] on a network kind that does not take it yet (the U-Net).</summary>
+    /// <summary>DDSL061 for [TextConditioning] on a network kind that does not take it (a [UNetEncoder]).</summary>
     public static void RefuseOn(INamedTypeSymbol symbol, string kind, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         bool broken = false;
         var text = DeclarationChecks.Optional(symbol, AttributeNames.TextConditioning, cancellationToken, ref broken);
         if (text is null) return;
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TextConditioningUnsupported, text.Location, symbol.Name,
-            "a " + kind + " does not take text yet",
-            "declare the network as a [DiffusionTransformer], which does"));
+            "a " + kind + " does not take text",
+            "remove [TextConditioning]"));
     }
 }

@@ -6,7 +6,11 @@ using Microsoft.CodeAnalysis;
 
 namespace Diffusion.Generators.Parsing;
 
-/// <summary>[UNet] with the [LabelEmbedding] beside it to a <see cref="UNetSpec"/>.</summary>
+/// <summary>
+/// [UNet] with the [LabelEmbedding] or [TextConditioning] beside it to a <see cref="UNetSpec"/>. A U-Net takes the
+/// pooled text embedding only (Imagen adds it to the timestep embedding); cross-attention over the token states is
+/// DDSL061 on a U-Net yet.
+/// </summary>
 internal static class UNetParser
 {
     public static DeclarationResult<UNetSpec> Parse(INamedTypeSymbol symbol, CancellationToken cancellationToken)
@@ -16,21 +20,28 @@ internal static class UNetParser
         var network = new AttributeView(declarations[0], cancellationToken);
         bool broken = network.HasErrors;
         var label = DeclarationChecks.Optional(symbol, AttributeNames.LabelEmbedding, cancellationToken, ref broken);
+        var text = DeclarationChecks.Optional(symbol, AttributeNames.TextConditioning, cancellationToken, ref broken);
         if (broken) return DeclarationResult<UNetSpec>.Nothing; // the compiler reports what is wrong with the attributes
 
         var diagnostics = new List<DiagnosticInfo>();
         bool conflict = DeclarationChecks.CheckDeclarationConflict(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         DeclarationChecks.CheckShape(symbol, network, diagnostics, cancellationToken);
         DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
-        TextConditioningParser.RefuseOn(symbol, "U-Net", diagnostics, cancellationToken);
         var shape = UNetShapeParser.Parse(network, diagnostics);
+        var textSpec = TextConditioningParser.Parse(symbol.Name, text, label, null, diagnostics);
+        if (textSpec is { CrossAttention: true })
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TextConditioningUnsupported, text!.NamedLocation("CrossAttention") ?? text.Location,
+                symbol.Name, "a U-Net takes the pooled text embedding only; cross-attention over the token states is for a [DiffusionTransformer] yet",
+                "set CrossAttention = false, or declare the network as a [DiffusionTransformer]"));
+        }
 
         var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 
         var spec = conflict || shape is null || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new UNetSpec(DeclarationChecks.NameOf(symbol), shape, classes, dropRate, network.Bool("LearnSigma", false),
-                UNetShapeParser.ShadowedAliases(symbol));
+                UNetShapeParser.ShadowedAliases(symbol), textSpec);
         return new DeclarationResult<UNetSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 }

@@ -33,3 +33,15 @@ public partial class TinyDecoderDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class TinyDecoder;
+
+/// <summary>A two-level U-Net on 8x8x1 taking a pooled 3-d text embedding into its timestep embedding.</summary>
+[UNet(InputSize = 8, InChannels = 1, BaseChannels = 16, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new[] { 4 }, ResBlocks = 1,
+    NormGroups = 8, Heads = 2)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, DropRate = 0.25)]
+public partial class TinyTextUNet;
+
+/// <summary>The tiny text-to-image U-Net model, guided at w = 2 by default.</summary>
+[DiffusionModel(typeof(TinyTextSchedule), typeof(TinyTextUNet))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyTextUNetModel;
