@@ -34,6 +34,7 @@ public class ShippedCheckpointTests
     /// </summary>
     [Theory]
     [InlineData("dit-cd", "consistency-distilled", "consistency", 1)]
+    [InlineData("dit-pd", "progressive-distilled", "ddim", 1)]
     public void A_few_step_release_samples_digits_read_as_intended(string model, string release, string sampler, int steps)
     {
         var (exitCode, output, error) = ExampleCli.Run(TimeSpan.FromMinutes(3), "evaluate", "--model", model, "--checkpoint", Example(release),
