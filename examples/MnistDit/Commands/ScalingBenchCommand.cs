@@ -102,7 +102,7 @@ internal static class ScalingBenchCommand
         {
             data.Images.Dispose();
             data.Labels?.Dispose();
-            if (model is IDisposable disposable) disposable.Dispose();
+            model.Network.Dispose();
             folder.Delete(recursive: true);
         }
     }

@@ -55,20 +55,20 @@ internal static class TextSample
     /// <summary>Samples the grid of <paramref name="prompts"/> (<see cref="Prompts"/>) from <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> prompts, ITextEncoder encoder, string resolved, string[] inputs,
         Options o, Device target) =>
-        Grid(parse, model, prompts, $"encoder {encoder.Identity.ModelId}", resolved, inputs, o, target, (batch, _) =>
+        Grid(parse, model, prompts, $"encoder {encoder.Identity.ModelId}", resolved, inputs, o, target, (rows, _) =>
         {
-            using var encoding = encoder.Encode(batch);
+            using var encoding = encoder.Encode(rows.Select(row => prompts[(int)row]).ToArray());
             return encoding.ToConditioning(model.MaxTokens);
         });
 
     /// <summary>
     /// Samples --per-prompt images of each of <paramref name="rows"/> (prompts, or an unCLIP decoder's source images) from
     /// <paramref name="model"/>, loaded already from <paramref name="resolved"/>, and writes the grid, row i for row i.
-    /// <paramref name="condition"/> gives the conditioning of a batch of rows (each repeated per sample) in the caller's
+    /// <paramref name="condition"/> gives the conditioning of a batch of row indices (each repeated per sample) in the caller's
     /// dispose scope, drawing any randomness it needs from the generator, which the samples then continue.
     /// </summary>
     public static int Grid(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> rows, string source, string resolved, string[] inputs,
-        Options o, Device target, Func<string[], Generator, TextConditioning> condition)
+        Options o, Device target, Func<long[], Generator, TextConditioning> condition)
     {
         int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
         if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
@@ -80,7 +80,7 @@ internal static class TextSample
 
         using var scope = NewDisposeScope();
         var started = DateTime.UtcNow;
-        var repeated = rows.SelectMany(row => Enumerable.Repeat(row, perPrompt)).ToArray();    // row 0 K times, then row 1, ...
+        var repeated = Enumerable.Range(0, rows.Count).SelectMany(row => Enumerable.Repeat((long)row, perPrompt)).ToArray();    // row 0 K times, then row 1, ...
         var parts = new List<Tensor>();
         using var generator = o.Sampling.Generator(parse, target);
         for (int start = 0; start < repeated.Length; start += BatchSize)

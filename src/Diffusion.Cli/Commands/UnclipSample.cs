@@ -82,9 +82,8 @@ internal static class UnclipSample
         var sources = ImageFiles.Load(files, ModelData.Options(decoder.Description));    // (N, C, H, W)
         var embeddings = imageEncoder.Embed(sources.to(target));                           // (N, D) unit rows
         string resolved = LoadedModel.Load(decoder, checkpointPath, target, verify);
-        var row = files.Select((file, i) => (file, i)).GroupBy(p => p.file).ToDictionary(g => g.Key, g => (long)g.First().i);
         return TextSample.Grid(parse, decoder, files, $"variations: image encoder {encoderPath}", resolved, [.. CliOptions.Inputs(checkpointPath, resolved), .. files],
-            o, target, (batch, _) => EmbeddingConditioning.From(embeddings.index_select(0, tensor(batch.Select(f => row[f]).ToArray(), device: target)), decoder.TokenDim));
+            o, target, (rows, _) => EmbeddingConditioning.From(embeddings.index_select(0, tensor(rows, device: target)), decoder.TokenDim));
     }
 
     private static int ThroughPrior(ParseResult parse, ModelCatalog catalog, ITextDiffusionModel decoder, string checkpointPath, string priorPath,
@@ -103,11 +102,11 @@ internal static class UnclipSample
             int steps = Math.Min(parse.GetValue(o.Sampling.Steps), prior.Schedule.Length);
             Console.WriteLine($"[sample] prior {priorResolved}: {kind} with {steps} steps, guidance {weight} over text, no thresholding; embeddings scaled to unit length");
             return TextSample.Grid(parse, decoder, prompts, $"through prior {prior.Description.Name}, encoder {encoder.Identity.ModelId}", resolved,
-                CliOptions.Inputs(checkpointPath, resolved, priorPath, priorResolved), o, target, (batch, generator) =>
+                CliOptions.Inputs(checkpointPath, resolved, priorPath, priorResolved), o, target, (rows, generator) =>
                 {
-                    using var encoding = encoder.Encode(batch);
+                    using var encoding = encoder.Encode(rows.Select(row => prompts[(int)row]).ToArray());
                     var text = encoding.ToConditioning(prior.MaxTokens);
-                    var request = new SampleRequest(batch.Length, null, steps, 0.0, weight) { Thresholding = Thresholding.None };
+                    var request = new SampleRequest(rows.Length, null, steps, 0.0, weight) { Thresholding = Thresholding.None };
                     var embeddings = EmbeddingConditioning.FromPriorSamples(prior.SampleText(text, kind, request, generator));    // (B, D)
                     return EmbeddingConditioning.From(embeddings, decoder.TokenDim);
                 });

@@ -1,6 +1,7 @@
 using System;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Training;
+using Diffusion.Runtime.Unclip;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Text;
@@ -15,6 +16,8 @@ public sealed class CaptionedTrainingSet(CaptionedImageFolder folder) : ITrainin
     /// <summary>The images and their captions.</summary>
     public CaptionedImageFolder Folder { get; } = folder ?? throw new ArgumentNullException(nameof(folder));
 
+    private readonly IndexedTrainingSet indexed = new(folder.Images);    // after Folder, whose initializer refuses null
+
     /// <inheritdoc/>
     public long Count => Folder.Count;
 
@@ -27,10 +30,5 @@ public sealed class CaptionedTrainingSet(CaptionedImageFolder folder) : ITrainin
     }
 
     /// <summary>The images at <paramref name="indices"/> and, in the labels' place, the indices themselves (B) int64.</summary>
-    public (Tensor Images, Tensor? Labels) Batch(long[] indices)
-    {
-        var (images, labels) = Folder.Images.Batch(indices);
-        labels?.Dispose();
-        return (images, tensor(indices, ScalarType.Int64));
-    }
+    public (Tensor Images, Tensor? Labels) Batch(long[] indices) => indexed.Batch(indices);
 }
