@@ -12,7 +12,9 @@ namespace Diffusion.Dsl;
 /// null embedding (a pooled vector and a null token sequence) replaces the caption with probability
 /// <see cref="DropRate"/> in training and serves the unconditional pass of classifier-free guidance (Ho and Salimans
 /// 2022). It takes the place of <see cref="LabelEmbeddingAttribute"/>. On a <see cref="UNetAttribute"/> the pooled
-/// embedding is added to the timestep embedding, as Imagen does; cross-attention is for the DiT only (DDSL061).
+/// embedding is added to the timestep embedding, as Imagen does, and with <see cref="CrossAttention"/> every attention
+/// block (those of <c>AttentionResolutions</c> and the middle one) is followed by cross-attention over the tokens, as
+/// latent diffusion's SpatialTransformer follows self-attention (Rombach et al. 2022, Sec. 3.3).
 /// </summary>
 /// <example><code>
 /// [DiffusionTransformer(InputSize = 28, InChannels = 1)]
@@ -33,7 +35,10 @@ public sealed class TextConditioningAttribute : Attribute
     /// <summary>The most tokens a text brings (special tokens included): the length of the null token sequence.</summary>
     public int MaxTokens { get; set; } = 32;
 
-    /// <summary>Whether every block cross-attends over the token states (else only the pooled embedding conditions).</summary>
+    /// <summary>
+    /// Whether the network cross-attends over the token states (a DiT in every block, a U-Net after every attention
+    /// block); else only the pooled embedding conditions.
+    /// </summary>
     public bool CrossAttention { get; set; }
 
     /// <summary>p_uncond, the probability of training on the null embedding instead of the caption, in [0, 1).</summary>

@@ -161,7 +161,10 @@ internal static class Sources
     /// Text conditioning (Saharia et al. 2022, Sec. 2) on two DiTs: one with cross-attention over the token states and
     /// classifier-free guidance, one with the pooled embedding alone, a learned variance and the hybrid objective.
     /// </summary>
-    /// <summary>A U-Net conditioned on a pooled text embedding (Imagen's way into the timestep embedding).</summary>
+    /// <summary>
+    /// U-Nets conditioned on a pooled text embedding (Imagen's way into the timestep embedding), one also cross-attending
+    /// over the token states.
+    /// </summary>
     public const string TextUNet = """
         using Diffusion.Dsl;
 
@@ -181,6 +184,17 @@ internal static class Sources
         [ClassifierFreeGuidance(Scale = 3.0)]
         [Sampler(SamplerKind.Ddim)]
         public partial class CaptionUNetDiffusion;
+
+        /// <summary>The same U-Net also cross-attending over MiniLM's token states after each attention block.</summary>
+        [UNet(InputSize = 16, InChannels = 1, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new[] { 8 })]
+        [TextConditioning(PooledDim = 384, TokenDim = 384, MaxTokens = 16, CrossAttention = true, DropRate = 0.1)]
+        public partial class TokenUNet;
+
+        /// <summary>The cross-attending U-Net's model.</summary>
+        [DiffusionModel(typeof(UNetTextSchedule), typeof(TokenUNet))]
+        [ClassifierFreeGuidance(Scale = 3.0)]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class TokenUNetDiffusion;
         """;
 
     public const string TextConditioned = """

@@ -68,13 +68,19 @@ public class TextConditioningDiagnosticTests
     }
 
     [Fact]
-    public void CrossAttentionOnAUNetIsDDSL061AtTheArgument()
+    public void CrossAttentionOnAUNetReportsNothingAndCrossAttendsInTheMiddleBlock()
     {
-        Verify(Schedule + """
+        var (result, output) = GeneratorHarness.Run(Schedule + """
             [UNet(InputSize = 8, InChannels = 1, BaseChannels = 32, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new int[0])]
-            [TextConditioning(PooledDim = 8, TokenDim = 4, {|DDSL061:CrossAttention = true|})]
+            [TextConditioning(PooledDim = 8, TokenDim = 4, CrossAttention = true)]
             public partial class U;
-            """, "a U-Net takes the pooled text embedding only", "U");
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        var network = result.Results.Single().GeneratedSources.Single(s => s.HintName == "T.U.Network.g.cs").SourceText.ToString();
+        Assert.Contains("layers.CrossAttention(64, TokenDim)", network);    // no AttentionResolutions: the middle block only
+        Assert.Contains("middle_block.call(h5, emb, caption)", network);
+        Assert.Contains("input_blocks[1].call(h0, emb);", network);
     }
 
     [Fact]

@@ -61,6 +61,7 @@ internal sealed record UNetPlan(
         TextConditioningSpec? text = null)
     {
         bool encoder = outputs > 0, labelled = classes > 0;
+        int tokenDim = text is { CrossAttention: true } ? text.TokenDim : 0;    // 0: no cross-attention blocks
         string A(string alias) => shadowed.Contains(alias) ? UNetAliases.All.First(a => a.Name == alias).Target : alias;
         long e = s.EmbeddingWidth;
 
@@ -75,7 +76,7 @@ internal sealed record UNetPlan(
         {
             for (int k = 0; k < s.ResBlocks; k++)
             {
-                input.Add(ResStep(s, level, ch, 0, s.Channels(level), -1, null, e));
+                input.Add(ResStep(s, level, ch, 0, s.Channels(level), -1, null, e, tokenDim));
                 ch = s.Channels(level);
             }
             if (level < s.Levels - 1)
@@ -85,10 +86,12 @@ internal sealed record UNetPlan(
             }
         }
         int lowest = s.Resolution(s.Levels - 1);
-        var middle = new UNetBlock(
-            Code("layers.ResBlock(" + Int(ch) + ", " + Int(ch) + ")", "layers.Attention(" + Int(ch) + ")",
-                "layers.ResBlock(" + Int(ch) + ", " + Int(ch) + ")"),
-            ch, ch, lowest, -1, 2 * Res(ch, ch, e, s.ScaleShiftNorm) + Attention(ch), "ResBlock, attention, ResBlock");
+        var middleLayers = new List<string> { "layers.ResBlock(" + Int(ch) + ", " + Int(ch) + ")", "layers.Attention(" + Int(ch) + ")" };
+        if (tokenDim > 0) middleLayers.Add("layers.CrossAttention(" + Int(ch) + ", TokenDim)");
+        middleLayers.Add("layers.ResBlock(" + Int(ch) + ", " + Int(ch) + ")");
+        var middle = new UNetBlock(new EquatableArray<string>(middleLayers), ch, ch, lowest, -1,
+            2 * Res(ch, ch, e, s.ScaleShiftNorm) + Attention(ch) + CrossAttention(ch, tokenDim),
+            tokenDim > 0 ? "ResBlock, attention, cross-attention, ResBlock" : "ResBlock, attention, ResBlock");
 
         var output = new List<UNetBlock>();
         if (!encoder)
@@ -101,7 +104,7 @@ internal sealed record UNetPlan(
                     skip--;
                     bool upsample = level > 0 && k == s.ResBlocks;
                     output.Add(ResStep(s, level, ch, input[skip].OutChannels, s.Channels(level), skip,
-                        upsample ? "new " + A("Upsample") + "(" + Int(s.Channels(level)) + ")" : null, e));
+                        upsample ? "new " + A("Upsample") + "(" + Int(s.Channels(level)) + ")" : null, e, tokenDim));
                     ch = s.Channels(level);
                 }
             }
@@ -140,9 +143,11 @@ internal sealed record UNetPlan(
         if (text is not null)
         {
             constants.Add(new("int", "PooledDim", Int(text.PooledDim), "Width of the text encoder's pooled embedding."));
-            constants.Add(new("int", "TokenDim", Int(text.TokenDim), "Width of the text encoder's token states (a U-Net reads none)."));
+            constants.Add(new("int", "TokenDim", Int(text.TokenDim), "Width of the text encoder's token states."));
             constants.Add(new("int", "MaxTokens", Int(text.MaxTokens), "L_max: the most tokens a text brings."));
-            constants.Add(new("bool", "CrossAttention", "false", "A U-Net takes the pooled embedding only: no cross-attention over the tokens."));
+            constants.Add(text.CrossAttention
+                ? new("bool", "CrossAttention", "true", "Every attention block is followed by cross-attention over the token states.")
+                : new("bool", "CrossAttention", "false", "The pooled embedding alone conditions: no cross-attention over the tokens."));
             constants.Add(new("double", "TextDropRate", Double(text.DropRate),
                 "p_uncond: the training loss replaces a caption with the null embedding with this probability."));
         }
@@ -162,13 +167,15 @@ internal sealed record UNetPlan(
         if (text is not null)
         {
             fields.Add(new("text_embedder", A("TextEmbedder"), "new " + A("TextEmbedder") + "(PooledDim, EmbeddingWidth, TokenDim, MaxTokens, CrossAttention)",
-                Linear(text.PooledDim, e) + Linear(e, e) + text.PooledDim,
-                "The pooled text embedding's Linear, SiLU, Linear to EmbeddingWidth, and the learned null embedding."));
+                Linear(text.PooledDim, e) + Linear(e, e) + text.PooledDim + (tokenDim > 0 ? (long)text.MaxTokens * tokenDim : 0),
+                tokenDim > 0
+                    ? "The pooled text embedding's Linear, SiLU, Linear to EmbeddingWidth, and the learned null embedding and tokens."
+                    : "The pooled text embedding's Linear, SiLU, Linear to EmbeddingWidth, and the learned null embedding."));
         }
         fields.Add(new("input_blocks", blocks, "", input.Sum(b => b.Parameters),
             "The down path: the input convolution, then per level residual blocks and a downsampling."));
         fields.Add(new("middle_block", A("TimestepEmbedSequential"), "", middle.Parameters,
-            "ResBlock, attention, ResBlock at the lowest resolution."));
+            tokenDim > 0 ? "ResBlock, attention, cross-attention, ResBlock at the lowest resolution." : "ResBlock, attention, ResBlock at the lowest resolution."));
         int c0 = s.Channels(0);
         if (encoder)
         {
@@ -202,21 +209,23 @@ internal sealed record UNetPlan(
         {
             forward.Add(new("var emb = time_embed.call(t);", "(N, " + Int(s.EmbeddingWidth) + ")", "timestep"));
         }
+        // Blocks that cross-attend also take the text's tokens (as text_embedder.Substitute returned them).
+        string With(UNetBlock b) => b.Layers.Any(l => l.StartsWith("layers.CrossAttention(", System.StringComparison.Ordinal)) ? ", caption" : "";
         string last = "x";
         for (int i = 0; i < input.Count; i++)
         {
             string target = encoder ? (i == 0 ? "var h" : "h") : "var h" + Int(i);
-            forward.Add(new(target + " = input_blocks[" + Int(i) + "].call(" + last + ", emb);", ShapeOf(input[i]), input[i].Note));
+            forward.Add(new(target + " = input_blocks[" + Int(i) + "].call(" + last + ", emb" + With(input[i]) + ");", ShapeOf(input[i]), input[i].Note));
             last = encoder ? "h" : "h" + Int(i);
         }
-        forward.Add(new((encoder ? "h" : "var h") + " = middle_block.call(" + last + ", emb);", ShapeOf(middle), middle.Note));
+        forward.Add(new((encoder ? "h" : "var h") + " = middle_block.call(" + last + ", emb" + With(middle) + ");", ShapeOf(middle), middle.Note));
         for (int j = 0; j < output.Count; j++)
         {
             var b = output[j];
             forward.Add(new("h = " + A("torch") + ".cat(new[] { h, h" + Int(b.Skip) + " }, 1);",
                 "(N, " + Int(b.InChannels) + ", " + Int(input[b.Skip].Resolution) + ", " + Int(input[b.Skip].Resolution) + ")",
                 "with the skip h" + Int(b.Skip)));
-            forward.Add(new("h = output_blocks[" + Int(j) + "].call(h, emb);", ShapeOf(b), b.Note));
+            forward.Add(new("h = output_blocks[" + Int(j) + "].call(h, emb" + With(b) + ");", ShapeOf(b), b.Note));
         }
         forward.Add(encoder
             ? new("var output = @out.call(h);", "(N, " + Int(outputs) + ")", "logits")
@@ -232,7 +241,7 @@ internal sealed record UNetPlan(
         aliases.Add(encoder ? "PooledHead" : "OutputLayers");
 
         return new UNetPlan(type, s, outputs, classes, learnSigma, shadowed, new(constants), new(fields), new(input), middle, new(output),
-            new(forward), new(TreeLines(s, outputs, learnSigma)), new(aliases), text);
+            new(forward), new(TreeLines(s, outputs, learnSigma, tokenDim > 0)), new(aliases), text);
     }
 
     /// <summary>A block of one ResBlock (with attention at the declared resolutions) and an optional resampling layer.</summary>
@@ -244,7 +253,9 @@ internal sealed record UNetPlan(
     /// <param name="skip">The input block whose output is the skip, else -1.</param>
     /// <param name="upsample">The upsampling layer ending the block, else null.</param>
     /// <param name="e">Width of the timestep embedding.</param>
-    private static UNetBlock ResStep(UNetShape s, int level, int h, int skipChannels, int outChannels, int skip, string? upsample, long e)
+    /// <param name="tokenDim">Width of the text tokens each attention's cross-attention reads; 0 for none.</param>
+    private static UNetBlock ResStep(UNetShape s, int level, int h, int skipChannels, int outChannels, int skip, string? upsample, long e,
+        int tokenDim)
     {
         int channels = h + skipChannels, resolution = s.Resolution(level);
         var layers = new List<string> { "layers.ResBlock(" + Int(channels) + ", " + Int(outChannels) + ")" };
@@ -255,6 +266,12 @@ internal sealed record UNetPlan(
             layers.Add("layers.Attention(" + Int(outChannels) + ")");
             parameters += Attention(outChannels);
             note += ", attention";
+            if (tokenDim > 0)
+            {
+                layers.Add("layers.CrossAttention(" + Int(outChannels) + ", TokenDim)");
+                parameters += CrossAttention(outChannels, tokenDim);
+                note += ", cross-attention";
+            }
         }
         if (upsample is not null)
         {
@@ -267,17 +284,18 @@ internal sealed record UNetPlan(
     }
 
     /// <summary>The pyramid as a small tree: one line per level with its resolution and channels.</summary>
-    private static List<string> TreeLines(UNetShape s, int outputs, bool learnSigma)
+    private static List<string> TreeLines(UNetShape s, int outputs, bool learnSigma, bool crossAttention)
     {
+        string attention = crossAttention ? " + attention, cross-attention" : " + attention";
         bool encoder = outputs > 0;
         string Res(int level) => Int(s.Resolution(level)) + "x" + Int(s.Resolution(level));
         var tree = new List<string> { "input conv   " + Int(s.InChannels) + " -> " + Int(s.Channels(0)) + " channels at " + Res(0) };
         for (int level = 0; level < s.Levels; level++)
         {
             tree.Add("down " + Int(level) + "       " + Int(s.ResBlocks) + " x ResBlock(" + Int(s.Channels(level)) + ")"
-                + (s.HasAttention(level) ? " + attention" : "") + " at " + Res(level) + (level < s.Levels - 1 ? ", downsample" : ""));
+                + (s.HasAttention(level) ? attention : "") + " at " + Res(level) + (level < s.Levels - 1 ? ", downsample" : ""));
         }
-        tree.Add("middle       ResBlock, attention, ResBlock at " + Res(s.Levels - 1));
+        tree.Add("middle       ResBlock, attention, " + (crossAttention ? "cross-attention, " : "") + "ResBlock at " + Res(s.Levels - 1));
         if (encoder)
         {
             tree.Add("head         GroupNorm, SiLU, global average pooling, 1x1 conv to " + Int(outputs) + " logits");
@@ -286,7 +304,7 @@ internal sealed record UNetPlan(
         for (int level = s.Levels - 1; level >= 0; level--)
         {
             tree.Add("up " + Int(level) + "         " + Int(s.ResBlocks + 1) + " x ResBlock(skip, " + Int(s.Channels(level)) + ")"
-                + (s.HasAttention(level) ? " + attention" : "") + " at " + Res(level) + (level > 0 ? ", upsample" : ""));
+                + (s.HasAttention(level) ? attention : "") + " at " + Res(level) + (level > 0 ? ", upsample" : ""));
         }
         tree.Add("output       GroupNorm, SiLU, 3x3 conv to " + (learnSigma ? "2C (prediction + variance values)" : "C"));
         return tree;
@@ -329,4 +347,8 @@ internal sealed record UNetPlan(
         2 * i + Conv(i, o, 3) + Linear(e, scaleShift ? 2 * o : o) + 2 * o + Conv(o, o, 3) + (i != o ? Conv(i, o, 1) : 0);
 
     private static long Attention(long c) => 2 * c + Conv(c, 3 * c, 1) + Conv(c, c, 1);
+
+    // CrossAttentionBlock: GroupNorm, q_linear, kv_linear from the tokens, proj; none without tokens.
+    private static long CrossAttention(long c, long tokenDim) =>
+        tokenDim == 0 ? 0 : 2 * c + Linear(c, c) + Linear(tokenDim, 2 * c) + Linear(c, c);
 }

@@ -7,9 +7,9 @@ using Microsoft.CodeAnalysis;
 namespace Diffusion.Generators.Parsing;
 
 /// <summary>
-/// [UNet] with the [LabelEmbedding] or [TextConditioning] beside it to a <see cref="UNetSpec"/>. A U-Net takes the
-/// pooled text embedding only (Imagen adds it to the timestep embedding); cross-attention over the token states is
-/// DDSL061 on a U-Net yet.
+/// [UNet] with the [LabelEmbedding] or [TextConditioning] beside it to a <see cref="UNetSpec"/>. A U-Net adds the pooled
+/// text embedding to the timestep embedding (Imagen) and, with CrossAttention, follows every attention block with
+/// cross-attention over the token states (latent diffusion's SpatialTransformer).
 /// </summary>
 internal static class UNetParser
 {
@@ -29,12 +29,6 @@ internal static class UNetParser
         DeclarationChecks.CheckNoTransformerParts(symbol, AttributeNames.UNet, diagnostics, cancellationToken);
         var shape = UNetShapeParser.Parse(network, diagnostics);
         var textSpec = TextConditioningParser.Parse(symbol.Name, text, label, null, diagnostics);
-        if (textSpec is { CrossAttention: true })
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TextConditioningUnsupported, text!.NamedLocation("CrossAttention") ?? text.Location,
-                symbol.Name, "a U-Net takes the pooled text embedding only; cross-attention over the token states is for a [DiffusionTransformer] yet",
-                "set CrossAttention = false, or declare the network as a [DiffusionTransformer]"));
-        }
 
         var (classes, dropRate) = DeclarationChecks.LabelEmbedding(label, diagnostics);
 

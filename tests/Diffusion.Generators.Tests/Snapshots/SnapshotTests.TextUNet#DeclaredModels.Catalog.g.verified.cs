@@ -9,10 +9,13 @@
 internal static class DeclaredModels
 {
     /// <summary>
-    /// CaptionUNetDiffusion.
+    /// CaptionUNetDiffusion and TokenUNetDiffusion.
     /// </summary>
     public static global::Diffusion.Runtime.Models.ModelCatalog Catalog { get; } = new(
         global::Diffusion.Runtime.Models.ModelEntry.Diffusion(
             "CaptionUNetDiffusion",
-            static () => new global::Examples.Text.CaptionUNetDiffusion()));
+            static () => new global::Examples.Text.CaptionUNetDiffusion()),
+        global::Diffusion.Runtime.Models.ModelEntry.Diffusion(
+            "TokenUNetDiffusion",
+            static () => new global::Examples.Text.TokenUNetDiffusion()));
 }

@@ -73,13 +73,13 @@ partial class CaptionUNet : torch.nn.Module<Tensor, Tensor, Tensor?, TextConditi
     /// <summary>Width of the text encoder's pooled embedding.</summary>
     public const int PooledDim = 384;
 
-    /// <summary>Width of the text encoder's token states (a U-Net reads none).</summary>
+    /// <summary>Width of the text encoder's token states.</summary>
     public const int TokenDim = 384;
 
     /// <summary>L_max: the most tokens a text brings.</summary>
     public const int MaxTokens = 32;
 
-    /// <summary>A U-Net takes the pooled embedding only: no cross-attention over the tokens.</summary>
+    /// <summary>The pooled embedding alone conditions: no cross-attention over the tokens.</summary>
     public const bool CrossAttention = false;
 
     /// <summary>p_uncond: the training loss replaces a caption with the null embedding with this probability.</summary>

@@ -45,3 +45,15 @@ public partial class TinyTextUNet;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 2.0)]
 public partial class TinyTextUNetModel;
+
+/// <summary>The tiny U-Net also cross-attending over 2-d token states (at most 4) after each attention block.</summary>
+[UNet(InputSize = 8, InChannels = 1, BaseChannels = 16, ChannelMultipliers = new[] { 1, 2 }, AttentionResolutions = new[] { 4 }, ResBlocks = 1,
+    NormGroups = 8, Heads = 2)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, CrossAttention = true, DropRate = 0.25)]
+public partial class TinyTokenUNet;
+
+/// <summary>The cross-attending tiny U-Net's model, guided at w = 2 by default.</summary>
+[DiffusionModel(typeof(TinyTextSchedule), typeof(TinyTokenUNet))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyTokenUNetModel;

@@ -17,4 +17,7 @@ public sealed record UNetLayers(int EmbeddingWidth, double Dropout, bool ScaleSh
 
     /// <summary>An attention block over <paramref name="channels"/>.</summary>
     public AttentionBlock Attention(int channels) => new(channels, Heads, NormGroups);
+
+    /// <summary>A cross-attention block over <paramref name="channels"/>, attending over tokens of <paramref name="tokenDim"/>.</summary>
+    public CrossAttentionBlock CrossAttention(int channels, int tokenDim) => new(channels, Heads, NormGroups, tokenDim);
 }
