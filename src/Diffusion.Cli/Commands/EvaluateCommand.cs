@@ -17,7 +17,8 @@ namespace Diffusion.Cli.Commands;
 /// <summary>
 /// evaluate: a checkpoint's samples judged by the user's evaluator: for a class-conditional model the share classified
 /// as the class they were asked for, and with --data the Frechet distance between the evaluator's features of real and
-/// generated images (Heusel et al. 2017).
+/// generated images (Heusel et al. 2017); for an autoencoder, its reconstructions of --data
+/// (<see cref="AutoencoderEvaluation"/>).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -26,7 +27,7 @@ internal static class EvaluateCommand
         var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
         var evaluatorPath = new Option<string>("--evaluator", "--classifier") { Description = source.Description, Required = true };
         var perClass = CliOptions.Positive("--per-class", 100, "Samples per class of a class-conditional model.", maximum: 10_000);
-        var count = CliOptions.Positive("--count", 1000, "Samples of an unconditional model.", maximum: 100_000);
+        var count = CliOptions.Positive("--count", 1000, "Samples of an unconditional model, or images of --data an autoencoder reconstructs.", maximum: 100_000);
         var data = new Option<string?>("--data") { Description = "Real images laid out as for train: also report the Frechet distance between the evaluator's features of real and generated images (needed for an unconditional model)." };
         var realCount = CliOptions.Positive("--real-count", 10_000, "At most this many real images (a subset drawn by --seed).");
         var heldOut = new Option<string?>("--held-out") { Description = "Real images the model never trained on, laid out as --data: their Frechet distance to --data, at the sample count, is printed as the floor the samples' distance is read against." };
@@ -39,7 +40,7 @@ internal static class EvaluateCommand
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var precision = CliOptions.Precision();
-        var model = ModelOption.Diffusion(catalog, "Which diffusion model; the checkpoint must be of it");
+        var model = ModelOption.Scoreable(catalog, "Which diffusion model (or autoencoder); the checkpoint must be of it");
         var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
         {
@@ -64,7 +65,9 @@ internal static class EvaluateCommand
         int Evaluate(ParseResult parse, ICollective job)
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
-            var diffusion = LoadedModel.Diffusion(model.Resolve(parse));
+            var entry = model.Resolve(parse);
+            if (entry.Kind == ModelKind.Autoencoder) return EvaluateAutoencoder(parse, entry, job, target);
+            var diffusion = LoadedModel.Diffusion(entry);
             if (diffusion is ITextDiffusionModel text) return EvaluateText(parse, text, job, target);
             if (textEncoder is not null && parse.GetValue(prompts) is not null)
                 throw new CommandLineException($"--prompts: {diffusion.Description.Name} is not conditioned on text.");
@@ -134,6 +137,30 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
             return 0;
+        }
+
+        // An autoencoder: its reconstructions of --data.
+        int EvaluateAutoencoder(ParseResult parse, ModelEntry entry, ICollective job, Device target)
+        {
+            var autoencoder = entry.Factory() as IAutoencoder ?? throw new InvalidOperationException($"{entry.Name}'s factory did not build an IAutoencoder.");
+            string name = autoencoder.Description.Name;
+            if (job.Size > 1) throw new CommandLineException($"{name} is an autoencoder: it is evaluated in one process; run it without an MPI launcher.");
+            string real = parse.GetValue(data) ?? throw new CommandLineException($"--data is needed: {name} is an autoencoder, scored by its reconstructions of those images.");
+            CliOptions.RequireDirectory(real, "--data");
+            if (parse.GetValue(heldOut) is not null) throw new CommandLineException($"--held-out: {name} is an autoencoder; its reconstructions are compared with their own originals.");
+            if (textEncoder is not null && parse.GetValue(prompts) is not null) throw new CommandLineException($"--prompts: {name} is an autoencoder, not conditioned on text.");
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+            try
+            {
+                string resolved = LoadedModel.Load(autoencoder, parse.GetValue(checkpoint)!, target, verify);
+                return AutoencoderEvaluation.Run(autoencoder, evaluator, resolved, real, parse.GetValue(count), parse.GetValue(seed), target);
+            }
+            finally
+            {
+                (evaluator as IDisposable)?.Dispose();
+            }
         }
 
         // A text model: its prompts' adherence, judged by the evaluator and the program's attribute measure.

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Diffusion.Runtime.Checkpoints;
+using Diffusion.Runtime.Evaluation;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.Models;
 using Diffusion.Runtime.Training;
@@ -42,9 +43,7 @@ internal static class ReconstructionGrid
         var reconstructions = model.Decode(posterior.Mode()).clamp(low, high).cpu();                   // (n, C, H, W)
         var both = cat([images, reconstructions], 0);                                                  // (2n, C, H, W)
         ImageGrid.Write(both, path, rows: 2, upscale: SampleGrid.Upscale(model.Description.ImageSize, SampleGrid.CellPixels));
-        double meanAbsolute = (images - reconstructions).abs().mean().item<float>();
-        double meanSquare = (images - reconstructions).square().mean().item<float>();
-        // PSNR = 10 log10(peak^2 / MSE) with the peak-to-peak range 2 of images in [-1, 1].
-        return (meanAbsolute, 10 * Math.Log10(4.0 / meanSquare));
+        var error = ReconstructionError.Of(images, reconstructions);
+        return (error.MeanAbsoluteError, error.Psnr);
     }
 }
