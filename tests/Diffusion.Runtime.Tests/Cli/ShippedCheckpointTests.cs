@@ -46,6 +46,32 @@ public class ShippedCheckpointTests
         Assert.True(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture) >= 90, output);
     }
 
+    /// <summary>
+    /// evaluate on the shipped autoencoder: its reconstructions of a labelled folder (noise images here: the test has no
+    /// MNIST; docs/benchmarks.md has the held-out digits' figures) are scored by error, PSNR, the evaluator's accuracy on
+    /// both and the feature distance, and a diffusion-only option is refused with a message.
+    /// </summary>
+    [Fact]
+    public void The_autoencoder_release_is_scored_by_its_reconstructions()
+    {
+        using var folder = new TempFolder();
+        string data = ExampleCli.WriteDigits(folder.Combine("data"), perClass: 2);
+        var (exitCode, output, error) = ExampleCli.Run(TimeSpan.FromMinutes(3), "evaluate", "--model", "ae", "--checkpoint", Example("autoencoder"),
+            "--classifier", Example("evaluation"), "--data", data, "--count", "20");
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("20 images of", output);
+        var psnr = Regex.Match(output, @"mean absolute error ([0-9.]+) per pixel in \[-1, 1\], PSNR ([0-9.]+) dB");
+        Assert.True(psnr.Success, output);
+        Assert.InRange(double.Parse(psnr.Groups[2].Value, CultureInfo.InvariantCulture), 1, 60);
+        Assert.Matches(@"evaluator accuracy: [0-9.]+ % on the originals, [0-9.]+ % on their reconstructions", output);
+        Assert.Contains("between the evaluator's features of the originals and of their reconstructions", output);
+
+        var refused = ExampleCli.Run(TimeSpan.FromMinutes(3), "evaluate", "--model", "ae", "--checkpoint", Example("autoencoder"),
+            "--classifier", Example("evaluation"), "--data", data, "--held-out", data);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--held-out: MnistAutoencoder is an autoencoder", refused.Error);
+    }
+
     [Fact]
     public void The_noisy_classifier_release_loads_and_the_dit_reference_is_refused_as_a_unet()
     {
