@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using Diffusion.Dsl;
+using Diffusion.Runtime;
 using Diffusion.Runtime.Checkpoints;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Imaging;
@@ -77,6 +78,33 @@ public static class CliOptions
     /// <summary>A path the command cannot run without.</summary>
     public static Option<string> RequiredPath(string name, string description) =>
         new(name) { Description = description, Required = true };
+
+    /// <summary>--checkpoint of sample and evaluate: one path, or STAGE=PATH once per stage of a cascade.</summary>
+    public static Option<string[]> Checkpoints() =>
+        new("--checkpoint")
+        {
+            Description = "A checkpoint folder, a run folder (its latest checkpoint) or a release folder; for a cascade, STAGE=PATH once per "
+                + "stage (STAGE the stage's model name, such as base14=runs/base14).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+    /// <summary>The one --checkpoint path of a model that is not a cascade.</summary>
+    public static string SingleCheckpoint(ParseResult parse, Option<string[]> checkpoint, string model)
+    {
+        var values = parse.GetValue(checkpoint)!;
+        if (values.Length != 1)
+            throw new CommandLineException($"--checkpoint: {model} takes one checkpoint; several are for a cascade's stages.");
+        return values[0];
+    }
+
+    /// <summary>--augmentation-level of sample and evaluate: the level a cascade's super-resolution stages sample at.</summary>
+    public static Option<double?> AugmentationLevel() =>
+        new("--augmentation-level")
+        {
+            Description = "For a cascade: the super-resolution stages' noise augmentation level at sampling (a Gaussian level s, a blur "
+                + "sigma; 0 none; default each stage's declared SamplingLevel).",
+        };
 
     /// <summary>--force: replace outputs this command did not write.</summary>
     public static Option<bool> Force() =>
@@ -166,7 +194,24 @@ public static class CliOptions
     }
 
     /// <summary>The <see cref="MatmulPrecision"/> a --precision value names.</summary>
-    public static MatmulPrecision ToPrecision(string? name) => name == "bf16" ? MatmulPrecision.BFloat16 : MatmulPrecision.Float32;
+    /// <remarks>bf16 under <see cref="ConvolutionKernels.LimitsOneDnn"/> warns, once per process: it would run slower than float32.</remarks>
+    public static MatmulPrecision ToPrecision(string? name)
+    {
+        if (name != "bf16") return MatmulPrecision.Float32;
+        if (ConvolutionKernels.LimitsOneDnn && !warnedAboutOneDnn)
+        {
+            warnedAboutOneDnn = true;
+            Console.Error.WriteLine(OneDnnWarning);
+        }
+        return MatmulPrecision.BFloat16;
+    }
+
+    private static bool warnedAboutOneDnn;
+
+    /// <summary>What --precision bf16 prints where oneDNN is held to SSE4.1.</summary>
+    internal const string OneDnnWarning = "warning: --precision bf16: oneDNN is held to SSE4.1 kernels on this AMD processor with AVX-512 (against the NaN "
+        + "convolutions docs/benchmarks.md describes), where bfloat16 matrix products run slower than float32; for a model without "
+        + "convolutions, such as a DiT, set ONEDNN_MAX_CPU_ISA=ALL to use oneDNN's bfloat16 kernels.";
 
     /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>

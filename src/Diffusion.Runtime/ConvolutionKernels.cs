@@ -16,9 +16,11 @@ namespace Diffusion.Runtime;
 /// altogether: 0 of 12, 8 images/s). So on AMD processors with AVX-512 this sets <c>ONEDNN_MAX_CPU_ISA=SSE41</c> in the
 /// native environment before any convolution runs (oneDNN reads it once, when it first dispatches); a value the user
 /// set, under this name or the older <c>DNNL_MAX_CPU_ISA</c>, wins. Only convolutions go through oneDNN here; matrix
-/// products (most of a DiT) do not.
+/// products (most of a DiT) do not, except bfloat16 ones: those run on oneDNN too and crawl under SSE4.1 (0.8 GFLOP/s
+/// against 135 with every kernel, docs/benchmarks.md), which <see cref="LimitsOneDnn"/> lets a host warn about. The
+/// limit cannot be scoped to convolutions: oneDNN reads it once per process.
 /// </summary>
-internal static class ConvolutionKernels
+public static class ConvolutionKernels
 {
     private const string IsaVariable = "ONEDNN_MAX_CPU_ISA";
     private const string LegacyIsaVariable = "DNNL_MAX_CPU_ISA";
@@ -28,18 +30,25 @@ internal static class ConvolutionKernels
 #pragma warning restore CA2255
     internal static void Configure()
     {
+        LimitsOneDnn = false;
         if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported || !IsAmd()) return;
         if (Environment.GetEnvironmentVariable(IsaVariable) is not null || Environment.GetEnvironmentVariable(LegacyIsaVariable) is not null) return;
         try
         {
             // Environment.SetEnvironmentVariable changes only .NET's copy on Unix; oneDNN reads the C environment.
-            setenv(IsaVariable, "SSE41", overwrite: 0);
+            LimitsOneDnn = setenv(IsaVariable, "SSE41", overwrite: 0) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             // No C library to tell: nothing to do.
         }
     }
+
+    /// <summary>
+    /// Whether this process holds oneDNN to SSE4.1 kernels (an AMD processor with AVX-512 and no ISA limit of the user's):
+    /// then bfloat16 matrix products are slower than float32 ones.
+    /// </summary>
+    public static bool LimitsOneDnn { get; private set; }
 
     /// <summary>Whether CPUID's vendor string is "AuthenticAMD".</summary>
     private static bool IsAmd()
