@@ -23,8 +23,9 @@ public sealed class ModelOption
     /// <summary>--model for a command that samples or scores: a diffusion model.</summary>
     public static ModelOption Diffusion(ModelCatalog catalog, string what) => new(catalog, "--model", what, ModelKind.Diffusion);
 
-    /// <summary>--model for evaluate: a diffusion model (by default) or an autoencoder, whose reconstructions are scored.</summary>
-    public static ModelOption Scoreable(ModelCatalog catalog, string what) => new(catalog, "--model", what, ModelKind.Diffusion, ModelKind.Autoencoder);
+    /// <summary>--model for evaluate: a diffusion model (by default), a cascade (its last stage's images) or an autoencoder (its reconstructions).</summary>
+    public static ModelOption Scoreable(ModelCatalog catalog, string what) =>
+        new(catalog, "--model", what, ModelKind.Diffusion, ModelKind.Cascade, ModelKind.Autoencoder);
 
     /// <summary>--model for sample: a diffusion model or a cascade of them.</summary>
     public static ModelOption Sampleable(ModelCatalog catalog, string what) =>

@@ -33,30 +33,14 @@ internal static class CascadeSample
     {
         var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
         var stages = cascade.Stages;
-        var paths = StagePaths(parse.GetValue(o.Checkpoint)!, stages, catalog, entry.Name);
-        bool verify = !parse.GetValue(o.NoVerify);
-        var resolved = new string[stages.Count];
-        for (int k = 0; k < stages.Count; k++)
-        {
-            resolved[k] = LoadedModel.Load(stages[k], paths[k], target, verify);
-            Console.WriteLine($"[sample] stage {k} {stages[k].Description.Name} from {resolved[k]}");
-        }
-
         var first = stages[0];
         int? classes = first.Description.Classes;
         int total = SampleGrid.Count(parse.GetValue(o.Count), classes, "--count");
         int steps = parse.GetValue(o.Sampling.Steps);
-        if (stages.Any(s => steps > s.Schedule.Length))
-            throw new CommandLineException($"--steps must be at most {stages.Min(s => s.Schedule.Length)} (the stages' training timesteps).");
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, first);
-        if (stages.FirstOrDefault(s => !s.Samplers.Contains(kind)) is { } lacking)
-            throw new CommandLineException($"--sampler {kind.ToString().ToLowerInvariant()}: {lacking.Description.Name} declares {string.Join(", ", lacking.Samplers).ToLowerInvariant()} only; every stage samples with it.");
         double? level = parse.GetValue(o.Level);
-        foreach (var stage in stages.OfType<ISuperResolutionModel>())
-        {
-            if (AugmentationDraws.LevelProblem(stage.Augmentation, level ?? stage.SamplingLevel, stage.Schedule.Length) is { } problem)
-                throw new CommandLineException($"--augmentation-level: {stage.Description.Name}'s {problem}");
-        }
+        CheckSampling(cascade, kind, steps, level);
+        var (paths, resolved) = LoadStages(parse.GetValue(o.Checkpoint)!, cascade, catalog, entry.Name, target, !parse.GetValue(o.NoVerify), "[sample]");
 
         // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
         string[] inputs = CliOptions.Inputs(paths.Concat(resolved).ToArray());
@@ -87,6 +71,36 @@ internal static class CascadeSample
         ImageGrid.Write(images[^1].cpu(), gridPath, rows: rows, upscale: SampleGrid.Upscale(finalSize, SampleGrid.CellPixels));
         Console.WriteLine($"[sample] wrote {gridPath} ({total} images of {finalSize} x {finalSize} in {seconds:F1} s, {total / seconds:F1} images/s)");
         return 0;
+    }
+
+    /// <summary>Every stage's EMA weights from its STAGE=PATH value: the paths as given and as resolved, in stage order.</summary>
+    public static (string[] Given, string[] Resolved) LoadStages(string[] values, ICascadeModel cascade, ModelCatalog catalog, string name,
+        Device target, bool verify, string tag)
+    {
+        var stages = cascade.Stages;
+        var paths = StagePaths(values, stages, catalog, name);
+        var resolved = new string[stages.Count];
+        for (int k = 0; k < stages.Count; k++)
+        {
+            resolved[k] = LoadedModel.Load(stages[k], paths[k], target, verify);
+            Console.WriteLine($"{tag} stage {k} {stages[k].Description.Name} from {resolved[k]}");
+        }
+        return (paths, resolved);
+    }
+
+    /// <summary>Refuses, naming the option, steps beyond a stage's schedule, a sampler a stage lacks and an augmentation level a stage cannot take.</summary>
+    public static void CheckSampling(ICascadeModel cascade, SamplerKind kind, int steps, double? level)
+    {
+        var stages = cascade.Stages;
+        if (stages.Any(s => steps > s.Schedule.Length))
+            throw new CommandLineException($"--steps must be at most {stages.Min(s => s.Schedule.Length)} (the stages' training timesteps).");
+        if (stages.FirstOrDefault(s => !s.Samplers.Contains(kind)) is { } lacking)
+            throw new CommandLineException($"--sampler {kind.ToString().ToLowerInvariant()}: {lacking.Description.Name} declares {string.Join(", ", lacking.Samplers).ToLowerInvariant()} only; every stage samples with it.");
+        foreach (var stage in stages.OfType<ISuperResolutionModel>())
+        {
+            if (AugmentationDraws.LevelProblem(stage.Augmentation, level ?? stage.SamplingLevel, stage.Schedule.Length) is { } problem)
+                throw new CommandLineException($"--augmentation-level: {stage.Description.Name}'s {problem}");
+        }
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Cli.Training;
+using Diffusion.Dsl;
+using Diffusion.Runtime.Cascades;
 using Diffusion.Runtime.Data;
 using Diffusion.Runtime.Distributed;
 using Diffusion.Runtime.Evaluation;
@@ -17,14 +19,15 @@ namespace Diffusion.Cli.Commands;
 /// <summary>
 /// evaluate: a checkpoint's samples judged by the user's evaluator: for a class-conditional model the share classified
 /// as the class they were asked for, and with --data the Frechet distance between the evaluator's features of real and
-/// generated images (Heusel et al. 2017); for an autoencoder, its reconstructions of --data
-/// (<see cref="AutoencoderEvaluation"/>).
+/// generated images (Heusel et al. 2017); for a cascade, the same of its last stage's images; for an autoencoder, its
+/// reconstructions of --data (<see cref="AutoencoderEvaluation"/>).
 /// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create(ModelCatalog catalog, EvaluatorSource source, Func<ITextEncoder>? textEncoder = null)
     {
-        var checkpoint = CliOptions.RequiredPath("--checkpoint", "A checkpoint, run or release folder.");
+        var checkpoint = CliOptions.Checkpoints();
+        var level = CliOptions.AugmentationLevel();
         var evaluatorPath = new Option<string>("--evaluator", "--classifier") { Description = source.Description, Required = true };
         var perClass = CliOptions.Positive("--per-class", 100, "Samples per class of a class-conditional model.", maximum: 10_000);
         var count = CliOptions.Positive("--count", 1000, "Samples of an unconditional model, or images of --data an autoencoder reconstructs.", maximum: 100_000);
@@ -40,12 +43,12 @@ internal static class EvaluateCommand
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
         var precision = CliOptions.Precision();
-        var model = ModelOption.Scoreable(catalog, "Which diffusion model (or autoencoder); the checkpoint must be of it");
+        var model = ModelOption.Scoreable(catalog, "Which diffusion model, cascade or autoencoder; the checkpoint must be of it");
         var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
         {
             model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
-            precision,
+            precision, level,
         };
         var prompts = new Option<string?>("--prompts") { Description = "For a text-conditioned model: the prompts to judge it by, lines 'class<TAB>attribute<TAB>prompt' (attribute - for none)." };
         var perPrompt = CliOptions.Positive("--per-prompt", 20, "For a text-conditioned model: samples per prompt, at the same seeds for every prompt.", maximum: 250);
@@ -67,11 +70,49 @@ internal static class EvaluateCommand
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var entry = model.Resolve(parse);
             if (entry.Kind == ModelKind.Autoencoder) return EvaluateAutoencoder(parse, entry, job, target);
+            if (entry.Kind == ModelKind.Cascade) return EvaluateCascade(parse, entry, job, target);
+            if (parse.GetValue(level) is not null)
+                throw new CommandLineException($"--augmentation-level: {entry.Name} is not a cascade; the level is for its super-resolution stages.");
             var diffusion = LoadedModel.Diffusion(entry);
             if (diffusion is ITextDiffusionModel text) return EvaluateText(parse, text, job, target);
             if (textEncoder is not null && parse.GetValue(prompts) is not null)
                 throw new CommandLineException($"--prompts: {diffusion.Description.Name} is not conditioned on text.");
             var declared = diffusion.Description;
+            var (real, unseen) = RealFolders(parse, declared);
+            var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
+            double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
+            CliOptions.WarnAboutSampling(parse.GetValue(eta), weight);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+            try
+            {
+                string resolved = LoadedModel.Load(diffusion, CliOptions.SingleCheckpoint(parse, checkpoint, entry.Name), target, verify);
+                int? classes = declared.Classes;
+                int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
+                var clock = Stopwatch.StartNew();
+                using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
+                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job,
+                    precision: CliOptions.ToPrecision(parse.GetValue(precision)));
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (job.Rank != 0) return 0;
+                using var clamped = samples.clamp(-1, 1);
+                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[evaluate] sampled {samples.shape[0]} images in {seconds:F1} s: {samples.shape[0] / seconds:F2} images/s {settings}"));
+                Score(evaluator, clamped, classes is null ? null : parse.GetValue(perClass), resolved, settings,
+                    real, unseen, declared, parse.GetValue(realCount), parse.GetValue(seed));
+            }
+            finally
+            {
+                (evaluator as IDisposable)?.Dispose();
+            }
+            return 0;
+        }
+
+        // --data and --held-out, checked against the layout of the model whose images are scored.
+        (string? Real, string? Unseen) RealFolders(ParseResult parse, ModelDescription declared)
+        {
             string? real = parse.GetValue(data);
             if (real is null && declared.Classes is null)
                 throw new CommandLineException($"--data is needed: {declared.Name} is unconditional, so its samples are scored by the Frechet distance to real images.");
@@ -87,50 +128,42 @@ internal static class EvaluateCommand
                 CliOptions.RequireDirectory(unseen, "--held-out");
                 ModelData.RequireLayout(unseen, "--held-out", declared);
             }
-            var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
-            double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
+            return (real, unseen);
+        }
+
+        // A cascade: the whole chain sampled in batches, its last stage's images scored as a diffusion model's are.
+        int EvaluateCascade(ParseResult parse, ModelEntry entry, ICollective job, Device target)
+        {
+            var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
+            if (job.Size > 1) throw new CommandLineException($"{entry.Name} is a cascade: it is evaluated in one process; run it without an MPI launcher.");
+            if (textEncoder is not null && parse.GetValue(prompts) is not null) throw new CommandLineException($"--prompts: {entry.Name} is not conditioned on text.");
+            var first = cascade.Stages[0];
+            var last = cascade.Stages[^1].Description;
+            var (real, unseen) = RealFolders(parse, last);
+            var options = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision);
+            var (kind, weight, thresholding) = options.Choose(parse, first);
+            double? augmentation = parse.GetValue(level);
+            CascadeSample.CheckSampling(cascade, kind, parse.GetValue(steps), augmentation);
             CliOptions.WarnAboutSampling(parse.GetValue(eta), weight);
             bool verify = !parse.GetValue(noVerify);
             CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
             var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
             try
             {
-                string resolved = LoadedModel.Load(diffusion, parse.GetValue(checkpoint)!, target, verify);
-                int? classes = declared.Classes;
+                var (_, resolved) = CascadeSample.LoadStages(parse.GetValue(checkpoint)!, cascade, catalog, entry.Name, target, verify, "[evaluate]");
+                int? classes = first.Description.Classes;
                 int total = classes is { } k ? k * parse.GetValue(perClass) : parse.GetValue(count);
                 var clock = Stopwatch.StartNew();
-                using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
-                    weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job,
-                    precision: CliOptions.ToPrecision(parse.GetValue(precision)));
+                using var samples = SampleCascade(cascade, options, parse, classes, total, kind, weight, thresholding, augmentation, target);
                 double seconds = clock.Elapsed.TotalSeconds;
-                if (job.Rank != 0) return 0;
                 using var clamped = samples.clamp(-1, 1);
-                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
+                string levelText = augmentation is { } a ? a.ToString(CultureInfo.InvariantCulture) : "as declared";
+                string settings = $"({kind}, {parse.GetValue(steps)} steps per stage, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding, "
+                    + $"augmentation level {levelText}, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[evaluate] sampled {samples.shape[0]} images in {seconds:F1} s: {samples.shape[0] / seconds:F2} images/s {settings}"));
-                if (classes is { } rows)
-                {
-                    using var intended = arange(rows, dtype: ScalarType.Int64).repeat_interleave(parse.GetValue(perClass));
-                    double share = SampleQuality.ShareMatchingLabel(evaluator, clamped, intended);
-                    Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {samples.shape[0]} samples classified as their intended class {settings}");
-                }
-                if (real is not null)
-                {
-                    using var sampleFeatures = Features(evaluator, clamped);
-                    using var generated = FeatureGaussian.Fit(sampleFeatures);
-                    using var reference = RealFeatures(evaluator, real, declared, parse.GetValue(realCount), parse.GetValue(seed));
-                    double distance = FrechetDistance.Between(reference, generated);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[evaluate] {resolved}: Frechet distance {distance:F4} between the evaluator's features of {reference.Count} real images ({real}) and {generated.Count} samples {settings}"));
-                    if (unseen is not null)
-                    {
-                        // The same statistic between two real sets of about the sample count: what sampling noise alone leaves.
-                        using var heldOutFeatures = RealFeatures(evaluator, unseen, declared, (int)generated.Count, parse.GetValue(seed));
-                        double floor = FrechetDistance.Between(reference, heldOutFeatures);
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"[evaluate] floor: Frechet distance {floor:F4} between the same {reference.Count} real images and {heldOutFeatures.Count} held-out real images ({unseen})"));
-                    }
-                }
+                    $"[evaluate] sampled {total} images through {cascade.Stages.Count} stages in {seconds:F1} s: {total / seconds:F2} images/s {settings}"));
+                Score(evaluator, clamped, classes is null ? null : parse.GetValue(perClass), string.Join(" + ", resolved), settings,
+                    real, unseen, last, parse.GetValue(realCount), parse.GetValue(seed));
             }
             finally
             {
@@ -154,7 +187,7 @@ internal static class EvaluateCommand
             var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
             try
             {
-                string resolved = LoadedModel.Load(autoencoder, parse.GetValue(checkpoint)!, target, verify);
+                string resolved = LoadedModel.Load(autoencoder, CliOptions.SingleCheckpoint(parse, checkpoint, entry.Name), target, verify);
                 return AutoencoderEvaluation.Run(autoencoder, evaluator, resolved, real, parse.GetValue(count), parse.GetValue(seed), target);
             }
             finally
@@ -177,7 +210,7 @@ internal static class EvaluateCommand
             try
             {
                 evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
-                string resolved = LoadedModel.Load(text, parse.GetValue(checkpoint)!, target, verify);
+                string resolved = LoadedModel.Load(text, CliOptions.SingleCheckpoint(parse, checkpoint, text.Description.Name), target, verify);
                 return TextEvaluation.Run(parse, text, encoder, evaluator, source.Attributes, resolved, options, target);
             }
             finally
@@ -186,6 +219,58 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Prints the share of <paramref name="clamped"/> classified as intended (rows of <paramref name="perClass"/> per class, in
+    /// class order) and, with <paramref name="real"/>, the Frechet distance of their features to the real images' and,
+    /// with <paramref name="unseen"/>, the held-out images' distance as its floor.
+    /// </summary>
+    private static void Score(IImageEvaluator evaluator, Tensor clamped, int? perClass, string resolved, string settings,
+        string? real, string? unseen, ModelDescription declared, int realCount, long seed)
+    {
+        if (perClass is { } each)
+        {
+            using var intended = arange(clamped.shape[0] / each, dtype: ScalarType.Int64).repeat_interleave(each);
+            double share = SampleQuality.ShareMatchingLabel(evaluator, clamped, intended);
+            Console.WriteLine($"[evaluate] {resolved}: {share:P1} of {clamped.shape[0]} samples classified as their intended class {settings}");
+        }
+        if (real is not null)
+        {
+            using var sampleFeatures = Features(evaluator, clamped);
+            using var generated = FeatureGaussian.Fit(sampleFeatures);
+            using var reference = RealFeatures(evaluator, real, declared, realCount, seed);
+            double distance = FrechetDistance.Between(reference, generated);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[evaluate] {resolved}: Frechet distance {distance:F4} between the evaluator's features of {reference.Count} real images ({real}) and {generated.Count} samples {settings}"));
+            if (unseen is not null)
+            {
+                // The same statistic between two real sets of about the sample count: what sampling noise alone leaves.
+                using var heldOutFeatures = RealFeatures(evaluator, unseen, declared, (int)generated.Count, seed);
+                double floor = FrechetDistance.Between(reference, heldOutFeatures);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[evaluate] floor: Frechet distance {floor:F4} between the same {reference.Count} real images and {heldOutFeatures.Count} held-out real images ({unseen})"));
+            }
+        }
+    }
+
+    /// <summary>A cascade's final images for <paramref name="total"/> labels in class order, sampled in batches from one seeded generator.</summary>
+    private static Tensor SampleCascade(ICascadeModel cascade, SamplingOptions options, ParseResult parse, int? classes,
+        int total, SamplerKind kind, double weight, Thresholding thresholding, double? level, Device target)
+    {
+        const int batchSize = 250;
+        using var scope = NewDisposeScope();
+        var labels = classes is { } k ? arange(k, dtype: ScalarType.Int64).repeat_interleave(total / k) : null;
+        using var generator = options.Generator(parse, target);
+        var parts = new List<Tensor>();
+        for (int start = 0; start < total; start += batchSize)
+        {
+            using var batch = NewDisposeScope();
+            int size = Math.Min(batchSize, total - start);
+            var request = options.Request(parse, size, labels?.narrow(0, start, size).to(target), weight, thresholding);
+            parts.Add(cascade.SampleStages(kind, request, generator, level)[^1].cpu().MoveToOuterDisposeScope());
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     private const int FeatureBatch = 500;

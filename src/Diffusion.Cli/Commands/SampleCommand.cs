@@ -17,19 +17,9 @@ internal static class SampleCommand
 {
     public static Command Create(ModelCatalog catalog, Func<ITextEncoder>? textEncoder = null)
     {
-        var checkpoint = new Option<string[]>("--checkpoint")
-        {
-            Description = "A checkpoint folder, a run folder (its latest checkpoint) or a release folder; for a cascade, STAGE=PATH once per "
-                + "stage (STAGE the stage's model name, such as base14=runs/base14).",
-            Required = true,
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var checkpoint = CliOptions.Checkpoints();
         var stages = new Option<bool>("--stages") { Description = "For a cascade: also write each lower stage's grid beside --out (OUT.stage0.png, ...)." };
-        var level = new Option<double?>("--augmentation-level")
-        {
-            Description = "For a cascade: the super-resolution stages' noise augmentation level at sampling (a Gaussian level s, a blur "
-                + "sigma; 0 none; default each stage's declared SamplingLevel).",
-        };
+        var level = CliOptions.AugmentationLevel();
         var output = CliOptions.RequiredPath("--out", "The PNG grid to write.");
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to image, as a PNG strip." };
         var count = SampleGrid.CountOption("--count", "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default.");
@@ -89,9 +79,7 @@ internal static class SampleCommand
             }
             if (parse.GetValue(stages) || parse.GetValue(level) is not null)
                 throw new CommandLineException($"--stages and --augmentation-level are for a cascade; {entry.Name} is one diffusion model.");
-            if (parse.GetValue(checkpoint)!.Length != 1)
-                throw new CommandLineException($"--checkpoint: {entry.Name} takes one checkpoint; several are for a cascade's stages.");
-            string checkpointPath = parse.GetValue(checkpoint)![0];
+            string checkpointPath = CliOptions.SingleCheckpoint(parse, checkpoint, entry.Name);
             var diffusion = LoadedModel.Diffusion(entry);
             if (diffusion is ITextDiffusionModel text)
                 return SampleText(parse, text, checkpointPath, job);
