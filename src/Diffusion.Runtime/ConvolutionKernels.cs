@@ -30,7 +30,6 @@ public static class ConvolutionKernels
 #pragma warning restore CA2255
     internal static void Configure()
     {
-        LimitsOneDnn = false;
         if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported || !IsAmd()) return;
         if (Environment.GetEnvironmentVariable(IsaVariable) is not null || Environment.GetEnvironmentVariable(LegacyIsaVariable) is not null) return;
         try

@@ -51,7 +51,7 @@ internal static class CascadeSample
                 .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray()
             : [];
         Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight}, "
-            + $"{thresholding} thresholding, augmentation level {(level is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "as declared")}");
+            + $"{thresholding} thresholding, augmentation level {LevelText(level)}");
 
         using var scope = NewDisposeScope();
         var labels = classes is { } c ? arange(c, dtype: ScalarType.Int64).repeat_interleave(total / c).to(target) : null;   // 0,0,...,1,1,...
@@ -87,6 +87,10 @@ internal static class CascadeSample
         }
         return (paths, resolved);
     }
+
+    /// <summary>How sample and evaluate print the --augmentation-level they sample at.</summary>
+    public static string LevelText(double? level) =>
+        level is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "as declared";
 
     /// <summary>Refuses, naming the option, steps beyond a stage's schedule, a sampler a stage lacks and an augmentation level a stage cannot take.</summary>
     public static void CheckSampling(ICascadeModel cascade, SamplerKind kind, int steps, double? level)

@@ -157,9 +157,8 @@ internal static class EvaluateCommand
                 using var samples = SampleCascade(cascade, options, parse, classes, total, kind, weight, thresholding, augmentation, target);
                 double seconds = clock.Elapsed.TotalSeconds;
                 using var clamped = samples.clamp(-1, 1);
-                string levelText = augmentation is { } a ? a.ToString(CultureInfo.InvariantCulture) : "as declared";
                 string settings = $"({kind}, {parse.GetValue(steps)} steps per stage, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding, "
-                    + $"augmentation level {levelText}, seed {parse.GetValue(seed)})";
+                    + $"augmentation level {CascadeSample.LevelText(augmentation)}, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[evaluate] sampled {total} images through {cascade.Stages.Count} stages in {seconds:F1} s: {total / seconds:F2} images/s {settings}"));
                 Score(evaluator, clamped, classes is null ? null : parse.GetValue(perClass), string.Join(" + ", resolved), settings,
