@@ -195,8 +195,8 @@ public class DistillationDiagnosticTests
             """));
         var sources = result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
         Assert.Contains("DistillationGrid.SamplerSteps(S.Timesteps, request.Steps)", sources["T.Student.Samplers.g.cs"]);
-        Assert.DoesNotContain("EvenlySpacedSteps", sources["T.Student.Samplers.g.cs"]);
-        Assert.Contains("NoiseSchedule.EvenlySpacedSteps(S.Timesteps, request.Steps)", sources["T.Teacher.Samplers.g.cs"]);
+        Assert.DoesNotContain("SamplingSteps.Ascending", sources["T.Student.Samplers.g.cs"]);
+        Assert.Contains("SamplingSteps.Ascending(S.Timesteps, request.Steps, request.Spacing)", sources["T.Teacher.Samplers.g.cs"]);
         Assert.DoesNotContain("T.Teacher.Distillation.g.cs", sources.Keys);
     }
 }

@@ -39,6 +39,8 @@ internal static class ModelAliases
         new TypeAlias("CleanSampleThreshold", "global::Diffusion.Runtime.Sampling.CleanSampleThreshold"),
         new TypeAlias("SamplingNoise", "global::Diffusion.Runtime.Sampling.SamplingNoise"),
         new TypeAlias("SampleShard", "global::Diffusion.Runtime.Sampling.SampleShard"),
+        new TypeAlias("SamplingSteps", "global::Diffusion.Runtime.Sampling.SamplingSteps"),
+        new TypeAlias("TimestepSpacing", "global::Diffusion.Runtime.Scheduling.TimestepSpacing"),
         new TypeAlias("GaussianLikelihood", "global::Diffusion.Runtime.Likelihood.GaussianLikelihood"),
         new TypeAlias("Prediction", Dsl + "Prediction"),
         new TypeAlias("ScheduleKind", Dsl + "ScheduleKind"),

@@ -37,6 +37,14 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
     public Sampling.SampleShard? Shard { get; init; }
 
     /// <summary>
+    /// Which of the T training steps DDPM and DDIM visit (<see cref="Sampling.SamplingSteps"/>): null is the model's
+    /// own choice, evenly spaced from T - 1 down for pixel models and <see cref="Scheduling.TimestepSpacing.Leading"/>
+    /// for latent models (whose unclipped first step at T - 1 is ill-conditioned; see SamplingSteps). A distillation
+    /// student samples on the grid its rounds trained on and takes null only.
+    /// </summary>
+    public Scheduling.TimestepSpacing? Spacing { get; init; }
+
+    /// <summary>
     /// The precision of the transformer blocks' matrix products and attention (<see cref="Networks.Autocast"/>):
     /// float32 by default; bfloat16 is faster where the processor has bfloat16 instructions, at the rounding measured in
     /// docs/benchmarks.md. Networks without transformer blocks sample in float32 either way.
@@ -53,6 +61,8 @@ public sealed record SampleRequest(int Count, Tensor? Labels = null, int Steps =
         if (!(DynamicPercentile > 0 && DynamicPercentile <= 1))
             throw new ArgumentOutOfRangeException(nameof(DynamicPercentile), $"percentile = {DynamicPercentile}; use a value in (0, 1].");
         if (Eta < 0) throw new ArgumentOutOfRangeException(nameof(Eta), $"eta = {Eta}; use eta >= 0.");
+        if (Spacing is { } spacing && !Enum.IsDefined(spacing))
+            throw new ArgumentOutOfRangeException(nameof(Spacing), $"spacing = {spacing}; use one of {string.Join(", ", Enum.GetNames<Scheduling.TimestepSpacing>())}.");
         if (Labels is not null && classes is null && Classifier is null)
             throw new ArgumentException("labels were given but the model is unconditional (labels are only the target of classifier guidance).", nameof(Labels));
         if (Labels is not null && Labels.shape[0] != Count)

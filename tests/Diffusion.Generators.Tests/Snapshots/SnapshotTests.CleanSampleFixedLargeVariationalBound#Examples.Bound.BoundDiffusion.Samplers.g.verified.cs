@@ -9,7 +9,6 @@ using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Scalar = global::TorchSharp.Scalar;
-using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
@@ -17,6 +16,7 @@ using SamplingLoop = global::Diffusion.Runtime.Sampling.SamplingLoop;
 using CleanSampleThreshold = global::Diffusion.Runtime.Sampling.CleanSampleThreshold;
 using SamplingNoise = global::Diffusion.Runtime.Sampling.SamplingNoise;
 using SampleShard = global::Diffusion.Runtime.Sampling.SampleShard;
+using SamplingSteps = global::Diffusion.Runtime.Sampling.SamplingSteps;
 using Thresholding = global::Diffusion.Dsl.Thresholding;
 using OnStep = global::System.Action<int, global::TorchSharp.torch.Tensor>;
 using ArgumentNullException = global::System.ArgumentNullException;
@@ -115,8 +115,9 @@ partial class BoundDiffusion
         // 1. The classes classifier guidance steers toward (Dhariwal and Nichol 2021), when a classifier is given
         var targets = request.Classifier is null ? null : request.Labels!.to(device);    // (Count)
 
-        // 2. tau_1 < ... < tau_S, S = request.Steps of the T training steps
-        var steps = NoiseSchedule.EvenlySpacedSteps(BoundSchedule.Timesteps, request.Steps);
+        // 2. tau_1 < ... < tau_S, S = request.Steps of the T training steps: evenly spaced from T - 1, or as
+        //    request.Spacing says
+        var steps = SamplingSteps.Ascending(BoundSchedule.Timesteps, request.Steps, request.Spacing);
 
         // 3. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)
         var size = new long[] { request.Count, BoundDit.InChannels, BoundDit.InputSize, BoundDit.InputSize };

@@ -9,7 +9,6 @@ using torch = global::TorchSharp.torch;
 using Tensor = global::TorchSharp.torch.Tensor;
 using Generator = global::TorchSharp.torch.Generator;
 using Scalar = global::TorchSharp.Scalar;
-using NoiseSchedule = global::Diffusion.Runtime.Schedules.NoiseSchedule;
 using SampleRequest = global::Diffusion.Runtime.Models.SampleRequest;
 using Denoiser = global::Diffusion.Runtime.Models.Denoiser;
 using ClassifierGuidance = global::Diffusion.Runtime.Models.ClassifierGuidance;
@@ -136,6 +135,12 @@ partial class DistilledStudent
 
         // 3. tau_1 < ... < tau_S, S = request.Steps of the T training steps, trailing: the grid the distillation rounds
         //    trained on
+        if (request.Spacing is not null)
+        {
+            throw new ArgumentException(
+                "DistilledStudent samples on the grid its distillation rounds trained on; leave Spacing null.",
+                nameof(request));
+        }
         var steps = DistillationGrid.SamplerSteps(DistilledSchedule.Timesteps, request.Steps);
 
         // 4. x_T ~ N(0, I) (Ho et al. 2020, Algorithm 2, line 1)

@@ -17,9 +17,11 @@ internal static class SamplerLoopEmitter
         var names = new ModelNames(m);
         var w = new CodeWriter();
         w.Header(m.Type);
-        var used = new[] { "torch", "Tensor", "Generator", "Scalar", "NoiseSchedule", "SampleRequest", "Denoiser", "ClassifierGuidance",
+        var used = new[] { "torch", "Tensor", "Generator", "Scalar", "SampleRequest", "Denoiser", "ClassifierGuidance",
             "SamplingLoop", "CleanSampleThreshold", "Thresholding", "OnStep", "ArgumentNullException", "ArgumentException", "Math",
             "SamplingNoise", "SampleShard" };
+        if (m.Distillation is null) used = used.Concat(new[] { "SamplingSteps" }).ToArray();
+        if (m.Distillation is null && m.Latent is not null) used = used.Concat(new[] { "TimestepSpacing" }).ToArray();
         foreach (var kind in m.Samplers)
             if (SamplerTable.All[kind] is IOwnLoopSamplerEmitter own) used = used.Concat(own.Aliases).ToArray();
         if (m.Distillation is not null) used = used.Concat(new[] { "DistillationGrid" }).ToArray();
@@ -140,14 +142,33 @@ internal static class SamplerLoopEmitter
             "");
         if (m.Distillation is null)
         {
-            w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps");
-            w.Lines(
-                "var steps = " + names["NoiseSchedule"] + ".EvenlySpacedSteps(" + names.Schedule + ".Timesteps, request.Steps);",
-                "");
+            if (m.Latent is null)
+            {
+                w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps: evenly spaced from T - 1, or as request.Spacing says");
+                w.Lines(
+                    "var steps = " + names["SamplingSteps"] + ".Ascending(" + names.Schedule + ".Timesteps, request.Steps, request.Spacing);",
+                    "");
+            }
+            else
+            {
+                w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps: k (T div S) by default (latent "
+                    + "diffusion's DDIM steps), which leaves out T - 1, where unclipped latents blow up (SamplingSteps)");
+                w.Lines(
+                    "var spacing = request.Spacing ?? " + names["TimestepSpacing"] + ".Leading;",
+                    "var steps = " + names["SamplingSteps"] + ".Ascending(" + names.Schedule + ".Timesteps, request.Steps, spacing);",
+                    "");
+            }
         }
         else
         {
             w.Step(ref step, "tau_1 < ... < tau_S, S = request.Steps of the T training steps, trailing: the grid the distillation rounds trained on");
+            w.Lines(
+                "if (request.Spacing is not null)",
+                "{",
+                "    throw new " + names["ArgumentException"] + "(",
+                "        \"" + m.Type.Name + " samples on the grid its distillation rounds trained on; leave Spacing null.\",",
+                "        nameof(request));",
+                "}");
             w.Lines(
                 "var steps = " + names["DistillationGrid"] + ".SamplerSteps(" + names.Schedule + ".Timesteps, request.Steps);",
                 "");
