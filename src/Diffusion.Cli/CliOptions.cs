@@ -213,6 +213,23 @@ public static class CliOptions
         + "convolutions docs/benchmarks.md describes), where bfloat16 matrix products run slower than float32; for a model without "
         + "convolutions, such as a DiT, set ONEDNN_MAX_CPU_ISA=ALL to use oneDNN's bfloat16 kernels.";
 
+    /// <summary>--spacing: which of the training steps DDPM and DDIM visit (<see cref="Diffusion.Runtime.Models.SampleRequest.Spacing"/>).</summary>
+    public static Option<Diffusion.Runtime.Scheduling.TimestepSpacing?> Spacing() =>
+        new("--spacing") { Description = "Which training steps DDPM and DDIM visit: leading (k (T div S), a latent model's default), trailing (from T - 1), linspace (both ends) or improveddiffusion; default: the model's own (a pixel model's steps are evenly spaced from T - 1)." };
+
+    /// <summary>--spacing as given, refused for a sampler that does not take it; null means the model's own steps.</summary>
+    public static Diffusion.Runtime.Scheduling.TimestepSpacing? ChooseSpacing(ParseResult parse, Option<Diffusion.Runtime.Scheduling.TimestepSpacing?> option, SamplerKind kind)
+    {
+        var spacing = parse.GetValue(option);
+        if (spacing is not null && kind is not (SamplerKind.Ddpm or SamplerKind.Ddim))
+            throw new CommandLineException($"--spacing is for DDPM and DDIM; the {kind} sampler visits its own noise levels.");
+        return spacing;
+    }
+
+    /// <summary>How the chosen spacing reads in a settings line: empty for the model's own steps.</summary>
+    public static string SpacingText(Diffusion.Runtime.Scheduling.TimestepSpacing? spacing) =>
+        spacing is { } chosen ? $", {chosen.ToString().ToLowerInvariant()} spacing" : "";
+
     /// <summary>--threshold: static, dynamic or none.</summary>
     public static Option<Thresholding> Threshold() =>
         new("--threshold") { Description = "Thresholding of the predicted clean sample: static (clip to [-1, 1], default), dynamic (Imagen; the default of a text model) or none (the default of a latent model).", DefaultValueFactory = _ => Thresholding.Static };

@@ -64,7 +64,8 @@ internal static class SampleGrid
     /// 0,0,...,1,1,...); else unconditionally. When <paramref name="strip"/> is given it receives about
     /// <paramref name="stripFrames"/> snapshots of the first sample, from noise to image.
     /// </summary>
-    /// <paramref name="precision"/> is the transformer blocks' matmul precision (<see cref="SampleRequest.Precision"/>).
+    /// <paramref name="precision"/> is the transformer blocks' matmul precision (<see cref="SampleRequest.Precision"/>),
+    /// <paramref name="spacing"/> the training steps DDPM and DDIM visit (<see cref="SampleRequest.Spacing"/>).
     /// <paramref name="classifier"/>, when given, guides every sample toward its row's class (its scale is the
     /// guidance scale s); <paramref name="guidance"/> is the classifier-free weight w (0 samples the null label).
     /// <remarks>
@@ -75,7 +76,8 @@ internal static class SampleGrid
     /// </remarks>
     public static Tensor Sample(IDiffusionModel model, SamplerKind sampler, int? classes, int count, int steps, double eta, double guidance,
         long seed, Device device, Thresholding thresholding, double percentile, int batchSize = 250, List<Tensor>? strip = null, int stripFrames = 10,
-        ClassifierGuidance? classifier = null, ICollective? job = null, MatmulPrecision precision = MatmulPrecision.Float32)
+        ClassifierGuidance? classifier = null, ICollective? job = null, MatmulPrecision precision = MatmulPrecision.Float32,
+        Diffusion.Runtime.Scheduling.TimestepSpacing? spacing = null)
     {
         using var scope = NewDisposeScope();
         int rank = job?.Rank ?? 0, ranks = job?.Size ?? 1;
@@ -93,7 +95,7 @@ internal static class SampleGrid
             var request = new SampleRequest(rows, batchLabels, steps, eta, guidance)
             {
                 Thresholding = thresholding, DynamicPercentile = percentile, Classifier = classifier, Shard = ranks > 1 ? shard : null,
-                Precision = precision,
+                Precision = precision, Spacing = spacing,
             };
             Action<int, Tensor>? onStep = null;
             if (strip is not null && start == 0 && shard.Offset == 0)

@@ -50,12 +50,12 @@ internal static class CascadeSample
             ? Enumerable.Range(0, stages.Count - 1)
                 .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray()
             : [];
-        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight}, "
+        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps{CliOptions.SpacingText(parse.GetValue(o.Sampling.Spacing))}, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight}, "
             + $"{thresholding} thresholding, augmentation level {LevelText(level)}");
 
         using var scope = NewDisposeScope();
         var labels = classes is { } c ? arange(c, dtype: ScalarType.Int64).repeat_interleave(total / c).to(target) : null;   // 0,0,...,1,1,...
-        var request = o.Sampling.Request(parse, total, labels, weight, thresholding);
+        var request = o.Sampling.Request(parse, kind, total, labels, weight, thresholding);
         using var generator = o.Sampling.Generator(parse, target);
         var started = DateTime.UtcNow;
         var images = cascade.SampleStages(kind, request, generator, level);

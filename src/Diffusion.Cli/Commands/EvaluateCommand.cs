@@ -39,6 +39,7 @@ internal static class EvaluateCommand
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta.");
         var guidance = CliOptions.Guidance();
         var threshold = CliOptions.Threshold();
+        var spacing = CliOptions.Spacing();
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
@@ -47,7 +48,7 @@ internal static class EvaluateCommand
         var noVerify = CliOptions.NoVerify();
         var command = new Command("evaluate", "Score a checkpoint's samples with the evaluator: the share classified as their class, and the Frechet distance to real images.")
         {
-            model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, eta, guidance, threshold, percentile, seed, device, noVerify,
+            model.Option, checkpoint, evaluatorPath, perClass, count, data, realCount, heldOut, sampler, steps, spacing, eta, guidance, threshold, percentile, seed, device, noVerify,
             precision, level,
         };
         var prompts = new Option<string?>("--prompts") { Description = "For a text-conditioned model: the prompts to judge it by, lines 'class<TAB>attribute<TAB>prompt' (attribute - for none)." };
@@ -80,6 +81,7 @@ internal static class EvaluateCommand
             var declared = diffusion.Description;
             var (real, unseen) = RealFolders(parse, declared);
             var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
+            var visited = CliOptions.ChooseSpacing(parse, spacing, kind);
             double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
             CliOptions.WarnAboutSampling(parse.GetValue(eta), weight);
             bool verify = !parse.GetValue(noVerify);
@@ -93,11 +95,11 @@ internal static class EvaluateCommand
                 var clock = Stopwatch.StartNew();
                 using var samples = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps), parse.GetValue(eta),
                     weight, parse.GetValue(seed), target, CliOptions.ChooseThreshold(parse, threshold, diffusion), parse.GetValue(percentile), job: job,
-                    precision: CliOptions.ToPrecision(parse.GetValue(precision)));
+                    precision: CliOptions.ToPrecision(parse.GetValue(precision)), spacing: visited);
                 double seconds = clock.Elapsed.TotalSeconds;
                 if (job.Rank != 0) return 0;
                 using var clamped = samples.clamp(-1, 1);
-                string settings = $"({kind}, {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
+                string settings = $"({kind}, {parse.GetValue(steps)} steps{CliOptions.SpacingText(visited)}, eta {parse.GetValue(eta)}, guidance {weight}, {CliOptions.ChooseThreshold(parse, threshold, diffusion)} thresholding, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[evaluate] sampled {samples.shape[0]} images in {seconds:F1} s: {samples.shape[0] / seconds:F2} images/s {settings}"));
                 Score(evaluator, clamped, classes is null ? null : parse.GetValue(perClass), resolved, settings,
@@ -140,7 +142,7 @@ internal static class EvaluateCommand
             var first = cascade.Stages[0];
             var last = cascade.Stages[^1].Description;
             var (real, unseen) = RealFolders(parse, last);
-            var options = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision);
+            var options = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision, spacing);
             var (kind, weight, thresholding) = options.Choose(parse, first);
             double? augmentation = parse.GetValue(level);
             CascadeSample.CheckSampling(cascade, kind, parse.GetValue(steps), augmentation);
@@ -157,7 +159,7 @@ internal static class EvaluateCommand
                 using var samples = SampleCascade(cascade, options, parse, classes, total, kind, weight, thresholding, augmentation, target);
                 double seconds = clock.Elapsed.TotalSeconds;
                 using var clamped = samples.clamp(-1, 1);
-                string settings = $"({kind}, {parse.GetValue(steps)} steps per stage, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding, "
+                string settings = $"({kind}, {parse.GetValue(steps)} steps per stage{CliOptions.SpacingText(parse.GetValue(spacing))}, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding, "
                     + $"augmentation level {CascadeSample.LevelText(augmentation)}, seed {parse.GetValue(seed)})";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[evaluate] sampled {total} images through {cascade.Stages.Count} stages in {seconds:F1} s: {total / seconds:F2} images/s {settings}"));
@@ -201,7 +203,7 @@ internal static class EvaluateCommand
             string name = text.Description.Name;
             if (job.Size > 1) throw new CommandLineException($"{name} is conditioned on text: it is evaluated in one process; run it without an MPI launcher.");
             if (parse.GetValue(data) is not null) throw new CommandLineException($"--data: {name} is judged by its prompts (--prompts), not by the Frechet distance.");
-            var options = new TextEvaluation.Options(prompts, perPrompt, new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision));
+            var options = new TextEvaluation.Options(prompts, perPrompt, new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision, spacing));
             bool verify = !parse.GetValue(noVerify);
             CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
             var encoder = HostTextEncoder.For(textEncoder, text);
@@ -266,7 +268,7 @@ internal static class EvaluateCommand
         {
             using var batch = NewDisposeScope();
             int size = Math.Min(batchSize, total - start);
-            var request = options.Request(parse, size, labels?.narrow(0, start, size).to(target), weight, thresholding);
+            var request = options.Request(parse, kind, size, labels?.narrow(0, start, size).to(target), weight, thresholding);
             parts.Add(cascade.SampleStages(kind, request, generator, level)[^1].cpu().MoveToOuterDisposeScope());
         }
         return cat(parts, 0).MoveToOuterDisposeScope();

@@ -24,10 +24,11 @@ internal static class SampleCommand
         var strip = new Option<string?>("--strip") { Description = "Also write one sample's denoising, from noise to image, as a PNG strip." };
         var count = SampleGrid.CountOption("--count", "Number of samples: for a class-conditional model a multiple of its classes, row i of the grid holding count / classes samples of class i (default 10 per class); else 64 by default.");
         var sampler = CliOptions.Sampler();
-        var steps = CliOptions.Positive("--steps", 50, "Sampler steps on an evenly respaced subsequence of the training steps (1..T).");
+        var steps = CliOptions.Positive("--steps", 50, "Sampler steps S (1..T): S of the T training steps, as --spacing chooses them.");
         var eta = CliOptions.NonNegative("--eta", 0.0, "DDIM's eta: 0 deterministic, 1 as stochastic as DDPM.");
         var guidance = CliOptions.Guidance();
         var threshold = CliOptions.Threshold();
+        var spacing = CliOptions.Spacing();
         var percentile = CliOptions.Percentile();
         var seed = CliOptions.Seed();
         var device = CliOptions.Device();
@@ -38,7 +39,7 @@ internal static class SampleCommand
         var perPrompt = TextSample.PerPromptOption();
         var command = new Command("sample", "Sample a grid of images from a checkpoint.")
         {
-            model.Option, checkpoint, output, strip, count, sampler, steps, eta, guidance, threshold, percentile, seed, device, stages, level,
+            model.Option, checkpoint, output, strip, count, sampler, steps, spacing, eta, guidance, threshold, percentile, seed, device, stages, level,
             precision,
         };
         if (textEncoder is not null)
@@ -54,7 +55,7 @@ internal static class SampleCommand
         var noVerify = CliOptions.NoVerify();
         command.Add(force);
         command.Add(noVerify);
-        var sampling = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision);
+        var sampling = new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision, spacing);
         CommandAction.Set(command, parse =>
         {
             // Under an MPI launcher each process samples its share of every batch and rank 0 writes the files.
@@ -93,6 +94,7 @@ internal static class SampleCommand
             int total = SampleGrid.Count(parse.GetValue(count), classes, "--count");
             if (parse.GetValue(steps) > diffusion.Schedule.Length) throw new CommandLineException($"--steps must be at most {diffusion.Schedule.Length} (the training timesteps).");
             var kind = CliOptions.ChooseSampler(parse.GetValue(sampler), diffusion);
+            var visited = CliOptions.ChooseSpacing(parse, spacing, kind);
             double weight = CliOptions.ChooseGuidance(parse.GetValue(guidance), diffusion);
             string? classifierPath = noisy is null ? null : parse.GetValue(guide!.Path);
             CliOptions.WarnAboutSampling(parse.GetValue(eta), weight, noisy is null ? null : parse.GetValue(guide!.Scale));
@@ -105,13 +107,13 @@ internal static class SampleCommand
             string? stripPath = parse.GetValue(strip) is { } stripOption ? CliOptions.PngOutput(stripOption, "--strip", parse.GetValue(force), inputs) : null;
             if (stripPath == gridPath) throw new CommandLineException($"--strip and --out are the same file ({gridPath}); give two paths.");
             var thresholding = CliOptions.ChooseThreshold(parse, threshold, diffusion);
-            Console.WriteLine($"[sample] {resolved}: {kind} with {parse.GetValue(steps)} steps, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding{(classifier is null ? "" : $", classifier guidance s = {classifier.Scale}")}");
+            Console.WriteLine($"[sample] {resolved}: {kind} with {parse.GetValue(steps)} steps{CliOptions.SpacingText(visited)}, eta {parse.GetValue(eta)}, guidance {weight}, {thresholding} thresholding{(classifier is null ? "" : $", classifier guidance s = {classifier.Scale}")}");
 
             var snapshots = stripPath is null ? null : new List<Tensor>();
             var started = DateTime.UtcNow;
             using var images = SampleGrid.Sample(diffusion, kind, classes, total, parse.GetValue(steps),
                 parse.GetValue(eta), weight, parse.GetValue(seed), target, thresholding, parse.GetValue(percentile), strip: snapshots, classifier: classifier,
-                job: job, precision: CliOptions.ToPrecision(parse.GetValue(precision)));
+                job: job, precision: CliOptions.ToPrecision(parse.GetValue(precision)), spacing: visited);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
             if (job.Rank != 0) return 0;
             int size = diffusion.Description.ImageSize;

@@ -32,7 +32,7 @@ internal static class TextEvaluation
         int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
         long seed = parse.GetValue(o.Sampling.Seed);
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
-        string settings = $"({kind}, {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight} over text, {thresholding} thresholding, seed {seed})";
+        string settings = $"({kind}, {steps} steps{CliOptions.SpacingText(parse.GetValue(o.Sampling.Spacing))}, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight} over text, {thresholding} thresholding, seed {seed})";
         Console.WriteLine($"[evaluate] {resolved}: {cases.Count} prompts of {file}, {perPrompt} samples each at the same seeds {settings}");
 
         long sampled = 0;
@@ -44,7 +44,7 @@ internal static class TextEvaluation
             var text = encoding.ToConditioning(model.MaxTokens);
             // One generator per prompt, seeded alike: sample k of every prompt starts from the same noise.
             using var generator = o.Sampling.Generator(parse, target);
-            var request = o.Sampling.Request(parse, perPrompt, null, weight, thresholding);
+            var request = o.Sampling.Request(parse, kind, perPrompt, null, weight, thresholding);
             sampled += perPrompt;
             return model.SampleText(text, kind, request, generator).cpu().clamp(-1, 1).MoveToOuterDisposeScope();    // (K, C, H, W)
         }

@@ -74,7 +74,7 @@ internal static class TextSample
         if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
         string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", parse.GetValue(o.Force), inputs);
-        Console.WriteLine($"[sample] {resolved}: {rows.Count} row(s) x {perPrompt}, {kind} with {steps} steps, eta {parse.GetValue(o.Sampling.Eta)}, "
+        Console.WriteLine($"[sample] {resolved}: {rows.Count} row(s) x {perPrompt}, {kind} with {steps} steps{CliOptions.SpacingText(parse.GetValue(o.Sampling.Spacing))}, eta {parse.GetValue(o.Sampling.Eta)}, "
             + $"guidance {weight}, {thresholding} thresholding; {source}");
         for (int i = 0; i < rows.Count; i++) Console.WriteLine($"[sample] row {i}: {rows[i]}");
 
@@ -88,7 +88,7 @@ internal static class TextSample
             using var batchScope = NewDisposeScope();
             var batch = repeated.Skip(start).Take(BatchSize).ToArray();
             var text = condition(batch, generator);
-            var request = o.Sampling.Request(parse, batch.Length, null, weight, thresholding);
+            var request = o.Sampling.Request(parse, kind, batch.Length, null, weight, thresholding);
             parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
         }
         var images = cat(parts, 0);
