@@ -131,6 +131,67 @@ public class ConsistencyDiagnosticTests
             """, "Teacher 'OtherTeacher' has the schedule 'Other' but this model has 'S'");
     }
 
+    private const string LatentDeclarations = """
+        [Autoencoder(InputSize = 8, InChannels = 1, DownsamplingFactor = 2, LatentChannels = 4, BaseChannels = 8,
+                     ChannelMultipliers = new[] { 1, 1 }, ResBlocks = 1, NormGroups = 4)]
+        public partial class AE;
+
+        [Autoencoder(InputSize = 8, InChannels = 1, DownsamplingFactor = 2, LatentChannels = 4, BaseChannels = 16,
+                     ChannelMultipliers = new[] { 1, 1 }, ResBlocks = 1, NormGroups = 4)]
+        public partial class OtherAE;
+
+        [DiffusionTransformer(InputSize = 4, InChannels = 4)]
+        [Patchify(PatchSize = 1, Width = 32)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class LN;
+
+        [DiffusionModel(typeof(S), typeof(LN))]
+        [LatentDiffusion(typeof(AE))]
+        [Sampler(SamplerKind.Ddim)]
+        public partial class LatentTeacher;
+
+
+        """;
+
+    [Fact]
+    public void DDSL044_LatentStudentWithAnotherAutoencoder()
+    {
+        VerifyStudent(LatentDeclarations + """
+            [DiffusionModel(typeof(S), typeof(LN))]
+            [LatentDiffusion(typeof(OtherAE))]
+            [Sampler(SamplerKind.Consistency)]
+            [ConsistencyModel({|DDSL044:Teacher = typeof(LatentTeacher)|})]
+            """, "Teacher 'LatentTeacher' has the autoencoder 'AE' but this model has 'OtherAE'");
+    }
+
+    [Fact]
+    public void DDSL044_PixelStudentOfALatentTeachersNetwork()
+    {
+        // Same schedule and network type, but the teacher diffuses latents and the student pixels of the latent's shape.
+        VerifyStudent(LatentDeclarations + """
+            [DiffusionModel(typeof(S), typeof(LN))]
+            [Sampler(SamplerKind.Consistency)]
+            [ConsistencyModel({|DDSL044:Teacher = typeof(LatentTeacher)|})]
+            """, "Teacher 'LatentTeacher' has the autoencoder 'AE' but this model has 'none (pixels)'");
+    }
+
+    [Fact]
+    public void ALatentStudentOfItsLatentTeacherCompiles()
+    {
+        var source = Declarations + LatentDeclarations + """
+            [DiffusionModel(typeof(S), typeof(LN), Predicts = Prediction.Velocity)]
+            [LatentDiffusion(typeof(AE))]
+            [Sampler(SamplerKind.Consistency)]
+            [ConsistencyModel(SigmaMin = 0.0064, SigmaData = 1.0, Teacher = typeof(LatentTeacher))]
+            public partial class D;
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+        Assert.Empty(result.Diagnostics);
+        var problems = GeneratorHarness.CompilerProblems(output);
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+        Assert.Contains(result.Results.Single().GeneratedSources, s => s.HintName == "T.D.Latent.g.cs");
+    }
+
     [Fact]
     public void DDSL045_ConsistencySamplerWithoutConsistencyModel()
     {

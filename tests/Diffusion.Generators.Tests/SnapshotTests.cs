@@ -88,6 +88,25 @@ public class SnapshotTests
     }
 
     /// <summary>
+    /// A consistency model on latents, distilled from the latent DiT: its Consistency file and a Latent file beside the
+    /// teacher's, and a consistency sampler that leaves the latents unclamped.
+    /// </summary>
+    [Fact]
+    public void MnistLatentConsistency()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistLatentConsistency);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var sources = result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Contains("Examples.Mnist.MnistLatentConsistency.Consistency.g.cs", sources.Keys);
+        Assert.Contains("Examples.Mnist.MnistLatentConsistency.Latent.g.cs", sources.Keys);
+        string samplers = sources["Examples.Mnist.MnistLatentConsistency.Samplers.g.cs"];
+        Assert.Contains("(latents: no clamping)", samplers);
+        Assert.DoesNotContain("clamp_(", samplers);
+        Snapshot.Verify(result, hint => hint.StartsWith("Examples.Mnist.MnistLatentConsistency.", System.StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The MNIST cascade: the base and super-resolution stages' model files, the super-resolution stage's own file, the
     /// conditioned DiT, the cascade's file and the catalog.
     /// </summary>

@@ -37,6 +37,16 @@ internal static class Sources
     ];
 
     /// <summary>
+    /// The MNIST example's latent consistency model (examples/MnistDit/MnistLatentConsistency.cs), distilled from the
+    /// latent DiT of <see cref="MnistLatent"/>, with everything that names.
+    /// </summary>
+    public static string[] MnistLatentConsistency { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistLatentConsistency.cs")),
+        .. MnistLatent,
+    ];
+
+    /// <summary>
     /// The MNIST example's cascade (examples/MnistDit/MnistCascade.cs): a 14x14 base DiT, a 28x28 super-resolution DiT
     /// stage with Gaussian noise conditioning augmentation and the cascade of the two, with the example's schedule.
     /// </summary>

@@ -14,3 +14,13 @@ public partial class RgbLatentDit;
 [Sampler(SamplerKind.Ddpm)]
 [Sampler(SamplerKind.Ddim)]
 public partial class RgbLatentDiffusion;
+
+/// <summary>
+/// A consistency model on RgbAutoencoder's latents distilled from <see cref="RgbLatentDiffusion"/>: train copies the
+/// teacher's weights, autoencoder and latent scale into it.
+/// </summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(RgbLatentDit), Predicts = Prediction.Velocity, CommandName = "rgb-lcd")]
+[LatentDiffusion(typeof(RgbAutoencoder))]
+[Sampler(SamplerKind.Consistency)]
+[ConsistencyModel(SigmaMin = 0.02, SigmaMax = 80, SigmaData = 1.0, Teacher = typeof(RgbLatentDiffusion))]
+public partial class RgbLatentConsistency;

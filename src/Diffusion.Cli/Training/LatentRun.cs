@@ -11,16 +11,30 @@ namespace Diffusion.Cli.Training;
 /// EMA weights into the model's frozen autoencoder and sets the latent scale factor from the first images, both then
 /// kept in every checkpoint of the run; a resumed run takes both from its checkpoint. The trainer then sees the images
 /// through the encoder, encoded once (<see cref="EncodedTrainingSet"/>), and the model's loss on a posterior.
+/// A consistency model distilled from a latent teacher takes the teacher's autoencoder and latent scale with its
+/// weights (<c>train</c> copies them before this), since it learns the teacher's steps on the teacher's latents.
 /// </summary>
 internal static class LatentRun
 {
-    /// <summary>The objective and data the trainer runs on for <paramref name="model"/>, after the steps above.</summary>
-    public static (ITrainableModel Objective, EncodedTrainingSet Data) Prepare(ILatentDiffusionModel model, ITrainingSet images, string? autoencoderPath,
-        bool resuming, Device device, long seed, string tag)
+    /// <summary>
+    /// The objective and data the trainer runs on for <paramref name="model"/>, after the steps above;
+    /// <paramref name="objective"/> is what train chose for it (a consistency model's consistency loss, else the model).
+    /// </summary>
+    public static (ITrainableModel Objective, EncodedTrainingSet Data) Prepare(ILatentDiffusionModel model, ITrainableModel objective, ITrainingSet images,
+        string? autoencoderPath, bool resuming, Device device, long seed, string tag)
     {
         string name = model.Description.Name, autoencoder = model.Autoencoder.Description.Name;
-        if (model is IConsistencyModel or IDistillationStudent)
-            throw new CommandLineException($"{name}: consistency models and distillation students on latents do not train yet; declare [LatentDiffusion] on a plain diffusion model.");
+        if (model is IDistillationStudent)
+            throw new CommandLineException($"{name}: progressive-distillation students on latents do not train yet; distill a latent model with a [ConsistencyModel] student instead.");
+        var data = new EncodedTrainingSet(model.Autoencoder, images);
+        var result = objective is ConsistencyTrainable ? objective : new LatentTrainable(model);
+        if (model is IConsistencyModel { TeacherType: { } teacher })
+        {
+            if (autoencoderPath is not null)
+                throw new CommandLineException($"--autoencoder: {name} takes its teacher {teacher.Name}'s autoencoder and latent scale with its weights; leave it out.");
+            if (!resuming) Console.WriteLine($"{tag} autoencoder {autoencoder} and latent scale factor s = {model.LatentScale:G6} from the teacher {teacher.Name} (frozen; kept in this model's checkpoints)");
+            return (result, data);
+        }
         if (resuming)
         {
             if (autoencoderPath is not null)
@@ -37,6 +51,6 @@ internal static class LatentRun
             long used = Math.Min(images.Count, LatentScaleFactor.DefaultExamples);
             Console.WriteLine($"{tag} latent scale factor s = 1 / std(z) = {model.LatentScale:G6} over the latents of the first {used} images (Rombach et al. 2022, Sec. 4.3.2)");
         }
-        return (new LatentTrainable(model), new EncodedTrainingSet(model.Autoencoder, images));
+        return (result, data);
     }
 }

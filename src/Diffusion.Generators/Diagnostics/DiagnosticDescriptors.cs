@@ -221,11 +221,14 @@ internal static class DiagnosticDescriptors
         "Consistency teacher has no deterministic sampler",
         "Teacher '{0}' declares no [Sampler(SamplerKind.Ddim)]; consistency distillation takes one deterministic DDIM step of the teacher per pair of levels: add it to '{0}'");
 
-    /// <summary>DDSL044: a student starts from its teacher's weights, so it shares its schedule and network type.</summary>
+    /// <summary>
+    /// DDSL044: a student starts from its teacher's weights, so it shares its schedule, network type and (latent
+    /// diffusion) autoencoder.
+    /// </summary>
     public static readonly DiagnosticDescriptor TeacherDoesNotMatch = Error(
         "DDSL044",
-        "Consistency teacher has another schedule or network",
-        "Teacher '{0}' has the {1} '{2}' but this model has '{3}'; a student uses its teacher's schedule and network type, so it can start from the teacher's weights");
+        "Consistency teacher has another schedule, network or autoencoder",
+        "Teacher '{0}' has the {1} '{2}' but this model has '{3}'; a student uses its teacher's schedule, network type and autoencoder, so it can start from the teacher's weights");
 
     /// <summary>DDSL045: the consistency sampler needs the consistency function.</summary>
     public static readonly DiagnosticDescriptor ConsistencySamplerWithoutModel = Error(

@@ -53,11 +53,18 @@ internal static class ConsistencyParser
         double rho = Positive(view, "Rho", 7.0, "the Karras levels' exponent (Karras et al. 2022 use 7)", diagnostics);
         if (model.Int("Predicts", (int)Prediction.Noise) == (int)Prediction.Mean)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsistencyReadsPosteriorMean, model.NamedLocation("Predicts"), symbol.Name));
-        var teacher = Teacher(view, model, diagnostics, cancellationToken);
+        var teacher = Teacher(symbol, view, model, diagnostics, cancellationToken);
         if (teacher is { Predicts: Prediction.Mean })
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsistencyReadsPosteriorMean, view.NamedLocation("Teacher"),
                 "The teacher " + teacher.Type.Name));
         return diagnostics.Count > before ? null : new ConsistencySpec(sigmaMin, sigmaMax, sigmaData, rho, teacher);
+    }
+
+    /// <summary>The autoencoder a model's [LatentDiffusion] names, or null for a pixel-space model.</summary>
+    private static ITypeSymbol? Autoencoder(INamedTypeSymbol model, CancellationToken cancellationToken)
+    {
+        var latent = DeclarationChecks.Find(model, AttributeNames.LatentDiffusion);
+        return latent.Count == 1 ? new AttributeView(latent[0], cancellationToken).ConstructorArgument(0)?.Value as ITypeSymbol : null;
     }
 
     private static double Positive(AttributeView view, string name, double fallback, string hint, List<DiagnosticInfo> diagnostics)
@@ -69,8 +76,12 @@ internal static class ConsistencyParser
         return value;
     }
 
-    /// <summary>The teacher named by Teacher = typeof(X), checked against the student's schedule and network.</summary>
-    private static TeacherSpec? Teacher(AttributeView view, AttributeView model, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <summary>
+    /// The teacher named by Teacher = typeof(X), checked against the student's schedule, network and (for latent
+    /// diffusion) autoencoder.
+    /// </summary>
+    private static TeacherSpec? Teacher(INamedTypeSymbol student, AttributeView view, AttributeView model, List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
     {
         var argument = view.NamedArgument("Teacher");
         if (argument is null || argument.Value.IsNull) return null;
@@ -99,6 +110,14 @@ internal static class ConsistencyParser
             if (SymbolEqualityComparer.Default.Equals(theirs, ours)) continue;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TeacherDoesNotMatch, location, type.Name, part,
                 theirs?.Name ?? "null", ours?.Name ?? "null"));
+        }
+        // A latent student denoises its teacher's latents: the same autoencoder, or pixels on both sides.
+        var teacherAutoencoder = Autoencoder(type, cancellationToken);
+        var studentAutoencoder = Autoencoder(student, cancellationToken);
+        if (!SymbolEqualityComparer.Default.Equals(teacherAutoencoder, studentAutoencoder))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TeacherDoesNotMatch, location, type.Name, "autoencoder",
+                teacherAutoencoder?.Name ?? "none (pixels)", studentAutoencoder?.Name ?? "none (pixels)"));
         }
 
         var guidance = DeclarationChecks.Find(type, AttributeNames.ClassifierFreeGuidance);

@@ -8,6 +8,8 @@ namespace Diffusion.Runtime.Training;
 /// A declared consistency model as the <see cref="Trainer"/> trains it: the model's network and description, and its
 /// consistency loss at the step the trainer reports (<see cref="ITrainingStepAware"/>), with the teacher for
 /// consistency distillation. Checkpoints, the EMA kept for sampling and exact resume are the trainer's own.
+/// A latent consistency model (<see cref="ILatentDiffusionModel"/>) is fed as a latent diffusion model is: each batch
+/// holds the posteriors' moments (<see cref="EncodedTrainingSet"/>), from which the model draws its latents as declared.
 /// </summary>
 public sealed class ConsistencyTrainable : ITrainableModel, ITrainingStepAware
 {
@@ -45,6 +47,11 @@ public sealed class ConsistencyTrainable : ITrainableModel, ITrainingStepAware
     {
         if (step < 1)
             throw new InvalidOperationException("The consistency loss needs the training step: call BeginStep first (the Trainer does).");
-        return model.ConsistencyLoss(x0, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
+        if (model is not ILatentDiffusionModel latent)
+            return model.ConsistencyLoss(x0, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
+        ArgumentNullException.ThrowIfNull(x0);
+        using var scope = NewDisposeScope();
+        var latents = latent.LatentsFromPosterior(DiagonalGaussian.FromMoments(x0), generator).detach();    // s z, frozen encoder
+        return model.ConsistencyLoss(latents, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher)).MoveToOuterDisposeScope();
     }
 }

@@ -38,6 +38,23 @@ public class LatentHostTests(ITestOutputHelper output)
         Assert.Contains("finished step 3", resumed.Output);
         Assert.DoesNotContain("latent scale factor", resumed.Output);
 
+        // A consistency model distilled from the latent model takes its teacher's autoencoder and latent scale, and
+        // samples decoded images in one step from its own checkpoint.
+        string scale = System.Text.RegularExpressions.Regex.Match(first.Output, @"std\(z\) = ([0-9.eE+-]+)").Groups[1].Value;
+        string student = folder.Combine("lcd");
+        string[] distill = ["train", "--model", "rgb-lcd", "--data", data, "--out", student, "--batch-size", "4", "--steps", "2", "--teacher", run];
+        HostApp.AssertRefused(Run([.. distill, "--autoencoder", autoencoder]),
+            "--autoencoder: RgbLatentConsistency takes its teacher RgbLatentDiffusion's autoencoder and latent scale with its weights");
+        var distilled = Run(distill);
+        Assert.Equal(0, distilled.ExitCode);
+        Assert.Contains($"[train] autoencoder RgbAutoencoder and latent scale factor s = {scale} from the teacher RgbLatentDiffusion", distilled.Output);
+        Assert.Contains("finished step 2", distilled.Output);
+        string oneStep = folder.Combine("lcd.png");
+        var consistency = Run("sample", "--model", "rgb-lcd", "--checkpoint", student, "--out", oneStep, "--count", "4", "--steps", "1");
+        Assert.Equal(0, consistency.ExitCode);
+        Assert.Contains("Consistency with 1 steps", consistency.Output);
+        Assert.True(File.Exists(oneStep));
+
         // The autoencoder's run is gone: the latent model's checkpoint samples on its own.
         Directory.Delete(autoencoder, recursive: true);
         string grid = folder.Combine("grid.png");

@@ -28,3 +28,10 @@ public partial class TinyLatentDiffusion;
 [LatentDiffusion(typeof(TinyAutoencoder), Encoding = LatentEncoding.Mean)]
 [Sampler(SamplerKind.Ddim)]
 public partial class TinyMeanLatentDiffusion;
+
+/// <summary>A consistency model on the same latents, distilled from <see cref="TinyLatentDiffusion"/> (guided at w = 3).</summary>
+[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentDit), Predicts = Prediction.Velocity)]
+[LatentDiffusion(typeof(TinyAutoencoder))]
+[Sampler(SamplerKind.Consistency)]
+[ConsistencyModel(SigmaMin = 0.05, SigmaMax = 10, SigmaData = 1.0, Teacher = typeof(TinyLatentDiffusion))]
+public partial class TinyLatentConsistency;

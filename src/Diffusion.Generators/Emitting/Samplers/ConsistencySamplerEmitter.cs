@@ -14,7 +14,9 @@ internal sealed class ConsistencySamplerEmitter : IOwnLoopSamplerEmitter
     public string[] Summary(ModelSpec m) => new[]
     {
         "Consistency sampling (Song et al. 2023, Algorithm 1): x = f(x_T, s_max) from x_T = s_max z, then for each",
-        "further level s: re-noise x + sqrt(s^2 - s_min^2) z and apply f again; every f clamped to [-1, 1].",
+        "further level s: re-noise x + sqrt(s^2 - s_min^2) z and apply f again; " + (m.Latent is null
+            ? "every f clamped to [-1, 1]."
+            : "f is not clamped (latents are not data in [-1, 1])."),
     };
 
     /// <summary>The consistency function is what each step applies (users call it by hand too).</summary>
@@ -85,14 +87,18 @@ internal sealed class ConsistencySamplerEmitter : IOwnLoopSamplerEmitter
             "using " + names["Scalar"] + " sigmaMax = SigmaMax;    // disposed here, not left to the finalizer",
             "var start = " + names["SamplingNoise"] + ".Draw(size, request.Shard, generator, device).mul_(sigmaMax);    // (Count, C, H, W)",
             "");
-        w.Step(ref n, "Algorithm 1: f, then re-noise and f at each further level, each f clamped to [-1, 1]");
+        // Clamping f to the data's range is for pixels; a latent model's latents have unit variance, not a range.
+        bool clamped = m.Latent is null;
+        w.Step(ref n, clamped
+            ? "Algorithm 1: f, then re-noise and f at each further level, each f clamped to [-1, 1]"
+            : "Algorithm 1: f, then re-noise and f at each further level (latents: no clamping)");
+        if (clamped) w.Line("using " + names["Scalar"] + " low = -1.0, high = 1.0;");
         w.Lines(
-            "using " + names["Scalar"] + " low = -1.0, high = 1.0;",
             "int remaining = levels.Length;",
             names["ConsistencyFunction"] + " f = (x, sigma) =>",
             "{",
             "    using var level = " + torch + ".tensor(sigma, dtype: x.dtype, device: x.device);",
-            "    var denoised = Consistency(x, level, " + (labelled ? "labels" : "null") + ", denoiser).clamp_(low, high);",
+            "    var denoised = Consistency(x, level, " + (labelled ? "labels" : "null") + ", denoiser)" + (clamped ? ".clamp_(low, high);" : ";"),
             "    onStep?.Invoke(--remaining, denoised);",
             "    return denoised;",
             "};",
