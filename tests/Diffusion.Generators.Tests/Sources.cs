@@ -37,12 +37,12 @@ internal static class Sources
     ];
 
     /// <summary>
-    /// The MNIST example's latent consistency model (examples/MnistDit/MnistLatentConsistency.cs), distilled from the
+    /// The MNIST example's latent consistency model (examples/MnistDit/MnistLatentFewStep.cs), distilled from the
     /// latent DiT of <see cref="MnistLatent"/>, with everything that names.
     /// </summary>
     public static string[] MnistLatentConsistency { get; } =
     [
-        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistLatentConsistency.cs")),
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistLatentFewStep.cs")),
         .. MnistLatent,
     ];
 

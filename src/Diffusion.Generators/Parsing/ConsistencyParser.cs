@@ -60,13 +60,6 @@ internal static class ConsistencyParser
         return diagnostics.Count > before ? null : new ConsistencySpec(sigmaMin, sigmaMax, sigmaData, rho, teacher);
     }
 
-    /// <summary>The autoencoder a model's [LatentDiffusion] names, or null for a pixel-space model.</summary>
-    private static ITypeSymbol? Autoencoder(INamedTypeSymbol model, CancellationToken cancellationToken)
-    {
-        var latent = DeclarationChecks.Find(model, AttributeNames.LatentDiffusion);
-        return latent.Count == 1 ? new AttributeView(latent[0], cancellationToken).ConstructorArgument(0)?.Value as ITypeSymbol : null;
-    }
-
     private static double Positive(AttributeView view, string name, double fallback, string hint, List<DiagnosticInfo> diagnostics)
     {
         double value = view.Double(name, fallback);
@@ -112,8 +105,8 @@ internal static class ConsistencyParser
                 theirs?.Name ?? "null", ours?.Name ?? "null"));
         }
         // A latent student denoises its teacher's latents: the same autoencoder, or pixels on both sides.
-        var teacherAutoencoder = Autoencoder(type, cancellationToken);
-        var studentAutoencoder = Autoencoder(student, cancellationToken);
+        var teacherAutoencoder = DeclarationChecks.LatentAutoencoder(type, cancellationToken);
+        var studentAutoencoder = DeclarationChecks.LatentAutoencoder(student, cancellationToken);
         if (!SymbolEqualityComparer.Default.Equals(teacherAutoencoder, studentAutoencoder))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TeacherDoesNotMatch, location, type.Name, "autoencoder",

@@ -25,6 +25,16 @@ internal static class DeclarationChecks
     public static bool Has(INamedTypeSymbol symbol, string metadataName) => Find(symbol, metadataName).Count > 0;
 
     /// <summary>
+    /// The autoencoder a model's [LatentDiffusion] names, or null for a pixel-space model: a distilled student and its
+    /// teacher must agree on it.
+    /// </summary>
+    public static ITypeSymbol? LatentAutoencoder(INamedTypeSymbol model, System.Threading.CancellationToken cancellationToken)
+    {
+        var latent = Find(model, AttributeNames.LatentDiffusion);
+        return latent.Count == 1 ? new AttributeView(latent[0], cancellationToken).ConstructorArgument(0)?.Value as ITypeSymbol : null;
+    }
+
+    /// <summary>
     /// Views of the optional single attributes of a declaration; null when it is absent. <paramref name="broken"/> is set
     /// when it is repeated (the compiler reports CS0579) or the compiler could not bind it.
     /// </summary>

@@ -49,9 +49,7 @@ public sealed class ConsistencyTrainable : ITrainableModel, ITrainingStepAware
             throw new InvalidOperationException("The consistency loss needs the training step: call BeginStep first (the Trainer does).");
         if (model is not ILatentDiffusionModel latent)
             return model.ConsistencyLoss(x0, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
-        ArgumentNullException.ThrowIfNull(x0);
-        using var scope = NewDisposeScope();
-        var latents = latent.LatentsFromPosterior(DiagonalGaussian.FromMoments(x0), generator).detach();    // s z, frozen encoder
-        return model.ConsistencyLoss(latents, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher)).MoveToOuterDisposeScope();
+        using var latents = LatentTrainable.Latents(latent, x0, generator);
+        return model.ConsistencyLoss(latents, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
     }
 }

@@ -21,6 +21,21 @@ public sealed class LatentTrainable(ILatentDiffusionModel model) : ITrainableMod
     /// <inheritdoc/>
     public ModelDescription Description => Model.Description;
 
+    /// <summary>
+    /// The latents s z (N, c, h, w) a batch of <see cref="EncodedTrainingSet"/> stands for: <paramref name="model"/>
+    /// draws them from the posteriors whose moments (N, 2c, h, w) <paramref name="moments"/> holds, as declared, with no
+    /// gradient to the frozen encoder. Few-step objectives on latents (consistency distillation, progressive
+    /// distillation) train on these, as the model's own loss does.
+    /// </summary>
+    public static Tensor Latents(ILatentDiffusionModel model, Tensor moments, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(moments);
+        using var scope = NewDisposeScope();
+        using var posterior = DiagonalGaussian.FromMoments(moments);
+        return model.LatentsFromPosterior(posterior, generator).detach().MoveToOuterDisposeScope();
+    }
+
     /// <summary>The loss at the posteriors whose moments (N, 2c, h, w) <paramref name="x0"/> holds.</summary>
     public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {

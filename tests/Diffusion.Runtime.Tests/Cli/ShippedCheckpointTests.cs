@@ -29,12 +29,14 @@ public class ShippedCheckpointTests
 
     /// <summary>
     /// A few-step release samples digits the evaluation classifier reads as intended in its own steps, unguided (the
-    /// teacher's w = 4 is baked in): 50 samples at a fixed seed (on 1,000 in docs/benchmarks.md the share is 99.8 % or
-    /// more; 90 % leaves room for the smaller sample, and would fail for a release that stopped loading right).
+    /// teacher's w = 4 is baked in): 50 samples at a fixed seed (in docs/benchmarks.md the shares are 99.5 % or more;
+    /// 90 % leaves room for the smaller sample, and would fail for a release that stopped loading right). The latent
+    /// consistency model decodes its one step's latents with the autoencoder inside its release.
     /// </summary>
     [Theory]
     [InlineData("dit-cd", "consistency-distilled", "consistency", 1)]
     [InlineData("dit-pd", "progressive-distilled", "ddim", 1)]
+    [InlineData("ldm-cd", "latent-consistency", "consistency", 1)]
     public void A_few_step_release_samples_digits_read_as_intended(string model, string release, string sampler, int steps)
     {
         var (exitCode, output, error) = ExampleCli.Run(TimeSpan.FromMinutes(3), "evaluate", "--model", model, "--checkpoint", Example(release),
