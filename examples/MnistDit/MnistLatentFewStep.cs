@@ -15,14 +15,3 @@ namespace Examples.Mnist;
 [Sampler(SamplerKind.Consistency)]
 [ConsistencyModel(SigmaMin = 0.0064, SigmaMax = 80, SigmaData = 1.0, Teacher = typeof(MnistLatentDiffusion))]
 public partial class MnistLatentConsistency;
-
-/// <summary>
-/// Progressive distillation on the same latents (Salimans and Ho 2022): a velocity-predicting student of the latent DiT
-/// <see cref="MnistLatentDiffusion"/> (w = 4, baked in) that halves its DDIM steps each round; distill copies the
-/// teacher's weights, autoencoder and latent scale into it. Named ldm-pd on the command line.
-/// </summary>
-[DiffusionModel(typeof(MnistSchedule), typeof(MnistLatentDit), Predicts = Prediction.Velocity, CommandName = "ldm-pd")]
-[LatentDiffusion(typeof(MnistAutoencoder))]
-[Sampler(SamplerKind.Ddim)]
-[ProgressiveDistillation(typeof(MnistLatentDiffusion))]
-public partial class MnistLatentDistilled;

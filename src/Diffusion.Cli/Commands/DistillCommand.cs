@@ -76,8 +76,6 @@ internal static class DistillCommand
             new DistillationRecord(entry.Name, DistillationRecord.WeightsHash(teacherFolder), parse.GetValue(teacherSteps),
                 parse.GetValue(finalSteps), parse.GetValue(stepsPerRound), parse.GetValue(shared.Seed)).WriteOrVerify(run.OutputDir);
             var images = run.LoadImages(student.Description);
-            // A latent student learns on its teacher's latents: the images encoded once by the autoencoder it copies.
-            ITrainingSet data = student is ILatentDiffusionModel latent ? new EncodedTrainingSet(latent.Autoencoder, images) : images;
             int stepsEach = parse.GetValue(stepsPerRound), left = parse.GetValue(stopAfter) is > 0 and var limit ? limit : int.MaxValue;
             using var stop = new StopSignal(Tag);
             foreach (var (round, (curve, table), grid) in outputs)
@@ -93,7 +91,7 @@ internal static class DistillCommand
                 NetworkCopy.Of(current.Network, learner.Network);
                 int steps = (int)Math.Min(stepsEach, start + (long)left);
                 var options = shared.ToTrainingOptions(parse, round.Folder, steps, images, budget);
-                var result = run.Train(new DistillationRound(learner, current, round.StudentSteps), data, options, stop, curve, table);
+                var result = run.Train(new DistillationRound(learner, current, round.StudentSteps), images, options, stop, curve, table);
                 run.PrintResult(result, images, curve);
                 left -= (int)(result.FinalStep - Math.Min(start, result.FinalStep));
                 learner.Network.Dispose();
@@ -127,7 +125,7 @@ internal static class DistillCommand
     private static void WriteGrid(IDiffusionModel student, int? classes, int count, int steps, long seed, TorchSharp.torch.Device device, string path)
     {
         using var images = SampleGrid.Sample(student, SamplerKind.Ddim, classes, count, steps, eta: 0, CliOptions.ChooseGuidance(null, student),
-            seed, device, student is ILatentDiffusionModel ? Thresholding.None : Thresholding.Static, percentile: 0.995);
+            seed, device, Thresholding.Static, percentile: 0.995);
         ImageGrid.Write(images, path, rows: SampleGrid.Rows(classes, count), upscale: SampleGrid.Upscale(student.Description.ImageSize, SampleGrid.CellPixels));
     }
 }

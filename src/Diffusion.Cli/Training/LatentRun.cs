@@ -25,7 +25,7 @@ internal static class LatentRun
     {
         string name = model.Description.Name, autoencoder = model.Autoencoder.Description.Name;
         if (model is IDistillationStudent)
-            throw new CommandLineException($"{name} is a progressive-distillation student on latents: it learns from its teacher's latents with distill --model {name} --teacher RUN, which gives it the teacher's autoencoder and latent scale.");
+            throw new CommandLineException($"{name}: progressive-distillation students on latents are not supported (DDSL008); distill a latent model into a [ConsistencyModel] student instead.");
         var data = new EncodedTrainingSet(model.Autoencoder, images);
         var result = objective is ConsistencyTrainable ? objective : new LatentTrainable(model);
         if (model is IConsistencyModel { TeacherType: { } teacher })

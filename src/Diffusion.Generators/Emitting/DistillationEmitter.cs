@@ -98,8 +98,8 @@ internal static class DistillationEmitter
         var channels = m.LearnsVariance ? "2C" : "C";
         w.Lines(
             "/// <summary>",
-            "/// The loss of one halving round (Salimans and Ho 2022, Algorithm 2) for a batch x0 (N, C, H, W) "
-                + (m.Latent is null ? "in [-1, 1]" : "of scaled latents") + (labelled ? " with" : ""),
+            "/// The loss of one halving round (Salimans and Ho 2022, Algorithm 2) for a batch x0 (N, C, H, W) in [-1, 1]"
+                + (labelled ? " with" : ""),
             labelled
                 ? "/// labels (N, int64): the student at <paramref name=\"studentSteps\"/> steps learns two DDIM steps of"
                 : "/// and no labels: the student at <paramref name=\"studentSteps\"/> steps learns two DDIM steps of",
@@ -107,8 +107,7 @@ internal static class DistillationEmitter
             "/// nest (DistillationGrid; an S whose grids do not nest is refused), weighted by max(SNR(t), 1) (Sec. 4).",
             "/// The declared teacher runs at <see cref=\"TeacherGuidanceScale\"/>; a teacher that is itself a distillation",
             "/// student has its guidance baked in and runs one conditional pass. The teacher's x0_hat is thresholded as its",
-            "/// DDIM sampler does by default (<paramref name=\"teacherThresholding\"/>" + (m.Latent is null ? "" : ": none, for latents")
-                + "; the paper's code uses none in",
+            "/// DDIM sampler does by default (<paramref name=\"teacherThresholding\"/>; the paper's code uses none in",
             "/// training). <paramref name=\"denoiser\"/>, when given, replaces the student's network. Every random draw",
             "/// comes from <paramref name=\"generator\"/>. Returns a scalar.",
             "/// </summary>",
@@ -125,8 +124,7 @@ internal static class DistillationEmitter
             tensor + "? labels",
             names["Generator"] + " generator",
             names["Denoiser"] + "? denoiser = null",
-            // Latents are not data in [-1, 1]: a latent teacher's sampler does not clip them, so neither do its targets.
-            thresholding + " teacherThresholding = " + thresholding + (m.Latent is null ? ".Static" : ".None"),
+            thresholding + " teacherThresholding = " + thresholding + ".Static",
         });
         w.Open();
         w.Lines(

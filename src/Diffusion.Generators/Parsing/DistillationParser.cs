@@ -54,7 +54,6 @@ internal static class DistillationParser
         if (teacherModel.HasErrors) return null; // reported by the teacher's own declaration
 
         CheckSameParts(student, teacher, teacherModel, diagnostics);
-        CheckSameLatents(student, teacher, teacherLocation, diagnostics, cancellationToken);
         if (!HasDdim(teacher, cancellationToken))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TeacherWithoutDdim, teacherLocation, teacher.Name)
@@ -121,25 +120,6 @@ internal static class DistillationParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StudentDiffersFromTeacher, student.Model.ConstructorLocation(part.Index, part.Parameter),
                 part.Parameter, mine.Name, teacher.Name, theirs.Name, part.Why));
         }
-    }
-
-    /// <summary>
-    /// DDSL008: a student learns its teacher's DDIM steps on the teacher's samples, so both diffuse the latents of one
-    /// autoencoder (the student is started from the teacher's weights, autoencoder and latent scale) or both pixels.
-    /// </summary>
-    private static void CheckSameLatents(Student student, INamedTypeSymbol teacher, LocationInfo? teacherLocation, List<DiagnosticInfo> diagnostics,
-        CancellationToken cancellationToken)
-    {
-        var mine = DeclarationChecks.LatentAutoencoder(student.Symbol, cancellationToken);
-        var theirs = DeclarationChecks.LatentAutoencoder(teacher, cancellationToken);
-        if (SymbolEqualityComparer.Default.Equals(mine, theirs)) return;
-        string Side(ITypeSymbol? autoencoder, string whose) =>
-            autoencoder is null ? whose + " pixels" : whose + " latents of '" + autoencoder.Name + "'";
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, teacherLocation,
-            Side(mine, "the student's"), Side(theirs, "the teacher '" + teacher.Name + "''s"),
-            theirs is null
-                ? "a student learns its teacher's steps on the teacher's samples: remove [LatentDiffusion] from the student"
-                : "a student learns its teacher's steps on the teacher's samples: declare [LatentDiffusion(typeof(" + theirs.Name + "))] on the student"));
     }
 
     private static bool HasDdim(INamedTypeSymbol teacher, CancellationToken cancellationToken)

@@ -172,6 +172,15 @@ internal static class ModelParser
 
         // A cascade's super-resolution stage: the low-resolution input its network must take (SuperResolutionParser).
         var upsampling = priorRefused ? null : SuperResolutionParser.Parse(superResolution, model, network, schedule, diagnostics);
+        // Progressive distillation's first target is the teacher's DDIM step from T - 1, where a noise-predicting
+        // teacher's x0_hat multiplies its error by 1 / sqrt(abar) (2e4 on the cosine schedule); pixels clip it, latents
+        // cannot (measured: round losses of 1e5 against 1.5 for pixels). Consistency distillation has no such step.
+        if (latentDiffusion is not null && distillation is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingDeclarations, distillation.Location,
+                "[ProgressiveDistillation]", "[LatentDiffusion]",
+                "its targets start with an unclipped teacher step from T - 1, ill-conditioned on latents; distill a latent model into a [ConsistencyModel] student instead"));
+        }
         if (superResolution is not null)
         {
             var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"

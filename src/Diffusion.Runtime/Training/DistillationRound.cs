@@ -9,8 +9,7 @@ namespace Diffusion.Runtime.Training;
 /// the <see cref="Trainer"/> runs it unchanged (checkpoints, EMA, exact resume, time budget): its
 /// <see cref="Network"/> and <see cref="Description"/> are the student's, and its <see cref="TrainingLoss"/> is the
 /// student's <see cref="IDistillationStudent.DistillationLoss"/> against the frozen teacher at
-/// <see cref="StudentSteps"/> steps. A latent student (<see cref="ILatentDiffusionModel"/>) is fed as a latent diffusion
-/// model is: each batch holds the posteriors' moments (<see cref="EncodedTrainingSet"/>), from which it draws its latents.
+/// <see cref="StudentSteps"/> steps.
 /// </summary>
 /// <remarks>
 /// Contract for a caller running several rounds: round one pairs a student made from the declared teacher (the
@@ -54,10 +53,6 @@ public sealed class DistillationRound : ITrainableModel
     public ModelDescription Description => Student.Description;
 
     /// <summary>The student's distillation loss against the teacher at <see cref="StudentSteps"/> steps.</summary>
-    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
-    {
-        if (Student is not ILatentDiffusionModel latent) return Student.DistillationLoss(Teacher, StudentSteps, x0, labels, generator);
-        using var latents = LatentTrainable.Latents(latent, x0, generator);
-        return Student.DistillationLoss(Teacher, StudentSteps, latents, labels, generator);
-    }
+    public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator) =>
+        Student.DistillationLoss(Teacher, StudentSteps, x0, labels, generator);
 }

@@ -24,8 +24,8 @@ public sealed class LatentTrainable(ILatentDiffusionModel model) : ITrainableMod
     /// <summary>
     /// The latents s z (N, c, h, w) a batch of <see cref="EncodedTrainingSet"/> stands for: <paramref name="model"/>
     /// draws them from the posteriors whose moments (N, 2c, h, w) <paramref name="moments"/> holds, as declared, with no
-    /// gradient to the frozen encoder. Few-step objectives on latents (consistency distillation, progressive
-    /// distillation) train on these, as the model's own loss does.
+    /// gradient to the frozen encoder. Few-step objectives on latents (consistency distillation) train on these, as the
+    /// model's own loss does.
     /// </summary>
     public static Tensor Latents(ILatentDiffusionModel model, Tensor moments, Generator generator)
     {

@@ -35,10 +35,3 @@ public partial class TinyMeanLatentDiffusion;
 [Sampler(SamplerKind.Consistency)]
 [ConsistencyModel(SigmaMin = 0.05, SigmaMax = 10, SigmaData = 1.0, Teacher = typeof(TinyLatentDiffusion))]
 public partial class TinyLatentConsistency;
-
-/// <summary>A progressive-distillation student on the same latents, of <see cref="TinyLatentDiffusion"/>.</summary>
-[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentDit), Predicts = Prediction.Velocity)]
-[LatentDiffusion(typeof(TinyAutoencoder))]
-[Sampler(SamplerKind.Ddim)]
-[ProgressiveDistillation(typeof(TinyLatentDiffusion))]
-public partial class TinyLatentStudent;
