@@ -24,6 +24,7 @@ public class HiddenScalarTests
     [InlineData(nameof(Sources.Consistency))]
     [InlineData(nameof(Sources.MnistAutoencoder))]
     [InlineData(nameof(Sources.MnistLatent))]
+    [InlineData(nameof(Sources.MnistLatentText))]
     [InlineData(nameof(Sources.MnistCascade))]
     [InlineData(nameof(Sources.BlurAndPlainCascades))]
     [InlineData(nameof(Sources.TextConditioned))]
@@ -43,6 +44,7 @@ public class HiddenScalarTests
             nameof(Sources.MeanLearned) => GeneratorHarness.Run(Sources.MeanLearned),
             nameof(Sources.MnistAutoencoder) => GeneratorHarness.Run(Sources.MnistAutoencoder),
             nameof(Sources.MnistLatent) => GeneratorHarness.Run(Sources.MnistLatent),
+            nameof(Sources.MnistLatentText) => GeneratorHarness.Run(Sources.MnistLatentText),
             nameof(Sources.MnistCascade) => GeneratorHarness.Run(Sources.MnistCascade),
             nameof(Sources.BlurAndPlainCascades) => GeneratorHarness.Run(Sources.BlurAndPlainCascades),
             nameof(Sources.TextConditioned) => GeneratorHarness.Run(Sources.TextConditioned),

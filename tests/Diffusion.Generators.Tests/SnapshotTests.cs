@@ -107,6 +107,24 @@ public class SnapshotTests
     }
 
     /// <summary>
+    /// Text on latents: a Latent file whose diffusion loss points at the text loss (the interface's labels cannot carry
+    /// captions) beside a Text file whose guided sampler runs through the latent Sample, which decodes once.
+    /// </summary>
+    [Fact]
+    public void MnistLatentText()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistLatentText);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var sources = result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Contains("Examples.Mnist.MnistLatentTextDiffusion.Text.g.cs", sources.Keys);
+        string latent = sources["Examples.Mnist.MnistLatentTextDiffusion.Latent.g.cs"];
+        Assert.Contains("ILatentDiffusionModel.LatentTrainingLoss", latent);
+        Assert.Contains("is conditioned on text: train it on (latent, text) batches", latent);
+        Snapshot.Verify(result, hint => hint.StartsWith("Examples.Mnist.MnistLatentText", System.StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The MNIST cascade: the base and super-resolution stages' model files, the super-resolution stage's own file, the
     /// conditioned DiT, the cascade's file and the catalog.
     /// </summary>

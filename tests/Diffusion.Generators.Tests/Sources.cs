@@ -47,6 +47,16 @@ internal static class Sources
     ];
 
     /// <summary>
+    /// The MNIST example's latent text-to-digit model (examples/MnistDit/MnistLatentText.cs): the latent DiT with the
+    /// frozen MiniLM's embeddings in the label's place, on the autoencoder's latents, with everything that names.
+    /// </summary>
+    public static string[] MnistLatentText { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistLatentText.cs")),
+        .. MnistLatent,
+    ];
+
+    /// <summary>
     /// The MNIST example's cascade (examples/MnistDit/MnistCascade.cs): a 14x14 base DiT, a 28x28 super-resolution DiT
     /// stage with Gaussian noise conditioning augmentation and the cascade of the two, with the example's schedule.
     /// </summary>

@@ -92,7 +92,7 @@ internal static class TrainCommand
             if (declared is ILatentDiffusionModel latent)
             {
                 bool resuming = run.Resume && new Diffusion.Runtime.Checkpoints.RunFolder(run.OutputDir).List().Count > 0;
-                (trainable, data) = LatentRun.Prepare(latent, trainable, images, parse.GetValue(autoencoderPath), resuming, device, parse.GetValue(shared.Seed), Tag);
+                (trainable, data) = LatentRun.Prepare(latent, trainable, data, parse.GetValue(autoencoderPath), resuming, device, parse.GetValue(shared.Seed), Tag);
             }
             else if (parse.GetValue(autoencoderPath) is not null)
             {

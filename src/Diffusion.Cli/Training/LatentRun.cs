@@ -27,7 +27,8 @@ internal static class LatentRun
         if (model is IDistillationStudent)
             throw new CommandLineException($"{name}: progressive-distillation students on latents are not supported (DDSL008); distill a latent model into a [ConsistencyModel] student instead.");
         var data = new EncodedTrainingSet(model.Autoencoder, images);
-        var result = objective is ConsistencyTrainable ? objective : new LatentTrainable(model);
+        // A consistency model's and a text model's objectives take the moments themselves (LatentTrainable.Latents).
+        var result = objective is ConsistencyTrainable or Diffusion.Runtime.Text.TextTrainable ? objective : new LatentTrainable(model);
         if (model is IConsistencyModel { TeacherType: { } teacher })
         {
             if (autoencoderPath is not null)

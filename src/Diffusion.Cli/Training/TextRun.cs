@@ -27,8 +27,8 @@ internal static class TextRun
     public static CaptionEmbeddings EmbedCaptions(ITextDiffusionModel model, CaptionedImageFolder folder, string dataDir, Func<ITextEncoder>? encoderFactory, string tag)
     {
         string name = model.Description.Name;
-        if (model is IConsistencyModel or IDistillationStudent or ILatentDiffusionModel)
-            throw new CommandLineException($"{name}: text-conditioned consistency models, students and latent models do not train yet.");
+        if (model is IConsistencyModel or IDistillationStudent)
+            throw new CommandLineException($"{name}: text-conditioned consistency models and students do not train yet.");
         var encoder = HostTextEncoder.For(encoderFactory, model);
         try
         {

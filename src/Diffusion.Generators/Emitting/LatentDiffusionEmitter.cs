@@ -20,7 +20,7 @@ internal static class LatentDiffusionEmitter
         w.Header(m.Type);
         names.Declare(w, "torch", "Tensor", "Generator", "Scalar", "SampleRequest", "Denoiser", "SamplerKind", "OnStep",
             "IAutoencoder", "ILatentDiffusionModel", "LatentDiffusionModules", "DiagonalGaussian", "LatentEncoding",
-            "ArgumentNullException");
+            "ArgumentNullException", m.Network.Text is not null ? "InvalidOperationException" : "");
         var autoencoder = names.Type(l.Autoencoder);
         var tensor = names.Tensor;
         var torch = names.Torch;
@@ -111,23 +111,8 @@ internal static class LatentDiffusionEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>");
-        w.Doc("The diffusion loss (TrainingLoss) on x_0 = s z, the scaled latent of <paramref name=\"posterior\"/> "
-            + "(LatentsFromPosterior draws first from <paramref name=\"generator\"/>, then the loss): the autoencoder "
-            + "stays frozen, so no gradient reaches it.");
-        w.Line("/// </summary>");
-        w.GeneratedCode();
-        w.Wrapped("public " + tensor + " LatentTrainingLoss", new[]
-        {
-            names["DiagonalGaussian"] + " posterior", tensor + "? labels", names["Generator"] + " generator",
-        });
-        w.Open();
-        w.Lines(
-            "using var scope = " + torch + ".NewDisposeScope();",
-            "var x0 = LatentsFromPosterior(posterior, generator).detach();    // (N, c, h, w)",
-            "return TrainingLoss(x0, labels, generator).MoveToOuterDisposeScope();");
-        w.Close();
-        w.Line();
+        if (m.Network.Text is not null) EmitTextLoss(w, m, names);
+        else EmitLoss(w, names);
 
         w.Line("/// <summary>");
         w.Doc("Images (Count, " + Int(l.ImageChannels) + ", " + Int(l.ImageSize) + ", " + Int(l.ImageSize)
@@ -153,5 +138,45 @@ internal static class LatentDiffusionEmitter
         w.Close();
         w.Close();
         return w.ToString();
+    }
+
+    /// <summary>The loss on a posterior's scaled latent with the labels, what a latent model's training optimises.</summary>
+    private static void EmitLoss(CodeWriter w, ModelNames names)
+    {
+        w.Line("/// <summary>");
+        w.Doc("The diffusion loss (TrainingLoss) on x_0 = s z, the scaled latent of <paramref name=\"posterior\"/> "
+            + "(LatentsFromPosterior draws first from <paramref name=\"generator\"/>, then the loss): the autoencoder "
+            + "stays frozen, so no gradient reaches it.");
+        w.Line("/// </summary>");
+        w.GeneratedCode();
+        w.Wrapped("public " + names.Tensor + " LatentTrainingLoss", new[]
+        {
+            names["DiagonalGaussian"] + " posterior", names.Tensor + "? labels", names["Generator"] + " generator",
+        });
+        w.Open();
+        w.Lines(
+            "using var scope = " + names.Torch + ".NewDisposeScope();",
+            "var x0 = LatentsFromPosterior(posterior, generator).detach();    // (N, c, h, w)",
+            "return TrainingLoss(x0, labels, generator).MoveToOuterDisposeScope();");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// A text model's loss needs captions, which the interface's labels cannot carry: the trainer draws the latent
+    /// (LatentsFromPosterior) and calls TrainingLoss(x0, text, generator) itself, as for pixels.
+    /// </summary>
+    private static void EmitTextLoss(CodeWriter w, ModelSpec m, ModelNames names)
+    {
+        w.Line("/// <summary>Throws: a text model trains on (latent, text) batches, TrainingLoss(LatentsFromPosterior(...), text, generator).</summary>");
+        w.Wrapped(names.Tensor + " " + names["ILatentDiffusionModel"] + ".LatentTrainingLoss", new[]
+        {
+            names["DiagonalGaussian"] + " posterior", names.Tensor + "? labels", names["Generator"] + " generator",
+        }, " =>");
+        w.Lines(
+            "    throw new " + names["InvalidOperationException"] + "(",
+            "        \"" + m.Type.Name + " is conditioned on text: train it on (latent, text) batches, \"",
+            "            + \"with TrainingLoss(LatentsFromPosterior(posterior, generator), text, generator).\");",
+            "");
     }
 }

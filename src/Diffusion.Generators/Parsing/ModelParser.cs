@@ -191,11 +191,11 @@ internal static class ModelParser
                     "[SuperResolution]", other, "a super-resolution stage is a pixel-space model trained on its own; remove one of them"));
             }
         }
-        // A text-conditioned network trains and samples on its own for now (Saharia et al. 2022's base model).
+        // A text-conditioned network trains on pixels (Saharia et al. 2022's base model) or on latents (Rombach et al.
+        // 2022, Sec. 3.3); few-step students of text models do not exist yet.
         if (network?.Text is not null && !priorRefused)
         {
-            var other = latentDiffusion is not null ? "[LatentDiffusion]" : distillation is not null ? "[ProgressiveDistillation]"
-                : consistency is not null ? "[ConsistencyModel]" : null;
+            var other = distillation is not null ? "[ProgressiveDistillation]" : consistency is not null ? "[ConsistencyModel]" : null;
             if (other is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TextConditioningUnsupported, model.ConstructorLocation(1, "network"),

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Training;
 using static TorchSharp.torch;
 
 namespace Diffusion.Runtime.Text;
@@ -11,7 +12,9 @@ namespace Diffusion.Runtime.Text;
 /// drawn from the step's generator (so a resumed run draws what an uninterrupted one drew), its cached embeddings are
 /// gathered, and the model takes its loss on (images, captions) (<see cref="ITextDiffusionModel.TrainingLoss"/>, which
 /// drops captions to the null embedding at its declared rate). The network and description are the model's, so its
-/// checkpoints are the model's.
+/// checkpoints are the model's. A latent text model (Rombach et al. 2022, Sec. 3.3) is fed by an
+/// <see cref="Training.EncodedTrainingSet"/> over the captioned images: its batches are the posteriors' moments, and the
+/// latent is drawn after the captions (<see cref="LatentTrainable.Latents"/>), before the loss's own draws.
 /// </summary>
 /// <param name="model">The text-conditioned model trained.</param>
 /// <param name="captions">Each image's captions (index i: image i of the training set), at least one each.</param>
@@ -32,8 +35,9 @@ public sealed class TextTrainable(ITextDiffusionModel model, IReadOnlyList<IRead
     public ModelDescription Description => Model.Description;
 
     /// <summary>
-    /// The loss of the images <paramref name="x0"/> (B, C, H, W) whose indices <paramref name="labels"/> (B) holds: a
-    /// caption drawn per image (the generator's first B uniforms), then the model's own draws.
+    /// The loss of the images <paramref name="x0"/> (B, C, H, W; a latent model's: their posteriors' moments) whose indices
+    /// <paramref name="labels"/> (B) holds: a caption drawn per image (the generator's first B uniforms), then the model's
+    /// own draws.
     /// </summary>
     public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
@@ -44,6 +48,7 @@ public sealed class TextTrainable(ITextDiffusionModel model, IReadOnlyList<IRead
         var picked = CaptionDraw.Draw(labels, captions, generator);
         using var encoding = embeddings.Gather(picked);
         var text = encoding.ToConditioning(Model.MaxTokens);
-        return Model.TrainingLoss(x0, text, generator).MoveToOuterDisposeScope();
+        var clean = Model is ILatentDiffusionModel latent ? LatentTrainable.Latents(latent, x0, generator) : x0;
+        return Model.TrainingLoss(clean, text, generator).MoveToOuterDisposeScope();
     }
 }

@@ -24,13 +24,13 @@ public class HostTests(ITestOutputHelper output)
         string data = HostApp.WriteRgb(folder.Combine("rgb"), count: 2);
         var help = Run("sample", "--help");
         Assert.Equal(0, help.ExitCode);
-        Assert.Contains("RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbVelocityDiffusion, "
+        Assert.Contains("RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbLatentText (rgb-ltext), RgbVelocityDiffusion, "
             + "ShapesBase4 (shapes-base4), ShapesDecoder (shapes-decoder), ShapesDiffusion, ShapesPrior (shapes-prior), ShapesText (shapes-text), ShapesUp8 (shapes-up8), ShapesWideText (shapes-wide), ShapesCascade (shapes-cascade)", help.Output);
 
         AssertRefused(Run("train", "--model", "MnistDiffusion", "--data", data, "--out", folder.Combine("run")),
-            "--model MnistDiffusion: no such model; this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbVelocityDiffusion, ShapesBase4 (shapes-base4), ShapesDecoder (shapes-decoder), ShapesDiffusion, ShapesPrior (shapes-prior), ShapesText (shapes-text), ShapesUp8 (shapes-up8), ShapesWideText (shapes-wide), RgbAutoencoder (rgb-ae).");
+            "--model MnistDiffusion: no such model; this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbLatentText (rgb-ltext), RgbVelocityDiffusion, ShapesBase4 (shapes-base4), ShapesDecoder (shapes-decoder), ShapesDiffusion, ShapesPrior (shapes-prior), ShapesText (shapes-text), ShapesUp8 (shapes-up8), ShapesWideText (shapes-wide), RgbAutoencoder (rgb-ae).");
         // Two models and no default: the host does not guess.
-        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbVelocityDiffusion, ShapesBase4 (shapes-base4), ShapesDecoder (shapes-decoder), ShapesDiffusion, ShapesPrior (shapes-prior), ShapesText (shapes-text), ShapesUp8 (shapes-up8), ShapesWideText (shapes-wide), RgbAutoencoder (rgb-ae)");
+        AssertRefused(Run("train", "--data", data, "--out", folder.Combine("run")), "--model is needed: this program declares RgbConsistency, RgbConsistencyDistilled, RgbDiffusion, RgbDistilled, RgbLatentConsistency (rgb-lcd), RgbLatentDiffusion (rgb-ldm), RgbLatentText (rgb-ltext), RgbVelocityDiffusion, ShapesBase4 (shapes-base4), ShapesDecoder (shapes-decoder), ShapesDiffusion, ShapesPrior (shapes-prior), ShapesText (shapes-text), ShapesUp8 (shapes-up8), ShapesWideText (shapes-wide), RgbAutoencoder (rgb-ae)");
         Assert.False(Directory.Exists(folder.Combine("run", "checkpoints")));
     }
 

@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using Diffusion.Runtime.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
@@ -62,5 +63,39 @@ public class LatentHostTests(ITestOutputHelper output)
         Assert.Equal(0, sampled.ExitCode);
         Assert.Contains("None thresholding", sampled.Output);
         Assert.True(File.Exists(grid));
+    }
+
+    [Fact]
+    public void A_latent_text_model_trains_on_captioned_latents_and_samples_decoded_rows_per_prompt()
+    {
+        using var folder = new TempFolder();
+        string data = HostApp.WriteRgb(folder.Combine("rgb"), count: 6, seed: 7);
+        File.WriteAllLines(Path.Combine(data, "captions.tsv"), Enumerable.Range(0, 6).Select(i => $"{i}.png\tcolour {i % 3}"));
+        string autoencoder = folder.Combine("ae");
+        Assert.Equal(0, Run("train", "--model", "rgb-ae", "--data", data, "--out", autoencoder, "--steps", "2", "--batch-size", "3").ExitCode);
+
+        string run = folder.Combine("ltext");
+        string[] train = ["train", "--model", "rgb-ltext", "--data", data, "--out", run, "--batch-size", "3"];
+        var first = Run([.. train, "--steps", "2", "--autoencoder", autoencoder]);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("6 images, 6 captions", first.Output);
+        Assert.Contains("3 distinct captions by host-test/letters: 3 encoded", first.Output);
+        Assert.Contains("latent scale factor s = 1 / std(z) = ", first.Output);
+        Assert.Contains("finished step 2", first.Output);
+        var resumed = Run([.. train, "--steps", "3", "--resume"]);
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Contains("finished step 3", resumed.Output);
+
+        // The autoencoder's run is gone: the checkpoint samples prompts on its own, unthresholded latents decoded.
+        Directory.Delete(autoencoder, recursive: true);
+        string grid = folder.Combine("prompts.png");
+        var sampled = Run("sample", "--model", "rgb-ltext", "--checkpoint", run, "--out", grid, "--steps", "2",
+            "--prompt", "colour 1", "--prompt", "colour 2", "--per-prompt", "3");
+        Assert.Equal(0, sampled.ExitCode);
+        Assert.Contains("guidance 2, None thresholding", sampled.Output);
+        Assert.Contains("wrote " + grid + " (6 images", sampled.Output);
+        using var image = SixLabors.ImageSharp.Image.Load(grid);
+        int cell = (image.Height - 2) / 2;    // two rows of three cells, 2 pixels of padding around and between
+        Assert.Equal(3 * cell + 2, image.Width);
     }
 }

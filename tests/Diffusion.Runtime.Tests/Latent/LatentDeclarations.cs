@@ -35,3 +35,21 @@ public partial class TinyMeanLatentDiffusion;
 [Sampler(SamplerKind.Consistency)]
 [ConsistencyModel(SigmaMin = 0.05, SigmaMax = 10, SigmaData = 1.0, Teacher = typeof(TinyLatentDiffusion))]
 public partial class TinyLatentConsistency;
+
+/// <summary>
+/// A one-block DiT on <see cref="TinyAutoencoder"/>'s 4x4x2 latent conditioned on text of TextTrainableTests' encoder
+/// (pooled 3, up to 4 tokens of 2) through c and cross-attention.
+/// </summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 2)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, CrossAttention = true, DropRate = 0.25)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyLatentTextDit;
+
+/// <summary>Text to images on latents (Stable Diffusion's arrangement), guided over text at w = 3.</summary>
+[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentTextDit))]
+[LatentDiffusion(typeof(TinyAutoencoder))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 3.0)]
+public partial class TinyLatentText;

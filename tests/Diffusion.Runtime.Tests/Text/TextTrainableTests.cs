@@ -19,7 +19,7 @@ public class TextTrainableTests
     /// An encoder of TinyText's widths (pooled 3, tokens 2) with closed-form outputs: one token per character,
     /// token j of a text = (code, j); pooled = (length, code of the first character, 1).
     /// </summary>
-    private sealed class CharacterEncoder : ITextEncoder
+    internal sealed class CharacterEncoder : ITextEncoder
     {
         public TextEncoderIdentity Identity { get; } = new("test/characters", "v1");
 
