@@ -40,3 +40,22 @@ public partial class MnistDecoderDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 3.0)]
 public partial class MnistDecoder;
+
+/// <summary>The latent decoder's network: the latent DiT's blocks on the 7x7x4 latents, conditioned on a 384-d image embedding.</summary>
+[DiffusionTransformer(InputSize = 7, InChannels = 4)]
+[Patchify(PatchSize = 1, Width = 192)]
+[TimestepEmbedding(FrequencyDim = 256)]
+[TextConditioning(PooledDim = 384, TokenDim = 384, CrossAttention = false, DropRate = 0.1)]
+[AdaLnZeroBlocks(Depth = 6, Heads = 3, MlpRatio = 4.0)]
+public partial class MnistLatentDecoderDit;
+
+/// <summary>
+/// unCLIP's decoder on latents: MnistDecoder's task on the frozen autoencoder's latents (it learns in fewer steps, as
+/// the latent DiT does), guided at w = 3, unthresholded, decoded once; named ldm-decoder. Train it with --image-encoder
+/// and, in its first sitting, --autoencoder.
+/// </summary>
+[DiffusionModel(typeof(MnistSchedule), typeof(MnistLatentDecoderDit), Predicts = Prediction.Noise, CommandName = "ldm-decoder")]
+[LatentDiffusion(typeof(MnistAutoencoder))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 3.0)]
+public partial class MnistLatentDecoder;

@@ -18,7 +18,7 @@ internal static class LatentRun
 {
     /// <summary>
     /// The objective and data the trainer runs on for <paramref name="model"/>, after the steps above;
-    /// <paramref name="objective"/> is what train chose for it (a consistency model's consistency loss, else the model).
+    /// <paramref name="objective"/> is what train chose for it (a consistency, text or unCLIP decoder objective, else the model).
     /// </summary>
     public static (ITrainableModel Objective, EncodedTrainingSet Data) Prepare(ILatentDiffusionModel model, ITrainableModel objective, ITrainingSet images,
         string? autoencoderPath, bool resuming, Device device, long seed, string tag)
@@ -27,8 +27,9 @@ internal static class LatentRun
         if (model is IDistillationStudent)
             throw new CommandLineException($"{name}: progressive-distillation students on latents are not supported (DDSL008); distill a latent model into a [ConsistencyModel] student instead.");
         var data = new EncodedTrainingSet(model.Autoencoder, images);
-        // A consistency model's and a text model's objectives take the moments themselves (LatentTrainable.Latents).
-        var result = objective is ConsistencyTrainable or Diffusion.Runtime.Text.TextTrainable ? objective : new LatentTrainable(model);
+        // The model's own loss takes a posterior; the objectives train wraps around it (consistency, text, unCLIP
+        // decoder) draw their latents from the moments themselves (LatentTrainable.Latents).
+        var result = ReferenceEquals(objective, model) ? new LatentTrainable(model) : objective;
         if (model is IConsistencyModel { TeacherType: { } teacher })
         {
             if (autoencoderPath is not null)

@@ -47,8 +47,8 @@ internal static class UnclipRun
     public static (ITrainableModel Objective, ITrainingSet Data) PrepareDecoder(ITextDiffusionModel decoder, ITrainingSet images, ContrastiveImageEncoder imageEncoder, string tag)
     {
         string name = decoder.Description.Name;
-        if (decoder is IConsistencyModel or IDistillationStudent or ILatentDiffusionModel)
-            throw new CommandLineException($"{name}: consistency models, students and latent models do not train as unCLIP decoders yet.");
+        if (decoder is IConsistencyModel or IDistillationStudent)
+            throw new CommandLineException($"{name}: consistency models and students do not train as unCLIP decoders yet.");
         if (decoder.ReadsTokens)
             throw new CommandLineException($"--image-encoder: {name} cross-attends over text tokens, and an image embedding has none; "
                 + "declare the decoder's [TextConditioning] with CrossAttention = false.");

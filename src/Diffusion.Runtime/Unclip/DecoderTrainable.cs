@@ -10,7 +10,9 @@ namespace Diffusion.Runtime.Unclip;
 /// What the <see cref="Training.Trainer"/> optimises for an unCLIP decoder (Ramesh et al. 2022, Sec. 2.2) fed by an
 /// <see cref="IndexedTrainingSet"/>: each image conditioned on its own embedding by the frozen image encoder
 /// (<see cref="ImageEmbeddings"/>), which the model drops to its null embedding at its declared rate. The network and
-/// description are the model's, so its checkpoints are the model's.
+/// description are the model's, so its checkpoints are the model's. A latent decoder is fed by an
+/// <see cref="Training.EncodedTrainingSet"/> over the indexed images: its batches are the posteriors' moments, from which
+/// it draws the latents (<see cref="Training.LatentTrainable.Latents"/>) before the loss's own draws.
 /// </summary>
 public sealed class DecoderTrainable : ITrainableModel, IDisposable
 {
@@ -37,7 +39,7 @@ public sealed class DecoderTrainable : ITrainableModel, IDisposable
     /// <inheritdoc/>
     public ModelDescription Description => Model.Description;
 
-    /// <summary>The loss of the images <paramref name="x0"/> (B, C, H, W) whose indices <paramref name="labels"/> (B) holds, each conditioned on its own embedding.</summary>
+    /// <summary>The loss of the images <paramref name="x0"/> (B, C, H, W; a latent decoder's: their posteriors' moments) whose indices <paramref name="labels"/> (B) holds, each conditioned on its own embedding.</summary>
     public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(x0);
@@ -46,7 +48,8 @@ public sealed class DecoderTrainable : ITrainableModel, IDisposable
         using var scope = NewDisposeScope();
         var own = embeddings.index_select(0, labels.cpu()).to(x0.device);    // (B, D)
         var conditioning = EmbeddingConditioning.From(own, Model.TokenDim);
-        return Model.TrainingLoss(x0, conditioning, generator).MoveToOuterDisposeScope();
+        var clean = Model is ILatentDiffusionModel latent ? Training.LatentTrainable.Latents(latent, x0, generator) : x0;
+        return Model.TrainingLoss(clean, conditioning, generator).MoveToOuterDisposeScope();
     }
 
     /// <summary>Frees the embeddings.</summary>

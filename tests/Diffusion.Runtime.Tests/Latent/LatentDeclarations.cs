@@ -53,3 +53,18 @@ public partial class TinyLatentTextDit;
 [Sampler(SamplerKind.Ddim)]
 [ClassifierFreeGuidance(Scale = 3.0)]
 public partial class TinyLatentText;
+
+/// <summary>An unCLIP decoder's network on the 4x4x2 latent: a pooled 3-d image embedding alone, no cross-attention.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 2)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 4, CrossAttention = false, DropRate = 0.25)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyLatentDecoderDit;
+
+/// <summary>unCLIP's decoder on latents.</summary>
+[DiffusionModel(typeof(TinyLatentSchedule), typeof(TinyLatentDecoderDit))]
+[LatentDiffusion(typeof(TinyAutoencoder))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 3.0)]
+public partial class TinyLatentDecoder;

@@ -6,6 +6,7 @@ using Diffusion.Runtime.Tests.Data;
 using Diffusion.Runtime.Tests.Text;
 using Diffusion.Runtime.Tests.Training;
 using Diffusion.Runtime.Text;
+using Diffusion.Runtime.Unclip;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -88,5 +89,28 @@ public class LatentTextTests
         // Unguided (w = 1) differs: the guidance reached the latent sampler.
         using var unguided = new Generator(5);
         Assert.False(model.SampleText(prompts, SamplerKind.Ddim, request with { GuidanceScale = 1.0 }, unguided).allclose(images, rtol: 0, atol: 1e-4));
+    }
+
+    [Fact]
+    public void A_latent_decoder_draws_the_latents_from_the_moments_and_conditions_on_each_images_own_embedding()
+    {
+        TestTorch.Init();
+        using var scope = NewDisposeScope();
+        var model = new TinyLatentDecoder();
+        model.LatentScale = 0.5;
+        var embeddings = nn.functional.normalize(randn(new long[] { 3, 3 }, generator: new Generator(2)), p: 2, dim: 1);
+        using var trainable = new DecoderTrainable(model, embeddings);
+        var moments = randn(new long[] { 4, 4, 4, 4 }, generator: new Generator(3));
+        var indices = tensor(new long[] { 2, 0, 1, 2 });
+
+        using var generator = new Generator(13);
+        var loss = trainable.TrainingLoss(moments, indices, generator);
+
+        // By hand: the posterior sample first, scaled by s, then the model's loss at each image's own embedding.
+        using var replay = new Generator(13);
+        using var posterior = DiagonalGaussian.FromMoments(moments);
+        var z = posterior.Sample(replay) * 0.5;
+        var own = new TextConditioning(embeddings.index_select(0, indices), zeros(4, 0, 2), zeros(4, 0, dtype: ScalarType.Bool));
+        Assert.Equal(model.TrainingLoss(z, own, replay).item<float>(), loss.item<float>());
     }
 }
