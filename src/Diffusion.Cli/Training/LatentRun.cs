@@ -24,8 +24,6 @@ internal static class LatentRun
         string? autoencoderPath, bool resuming, Device device, long seed, string tag)
     {
         string name = model.Description.Name, autoencoder = model.Autoencoder.Description.Name;
-        if (model is IDistillationStudent)
-            throw new CommandLineException($"{name}: progressive-distillation students on latents are not supported (DDSL008); distill a latent model into a [ConsistencyModel] student instead.");
         var data = new EncodedTrainingSet(model.Autoencoder, images);
         // The model's own loss takes a posterior; the objectives train wraps around it (consistency, text, unCLIP
         // decoder) draw their latents from the moments themselves (LatentTrainable.Latents).

@@ -48,7 +48,7 @@ public sealed class TextTrainable(ITextDiffusionModel model, IReadOnlyList<IRead
         var picked = CaptionDraw.Draw(labels, captions, generator);
         using var encoding = embeddings.Gather(picked);
         var text = encoding.ToConditioning(Model.MaxTokens);
-        var clean = Model is ILatentDiffusionModel latent ? LatentTrainable.Latents(latent, x0, generator) : x0;
+        var clean = LatentTrainable.CleanSamples(Model, x0, generator);
         return Model.TrainingLoss(clean, text, generator).MoveToOuterDisposeScope();
     }
 }

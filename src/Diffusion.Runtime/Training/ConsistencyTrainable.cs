@@ -47,9 +47,8 @@ public sealed class ConsistencyTrainable : ITrainableModel, ITrainingStepAware
     {
         if (step < 1)
             throw new InvalidOperationException("The consistency loss needs the training step: call BeginStep first (the Trainer does).");
-        if (model is not ILatentDiffusionModel latent)
-            return model.ConsistencyLoss(x0, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
-        using var latents = LatentTrainable.Latents(latent, x0, generator);
-        return model.ConsistencyLoss(latents, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher));
+        using var scope = NewDisposeScope();
+        var clean = LatentTrainable.CleanSamples(model, x0, generator);
+        return model.ConsistencyLoss(clean, labels, generator, new ConsistencyLossContext(step, totalSteps, teacher)).MoveToOuterDisposeScope();
     }
 }

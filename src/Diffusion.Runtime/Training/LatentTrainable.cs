@@ -36,6 +36,14 @@ public sealed class LatentTrainable(ILatentDiffusionModel model) : ITrainableMod
         return model.LatentsFromPosterior(posterior, generator).detach().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The clean samples x_0 a batch of the trainer stands for: for a latent model, the latents drawn from the batch's
+    /// moments (<see cref="Latents"/>, the first draw of <paramref name="generator"/>); else the batch itself. The
+    /// objectives wrapped around a model (consistency, text, unCLIP decoder) take their x_0 here.
+    /// </summary>
+    public static Tensor CleanSamples(IDiffusionModel model, Tensor batch, Generator generator) =>
+        model is ILatentDiffusionModel latent ? Latents(latent, batch, generator) : batch;
+
     /// <summary>The loss at the posteriors whose moments (N, 2c, h, w) <paramref name="x0"/> holds.</summary>
     public Tensor TrainingLoss(Tensor x0, Tensor? labels, Generator generator)
     {

@@ -48,7 +48,7 @@ public sealed class DecoderTrainable : ITrainableModel, IDisposable
         using var scope = NewDisposeScope();
         var own = embeddings.index_select(0, labels.cpu()).to(x0.device);    // (B, D)
         var conditioning = EmbeddingConditioning.From(own, Model.TokenDim);
-        var clean = Model is ILatentDiffusionModel latent ? Training.LatentTrainable.Latents(latent, x0, generator) : x0;
+        var clean = Training.LatentTrainable.CleanSamples(Model, x0, generator);
         return Model.TrainingLoss(clean, conditioning, generator).MoveToOuterDisposeScope();
     }
 
