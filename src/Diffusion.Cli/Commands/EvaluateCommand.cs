@@ -53,10 +53,12 @@ internal static class EvaluateCommand
         };
         var prompts = new Option<string?>("--prompts") { Description = "For a text-conditioned model: the prompts to judge it by, lines 'class<TAB>attribute<TAB>prompt' (attribute - for none)." };
         var perPrompt = CliOptions.Positive("--per-prompt", 20, "For a text-conditioned model: samples per prompt, at the same seeds for every prompt.", maximum: 250);
+        var prior = new Option<string?>("--prior") { Description = "For an unCLIP decoder: the prior's checkpoint, run or release folder; the prompts go through it." };
         if (textEncoder is not null)
         {
             command.Add(prompts);
             command.Add(perPrompt);
+            command.Add(prior);
         }
         CommandAction.Set(command, parse =>
         {
@@ -70,12 +72,14 @@ internal static class EvaluateCommand
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var entry = model.Resolve(parse);
+            if (entry.Kind != ModelKind.Diffusion) RefusePrior(parse, entry.Name);
             if (entry.Kind == ModelKind.Autoencoder) return EvaluateAutoencoder(parse, entry, job, target);
             if (entry.Kind == ModelKind.Cascade) return EvaluateCascade(parse, entry, job, target);
             if (parse.GetValue(level) is not null)
                 throw new CommandLineException($"--augmentation-level: {entry.Name} is not a cascade; the level is for its super-resolution stages.");
             var diffusion = LoadedModel.Diffusion(entry);
             if (diffusion is ITextDiffusionModel text) return EvaluateText(parse, text, job, target);
+            RefusePrior(parse, entry.Name);
             if (textEncoder is not null && parse.GetValue(prompts) is not null)
                 throw new CommandLineException($"--prompts: {diffusion.Description.Name} is not conditioned on text.");
             var declared = diffusion.Description;
@@ -110,6 +114,12 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
             return 0;
+        }
+
+        void RefusePrior(ParseResult parse, string name)
+        {
+            if (textEncoder is not null && parse.GetValue(prior) is not null)
+                throw new CommandLineException($"--prior is for an unCLIP decoder; {name} is not conditioned on embeddings.");
         }
 
         // --data and --held-out, checked against the layout of the model whose images are scored.
@@ -206,17 +216,38 @@ internal static class EvaluateCommand
             var options = new TextEvaluation.Options(prompts, perPrompt, new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision, spacing));
             bool verify = !parse.GetValue(noVerify);
             CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            string checkpointPath = CliOptions.SingleCheckpoint(parse, checkpoint, name);
+            if (text is IDiffusionPrior) throw new CommandLineException($"{name} is an unCLIP prior: it makes image embeddings; evaluate its decoder with --prior {checkpointPath}.");
+            if (parse.GetValue(prior) is { } priorPath) return EvaluateThroughPrior(parse, text, checkpointPath, priorPath, options, target, verify);
             var encoder = HostTextEncoder.For(textEncoder, text);
             IImageEvaluator? evaluator = null;
             try
             {
                 evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
-                string resolved = LoadedModel.Load(text, CliOptions.SingleCheckpoint(parse, checkpoint, text.Description.Name), target, verify);
+                string resolved = LoadedModel.Load(text, checkpointPath, target, verify);
                 return TextEvaluation.Run(parse, text, encoder, evaluator, source.Attributes, resolved, options, target);
             }
             finally
             {
                 HostTextEncoder.Release(encoder);
+                (evaluator as IDisposable)?.Dispose();
+            }
+        }
+
+        // An unCLIP decoder: each prompt through the prior (Ramesh et al. 2022, Sec. 2.1), then the decoder.
+        int EvaluateThroughPrior(ParseResult parse, ITextDiffusionModel decoder, string checkpointPath, string priorPath, TextEvaluation.Options options,
+            Device target, bool verify)
+        {
+            using var conditioning = PriorConditioning.Open(catalog, priorPath, decoder, textEncoder, parse.GetValue(steps), target, verify);
+            Console.WriteLine($"[evaluate] prior {conditioning.Resolved}: {conditioning.Settings}");
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+            try
+            {
+                string resolved = LoadedModel.Load(decoder, checkpointPath, target, verify);
+                return TextEvaluation.Run(parse, decoder, conditioning.Source, evaluator, source.Attributes, resolved, options, target, conditioning.Condition);
+            }
+            finally
+            {
                 (evaluator as IDisposable)?.Dispose();
             }
         }

@@ -23,9 +23,25 @@ internal static class TextEvaluation
     /// <summary>The evaluate command's options a text model reads.</summary>
     public sealed record Options(Option<string?> Prompts, Option<int> PerPrompt, SamplingOptions Sampling);
 
-    /// <summary>Scores <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
+    /// <summary>
+    /// Scores <paramref name="model"/>, loaded already from <paramref name="resolved"/>, its prompts encoded by the host's
+    /// frozen <paramref name="encoder"/>.
+    /// </summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, ITextEncoder encoder, IImageEvaluator evaluator, IAttributeMeasure? attributes,
-        string resolved, Options o, Device target)
+        string resolved, Options o, Device target) =>
+        Run(parse, model, $"encoder {encoder.Identity.ModelId}", evaluator, attributes, resolved, o, target, (prompts, _) =>
+        {
+            using var encoding = encoder.Encode(prompts.ToArray());
+            return encoding.ToConditioning(model.MaxTokens);
+        });
+
+    /// <summary>
+    /// Scores <paramref name="model"/>, loaded already from <paramref name="resolved"/>; <paramref name="condition"/> gives
+    /// the conditioning of a batch of prompts in the caller's dispose scope (<paramref name="source"/> says from what),
+    /// drawing any randomness it needs from the generator, which the samples then continue.
+    /// </summary>
+    public static int Run(ParseResult parse, ITextDiffusionModel model, string source, IImageEvaluator evaluator, IAttributeMeasure? attributes,
+        string resolved, Options o, Device target, Func<IReadOnlyList<string>, Generator, TextConditioning> condition)
     {
         string file = parse.GetValue(o.Prompts) ?? throw new CommandLineException($"--prompts FILE is needed: {model.Description.Name} is conditioned on text.");
         var cases = PromptSet.Read(file, classes: null);
@@ -33,17 +49,16 @@ internal static class TextEvaluation
         long seed = parse.GetValue(o.Sampling.Seed);
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
         string settings = $"({kind}, {steps} steps{CliOptions.SpacingText(parse.GetValue(o.Sampling.Spacing))}, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight} over text, {thresholding} thresholding, seed {seed})";
-        Console.WriteLine($"[evaluate] {resolved}: {cases.Count} prompts of {file}, {perPrompt} samples each at the same seeds {settings}");
+        Console.WriteLine($"[evaluate] {resolved}: {cases.Count} prompts of {file}, {perPrompt} samples each at the same seeds {settings}; {source}");
 
         long sampled = 0;
         var clock = Stopwatch.StartNew();
         Tensor Sample(string prompt)
         {
             using var scope = NewDisposeScope();
-            using var encoding = encoder.Encode(Enumerable.Repeat(prompt, perPrompt).ToArray());
-            var text = encoding.ToConditioning(model.MaxTokens);
             // One generator per prompt, seeded alike: sample k of every prompt starts from the same noise.
             using var generator = o.Sampling.Generator(parse, target);
+            var text = condition(Enumerable.Repeat(prompt, perPrompt).ToArray(), generator);
             var request = o.Sampling.Request(parse, kind, perPrompt, null, weight, thresholding);
             sampled += perPrompt;
             return model.SampleText(text, kind, request, generator).cpu().clamp(-1, 1).MoveToOuterDisposeScope();    // (K, C, H, W)

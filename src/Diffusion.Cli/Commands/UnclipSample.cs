@@ -90,42 +90,11 @@ internal static class UnclipSample
         Func<ITextEncoder>? textEncoder, TextSample.Options o, Device target, bool verify)
     {
         var prompts = TextSample.Prompts(parse, o);
-        var (prior, priorResolved) = LoadPrior(catalog, priorPath, target, verify);
-        if (prior.EmbeddingDim != decoder.PooledDim)
-            throw new CommandLineException($"--prior {priorPath}: {prior.Description.Name} generates embeddings {prior.EmbeddingDim} wide; {decoder.Description.Name} is conditioned on {decoder.PooledDim}.");
-        var encoder = HostTextEncoder.For(textEncoder, prior);
-        try
-        {
-            string resolved = LoadedModel.Load(decoder, checkpointPath, target, verify);
-            var kind = CliOptions.ChooseSampler(null, prior);
-            double weight = CliOptions.ChooseGuidance(null, prior);
-            int steps = Math.Min(parse.GetValue(o.Sampling.Steps), prior.Schedule.Length);
-            Console.WriteLine($"[sample] prior {priorResolved}: {kind} with {steps} steps, guidance {weight} over text, no thresholding; embeddings scaled to unit length");
-            return TextSample.Grid(parse, decoder, prompts, $"through prior {prior.Description.Name}, encoder {encoder.Identity.ModelId}", resolved,
-                CliOptions.Inputs(checkpointPath, resolved, priorPath, priorResolved), o, target, (rows, generator) =>
-                {
-                    using var encoding = encoder.Encode(rows.Select(row => prompts[(int)row]).ToArray());
-                    var text = encoding.ToConditioning(prior.MaxTokens);
-                    var request = new SampleRequest(rows.Length, null, steps, 0.0, weight) { Thresholding = Thresholding.None };
-                    var embeddings = EmbeddingConditioning.FromPriorSamples(prior.SampleText(text, kind, request, generator));    // (B, D)
-                    return EmbeddingConditioning.From(embeddings, decoder.TokenDim);
-                });
-        }
-        finally
-        {
-            HostTextEncoder.Release(encoder);
-        }
-    }
-
-    // The prior a checkpoint holds, found in the catalog by the model name its config records.
-    private static (IDiffusionPrior Prior, string Resolved) LoadPrior(ModelCatalog catalog, string path, Device target, bool verify)
-    {
-        string directory = RunFolder.Resolve(path, verify: verify);
-        string name = CheckpointVerification.Verify(directory, verify).Description.Name;
-        var entry = catalog.Find(name) is { Kind: ModelKind.Diffusion } found ? found
-            : throw new CommandLineException($"--prior {path}: its checkpoint is of {name}, which is not a diffusion model of this program.");
-        var prior = LoadedModel.Diffusion(entry) as IDiffusionPrior
-            ?? throw new CommandLineException($"--prior {path}: its checkpoint is of {name}, which is not an unCLIP prior ([DiffusionPrior]).");
-        return (prior, LoadedModel.Load(prior, path, target, verify));
+        using var prior = PriorConditioning.Open(catalog, priorPath, decoder, textEncoder, parse.GetValue(o.Sampling.Steps), target, verify);
+        string resolved = LoadedModel.Load(decoder, checkpointPath, target, verify);
+        Console.WriteLine($"[sample] prior {prior.Resolved}: {prior.Settings}");
+        return TextSample.Grid(parse, decoder, prompts, prior.Source, resolved,
+            CliOptions.Inputs(checkpointPath, resolved, priorPath, prior.Resolved), o, target,
+            (rows, generator) => prior.Condition(rows.Select(row => prompts[(int)row]).ToArray(), generator));
     }
 }
