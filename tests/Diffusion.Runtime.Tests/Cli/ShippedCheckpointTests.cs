@@ -9,8 +9,8 @@ using Xunit;
 namespace Diffusion.Runtime.Tests.Cli;
 
 /// <summary>
-/// The shipped U-Net, noisy-classifier, few-step, autoencoder, latent and cascade releases load into the declared models
-/// and drive the commands that use them.
+/// The shipped U-Net, noisy-classifier, few-step, autoencoder, latent, cascade, text and unCLIP releases load into the
+/// declared models and drive the commands that use them.
 /// </summary>
 public class ShippedCheckpointTests
 {
@@ -84,6 +84,45 @@ public class ShippedCheckpointTests
         var share = Regex.Match(output, @"all prompts \(10\): digit adherence ([0-9.]+) %");
         Assert.True(share.Success, output);
         Assert.True(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture) >= 80, output);
+    }
+
+    /// <summary>
+    /// unCLIP's two releases evaluated as one chain (evaluate --prior): each "number k" prompt of the held-out list goes
+    /// through the prior release (MiniLM, then the prior's DDIM at its declared guidance, the sample scaled to unit
+    /// length) into the latent decoder release, 3 guided DDIM-10 samples each (docs/benchmarks.md has the 100-prompt
+    /// figures; 80 % would fail for a chain whose embedding stopped reaching the decoder). A prior, a model reading
+    /// tokens, a model without text and a --prior that is no prior are refused with messages.
+    /// </summary>
+    [Fact]
+    public void The_unclip_releases_draw_the_digit_a_held_out_prompt_names_through_the_prior()
+    {
+        using var folder = new TempFolder();
+        string prompts = folder.Combine("prompts.tsv");
+        File.WriteAllLines(prompts, File.ReadLines(Example(Path.Combine("Data", "held-out-prompts.tsv"))).Where(line => line.Contains("\t-\tnumber ")));
+        string[] judge = ["--evaluator", Example("evaluation"), "--prompts", prompts, "--per-prompt", "3", "--steps", "10", "--seed", "0"];
+        var (exitCode, output, error) = ExampleCli.Run(TimeSpan.FromMinutes(3), ["evaluate", "--model", "ldm-decoder", "--checkpoint",
+            Example("unclip-decoder"), "--prior", Example("unclip-prior"), .. judge]);
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("Ddim with 10 steps, guidance 2 over text, no thresholding; embeddings scaled to unit length", output);
+        Assert.Contains("through prior MnistPrior, encoder sentence-transformers/all-MiniLM-L6-v2", output);
+        var share = Regex.Match(output, @"all prompts \(10\): digit adherence ([0-9.]+) %");
+        Assert.True(share.Success, output);
+        Assert.True(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture) >= 80, output);
+
+        void Refused(string expected, params string[] args)
+        {
+            var refused = ExampleCli.Run(TimeSpan.FromMinutes(1), ["evaluate", .. args, .. judge]);
+            Assert.True(refused.ExitCode == 1, refused.Output + refused.Error);
+            Assert.Contains(expected, refused.Error);
+        }
+        Refused("MnistPrior is an unCLIP prior: it makes image embeddings; evaluate its decoder with --prior",
+            "--model", "dit-prior", "--checkpoint", Example("unclip-prior"));
+        Refused("--prior: MnistLatentTextDiffusion cross-attends over text tokens",
+            "--model", "ldm-text", "--checkpoint", Example("latent-text"), "--prior", Example("unclip-prior"));
+        Refused("--prior is for an unCLIP decoder; MnistLatentDiffusion is not conditioned on embeddings",
+            "--model", "ldm", "--checkpoint", Example("latent-diffusion"), "--prior", Example("unclip-prior"));
+        Refused("which is not an unCLIP prior ([DiffusionPrior])",
+            "--model", "ldm-decoder", "--checkpoint", Example("unclip-decoder"), "--prior", Example("latent-text"));
     }
 
     /// <summary>
