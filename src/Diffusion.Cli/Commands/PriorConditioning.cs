@@ -52,7 +52,7 @@ internal sealed class PriorConditioning : IDisposable
     public static void RefuseUnlessDecoder(ITextDiffusionModel model, string option, string checkpointPath)
     {
         string name = model.Description.Name;
-        if (model is IDiffusionPrior) throw new CommandLineException($"{option}: {name} is a prior; sample or evaluate its decoder with --prior {checkpointPath}.");
+        if (model is IDiffusionPrior) throw new CommandLineException($"{option}: {name} is a prior; sample or evaluate a decoder with --prior {checkpointPath}.");
         if (model.ReadsTokens) throw new CommandLineException($"{option}: {name} cross-attends over text tokens, which an image embedding does not have.");
     }
 

@@ -58,9 +58,7 @@ internal static class UnclipSample
     public static int Run(ParseResult parse, ModelCatalog catalog, ITextDiffusionModel decoder, string checkpointPath, Func<ITextEncoder>? textEncoder,
         TextSample.Options o, Options u, Device target, bool verify)
     {
-        string name = decoder.Description.Name;
-        if (decoder is IDiffusionPrior) u.RefuseFor(parse, name, "is a prior: sample the decoder with --prior " + checkpointPath);
-        if (decoder.ReadsTokens) u.RefuseFor(parse, name, "cross-attends over text tokens, which an image embedding does not have");
+        PriorConditioning.RefuseUnlessDecoder(decoder, "--prior, --image-encoder and --variations-of", checkpointPath);
         var files = parse.GetValue(u.VariationsOf) ?? [];
         if (files.Length > 0)
         {
