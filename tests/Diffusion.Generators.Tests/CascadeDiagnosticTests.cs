@@ -205,6 +205,53 @@ public class CascadeDiagnosticTests
             """, "takes labels of 10 classes, but stage 0 'B' is unconditional", "C");
     }
 
+    /// <summary>A 8 x 8 base conditioned on text, TB.</summary>
+    private const string TextBase = """
+        [DiffusionTransformer(InputSize = 8, InChannels = 1)]
+        [Patchify(PatchSize = 2, Width = 32)]
+        [TextConditioning(PooledDim = 4, TokenDim = 4, MaxTokens = 4, CrossAttention = true, DropRate = 0.1)]
+        [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+        public partial class TextNet;
+
+        [DiffusionModel(typeof(S), typeof(TextNet))]
+        [Sampler(SamplerKind.Ddim)]
+        [ClassifierFreeGuidance(Scale = 2.0)]
+        public partial class TB;
+
+        """;
+
+    [Fact]
+    public void AnUpsamplerTakingLabelsAfterABaseConditionedOnTextIsDDSL059()
+    {
+        Verify(Head + TextBase + """
+            [DiffusionTransformer(InputSize = 16, InChannels = 1)]
+            [LowResolutionConditioning(Channels = 1)]
+            [Patchify(PatchSize = 4, Width = 32)]
+            [LabelEmbedding(Classes = 10, DropRate = 0.1)]
+            [AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+            public partial class UpNet;
+
+            """ + Up + """
+            [Cascade(typeof(TB), {|DDSL059:typeof(U)|})]
+            public partial class C;
+            """, "Stage 1 'U' takes labels of 10 classes, but stage 0 'TB' is conditioned on text; a cascade from text conditions its "
+                + "upsamplers on the image below alone: remove [LabelEmbedding] from 'UpNet'", "C");
+    }
+
+    [Fact]
+    public void ACascadeFromTextSamplesFromPromptsThroughItsUpsamplers()
+    {
+        var (result, output) = GeneratorHarness.Run(Head + TextBase + UpNet(Conditioned) + Up + """
+            [Cascade(typeof(TB), typeof(U))]
+            public partial class C;
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        var cascade = result.Results.Single().GeneratedSources.Single(s => s.HintName == "T.C.Cascade.g.cs").SourceText.ToString();
+        Assert.Contains("partial class C : ITextCascadeModel", cascade);
+        Assert.Contains("CascadeSampling.RunText(Stages, prompts, sampler, request, generator, augmentationLevel);", cascade);
+    }
+
     [Fact]
     public void StagesInTheWrongOrderAreDDSL060AtEach()
     {

@@ -141,6 +141,23 @@ public class SnapshotTests
         Snapshot.Verify(result);
     }
 
+    /// <summary>
+    /// The MNIST cascade from text: the base's Text file, the upsampler's SuperResolution file without a label, and the
+    /// cascade's file with SampleText.
+    /// </summary>
+    [Fact]
+    public void MnistTextCascade()
+    {
+        var (result, output) = GeneratorHarness.Run(Sources.MnistTextCascade);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));    // the generated code compiles
+        var hints = result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).ToList();
+        Assert.Contains("Examples.Mnist.MnistTextBase14.Text.g.cs", hints);
+        Assert.Contains("Examples.Mnist.MnistUpsampler28.SuperResolution.g.cs", hints);
+        Assert.Contains("Examples.Mnist.MnistTextCascade.Cascade.g.cs", hints);
+        Snapshot.Verify(result);
+    }
+
     /// <summary>The MNIST text-to-digit model: a Text file beside the usual ones, no label embedding.</summary>
     [Fact]
     public void MnistText()

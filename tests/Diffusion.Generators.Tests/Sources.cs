@@ -57,6 +57,23 @@ internal static class Sources
     ];
 
     /// <summary>
+    /// The MNIST example's cascade from text (examples/MnistDit/MnistTextCascade.cs): a 14x14 DiT conditioned on text, a
+    /// 28x28 upsampler taking no labels and the cascade of the two, with the example's schedule.
+    /// </summary>
+    public static string[] MnistTextCascade { get; } =
+    [
+        System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "examples", "MnistDit", "MnistTextCascade.cs")),
+        """
+        using Diffusion.Dsl;
+
+        namespace Examples.Mnist;
+
+        [NoiseSchedule(ScheduleKind.Cosine, Timesteps = 1000)]
+        public partial class MnistSchedule;
+        """,
+    ];
+
+    /// <summary>
     /// The MNIST example's cascade (examples/MnistDit/MnistCascade.cs): a 14x14 base DiT, a 28x28 super-resolution DiT
     /// stage with Gaussian noise conditioning augmentation and the cascade of the two, with the example's schedule.
     /// </summary>

@@ -33,3 +33,33 @@ public partial class ShapesUp8;
 /// <summary>The two as a cascade; named shapes-cascade.</summary>
 [Cascade(typeof(ShapesBase4), typeof(ShapesUp8), CommandName = "shapes-cascade")]
 public partial class ShapesCascade;
+
+/// <summary>The base of the cascade from text: 4x4 shapes from a caption (pooled 3 into c, cross-attention over 8 tokens of 3).</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[TextConditioning(PooledDim = 3, TokenDim = 3, MaxTokens = 8, CrossAttention = true, DropRate = 0.1)]
+[Patchify(PatchSize = 1, Width = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class ShapesTextBase4Dit;
+
+/// <summary>4x4 shapes from captions (train --area-from 8 on the captioned 8x8 shapes); named shapes-text-base4.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesTextBase4Dit), CommandName = "shapes-text-base4")]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class ShapesTextBase4;
+
+/// <summary>The upsampler's network: ShapesUp8Dit without a label.</summary>
+[DiffusionTransformer(InputSize = 8, InChannels = 1)]
+[LowResolutionConditioning(Channels = 1)]
+[Patchify(PatchSize = 2, Width = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class ShapesUpsampler8Dit;
+
+/// <summary>4x4 -> 8x8 from the image alone; named shapes-upsampler8.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesUpsampler8Dit), CommandName = "shapes-upsampler8")]
+[SuperResolution(FromSize = 4, Augmentation = NoiseAugmentation.Gaussian, MaxLevel = 20)]
+[Sampler(SamplerKind.Ddim)]
+public partial class ShapesUpsampler8;
+
+/// <summary>Captions to 8x8 shapes through the two; named shapes-text-cascade.</summary>
+[Cascade(typeof(ShapesTextBase4), typeof(ShapesUpsampler8), CommandName = "shapes-text-cascade")]
+public partial class ShapesTextCascade;

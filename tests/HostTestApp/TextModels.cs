@@ -51,3 +51,20 @@ public partial class ShapesWideTextDit;
 [DiffusionModel(typeof(ShortSchedule), typeof(ShapesWideTextDit), CommandName = "shapes-wide")]
 [Sampler(SamplerKind.Ddim)]
 public partial class ShapesWideText;
+
+/// <summary>unCLIP's decoder as a cascade's base: 4x4 shapes from a 3-d image embedding (pooled only).</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[TextConditioning(PooledDim = 3, TokenDim = 3, MaxTokens = 8, CrossAttention = false, DropRate = 0.1)]
+[Patchify(PatchSize = 1, Width = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class ShapesDecoder4Dit;
+
+/// <summary>The 4x4 decoder (train --image-encoder RUN --area-from 8); named shapes-decoder4.</summary>
+[DiffusionModel(typeof(ShortSchedule), typeof(ShapesDecoder4Dit), CommandName = "shapes-decoder4")]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class ShapesDecoder4;
+
+/// <summary>unCLIP's decoder, then its upsampler (Ramesh et al. 2022, Sec. 2.1); named shapes-unclip-cascade.</summary>
+[Cascade(typeof(ShapesDecoder4), typeof(ShapesUpsampler8), CommandName = "shapes-unclip-cascade")]
+public partial class ShapesUnclipCascade;

@@ -6,6 +6,7 @@ using Diffusion.Dsl;
 using Diffusion.Runtime.Cascades;
 using Diffusion.Runtime.Imaging;
 using Diffusion.Runtime.Models;
+using Diffusion.Runtime.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,8 @@ namespace Diffusion.Cli.Commands;
 /// <summary>
 /// sample --model CASCADE: every stage's EMA weights from its own checkpoint (<c>--checkpoint STAGE=PATH</c>), the whole
 /// chain sampled in one call (Ho et al. 2021, Sec. 3) with one label layout and guidance weight for every stage, the
-/// last stage's grid written to --out and, with --stages, each lower stage's beside it.
+/// last stage's grid written to --out and, with --stages, each lower stage's beside it. A cascade whose base is
+/// conditioned on text samples --per-prompt images of each prompt instead, row i for prompt i, as a text model does.
 /// </summary>
 internal static class CascadeSample
 {
@@ -27,11 +29,18 @@ internal static class CascadeSample
         Option<bool> NoVerify,
         Option<bool> Stages,
         Option<double?> Level,
-        SamplingOptions Sampling);
+        SamplingOptions Sampling,
+        TextSample.Options Text,
+        UnclipSample.Options Unclip,
+        Func<ITextEncoder>? TextEncoder);
 
     public static int Run(ParseResult parse, ModelEntry entry, ModelCatalog catalog, Options o, Device target)
     {
         var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
+        if (cascade is ITextCascadeModel fromText) return RunText(parse, entry, catalog, fromText, o, target);
+        o.Unclip.RefuseFor(parse, entry.Name, "is a cascade whose base is not conditioned on embeddings");
+        if (o.TextEncoder is not null && (parse.GetValue(o.Text.Prompt) is { Length: > 0 } || parse.GetValue(o.Text.PromptsFile) is not null))
+            throw new CommandLineException($"--prompt and --prompts are for a cascade whose base is conditioned on text; {entry.Name}'s base is not.");
         var stages = cascade.Stages;
         var first = stages[0];
         int? classes = first.Description.Classes;
@@ -44,12 +53,8 @@ internal static class CascadeSample
 
         // Outputs are checked before the minutes of sampling, never replacing an input or a file this command did not write.
         string[] inputs = CliOptions.Inputs(paths.Concat(resolved).ToArray());
-        bool force = parse.GetValue(o.Force);
-        string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", force, inputs);
-        var stagePaths = parse.GetValue(o.Stages)
-            ? Enumerable.Range(0, stages.Count - 1)
-                .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray()
-            : [];
+        string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", parse.GetValue(o.Force), inputs);
+        var stagePaths = StageOutputs(parse, o, stages.Count, inputs);
         Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, {kind} with {steps} steps{CliOptions.SpacingText(parse.GetValue(o.Sampling.Spacing))}, eta {parse.GetValue(o.Sampling.Eta)}, guidance {weight}, "
             + $"{thresholding} thresholding, augmentation level {LevelText(level)}");
 
@@ -71,6 +76,44 @@ internal static class CascadeSample
         ImageGrid.Write(images[^1].cpu(), gridPath, rows: rows, upscale: SampleGrid.Upscale(finalSize, SampleGrid.CellPixels));
         Console.WriteLine($"[sample] wrote {gridPath} ({total} images of {finalSize} x {finalSize} in {seconds:F1} s, {total / seconds:F1} images/s)");
         return 0;
+    }
+
+    /// <summary>
+    /// A cascade whose base is conditioned on text (<see cref="ITextCascadeModel"/>): the prompts' grid as a text model's,
+    /// row i for prompt i, each batch drawn through every stage, the base guided over text and the upsamplers unguided.
+    /// With --prior, the base is an unCLIP decoder and each prompt goes through the prior first (Ramesh et al. 2022, Sec. 2).
+    /// </summary>
+    private static int RunText(ParseResult parse, ModelEntry entry, ModelCatalog catalog, ITextCascadeModel cascade, Options o, Device target)
+    {
+        var stages = cascade.Stages;
+        var first = (ITextDiffusionModel)stages[0];
+        if (parse.GetValue(o.Count) is not null) throw new CommandLineException($"--count: {entry.Name} samples --per-prompt images of each prompt.");
+        if (parse.GetValue(o.Unclip.VariationsOf) is { Length: > 0 } || parse.GetValue(o.Unclip.ImageEncoder) is not null)
+            throw new CommandLineException($"--variations-of and --image-encoder: {entry.Name} samples from prompts (through --prior when its base is an unCLIP decoder).");
+        var prompts = TextSample.Prompts(parse, o.Text);
+        var (kind, _, _) = o.Sampling.Choose(parse, first);
+        double? level = parse.GetValue(o.Level);
+        int steps = parse.GetValue(o.Sampling.Steps);
+        CheckSampling(cascade, kind, steps, level);
+        bool verify = !parse.GetValue(o.NoVerify);
+        using var conditioning = PromptConditioning.Open(catalog, parse.GetValue(o.Unclip.Prior), first, prompts, o.TextEncoder, steps, target, verify);
+        var (paths, resolved) = LoadStages(parse.GetValue(o.Checkpoint)!, cascade, catalog, entry.Name, target, verify, "[sample]");
+        string[] inputs = CliOptions.Inputs([.. paths, .. resolved, .. conditioning.Inputs]);
+        var stagePaths = StageOutputs(parse, o, stages.Count, inputs);
+        if (conditioning.Settings is { } settings) Console.WriteLine($"[sample] {settings}");
+        Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, the upsamplers unguided at augmentation level {LevelText(level)}");
+        return TextSample.Grid(parse, first, prompts, conditioning.Source, string.Join(" + ", resolved), inputs, o.Text, target,
+            conditioning.Condition, (text, sampler, request, generator) => cascade.SampleText(text, sampler, request, generator, level), stagePaths);
+    }
+
+    /// <summary>With --stages, where each lower stage's grid goes beside --out (OUT.stage0.png, ...), checked as --out is; else none.</summary>
+    private static string[] StageOutputs(ParseResult parse, Options o, int stages, string[] inputs)
+    {
+        if (!parse.GetValue(o.Stages)) return [];
+        bool force = parse.GetValue(o.Force);
+        string gridPath = CliOptions.PngOutput(parse.GetValue(o.Output)!, "--out", force, inputs);
+        return Enumerable.Range(0, stages - 1)
+            .Select(k => CliOptions.PngOutput(Path.ChangeExtension(gridPath, null) + $".stage{k}.png", "--stages", force, inputs)).ToArray();
     }
 
     /// <summary>Every stage's EMA weights from its STAGE=PATH value: the paths as given and as resolved, in stage order.</summary>

@@ -148,6 +148,7 @@ internal static class EvaluateCommand
         {
             var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
             if (job.Size > 1) throw new CommandLineException($"{entry.Name} is a cascade: it is evaluated in one process; run it without an MPI launcher.");
+            if (cascade is ITextCascadeModel fromText) return EvaluateTextCascade(parse, entry, fromText, target);
             if (textEncoder is not null && parse.GetValue(prompts) is not null) throw new CommandLineException($"--prompts: {entry.Name} is not conditioned on text.");
             var first = cascade.Stages[0];
             var last = cascade.Stages[^1].Description;
@@ -181,6 +182,40 @@ internal static class EvaluateCommand
                 (evaluator as IDisposable)?.Dispose();
             }
             return 0;
+        }
+
+        // A cascade from text: its prompts' adherence as a text model's, judged on the last stage's images; with --prior, its
+        // base is an unCLIP decoder and the prompts go through the prior first.
+        int EvaluateTextCascade(ParseResult parse, ModelEntry entry, ITextCascadeModel cascade, Device target)
+        {
+            var first = (ITextDiffusionModel)cascade.Stages[0];
+            if (parse.GetValue(data) is not null) throw new CommandLineException($"--data: {entry.Name} is judged by its prompts (--prompts), not by the Frechet distance.");
+            var options = new TextEvaluation.Options(prompts, perPrompt, new SamplingOptions(sampler, steps, eta, guidance, threshold, percentile, seed, precision, spacing));
+            var (kind, _, _) = options.Sampling.Choose(parse, first);
+            double? augmentation = parse.GetValue(level);
+            CascadeSample.CheckSampling(cascade, kind, parse.GetValue(steps), augmentation);
+            bool verify = !parse.GetValue(noVerify);
+            CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
+            using var through = parse.GetValue(prior) is { } priorPath
+                ? PriorConditioning.Open(catalog, priorPath, first, textEncoder, parse.GetValue(steps), target, verify)
+                : null;
+            var encoder = through is null ? HostTextEncoder.For(textEncoder, first) : null;
+            IImageEvaluator? evaluator = null;
+            try
+            {
+                evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
+                var (_, resolved) = CascadeSample.LoadStages(parse.GetValue(checkpoint)!, cascade, catalog, entry.Name, target, verify, "[evaluate]");
+                if (through is not null) Console.WriteLine($"[evaluate] prior {through.Resolved}: {through.Settings}");
+                Console.WriteLine($"[evaluate] {entry.Name}: {cascade.Stages.Count} stages, the upsamplers unguided at augmentation level {CascadeSample.LevelText(augmentation)}");
+                return TextEvaluation.Run(parse, first, through?.Source ?? $"encoder {encoder!.Identity.ModelId}", evaluator, source.Attributes,
+                    string.Join(" + ", resolved), options, target, through is null ? PromptConditioning.Encoded(encoder!, first) : through.Condition,
+                    (text, kind, request, generator) => cascade.SampleText(text, kind, request, generator, augmentation));
+            }
+            finally
+            {
+                if (encoder is not null) HostTextEncoder.Release(encoder);
+                (evaluator as IDisposable)?.Dispose();
+            }
         }
 
         // An autoencoder: its reconstructions of --data.

@@ -72,11 +72,10 @@ internal static class SampleCommand
                 throw new CommandLineException($"{entry.Name} is a cascade: it samples in one process; run it without an MPI launcher.");
             if (entry.Kind == ModelKind.Cascade)
             {
-                unclip.RefuseFor(parse, entry.Name, "is a cascade");
                 if (parse.GetValue(strip) is not null) throw new CommandLineException("--strip: a cascade writes its stages' grids (--stages), not a denoising strip.");
                 if (guide is not null && parse.GetValue(guide.Path) is not null) throw new CommandLineException("--classifier: a cascade samples with classifier-free guidance only.");
                 return CascadeSample.Run(parse, entry, catalog, new CascadeSample.Options(checkpoint, output, count, force, noVerify, stages, level,
-                    sampling), target);
+                    sampling, new TextSample.Options(output, prompt, prompts, perPrompt, force, sampling), unclip, textEncoder), target);
             }
             if (parse.GetValue(stages) || parse.GetValue(level) is not null)
                 throw new CommandLineException($"--stages and --augmentation-level are for a cascade; {entry.Name} is one diffusion model.");

@@ -29,20 +29,18 @@ internal static class TextEvaluation
     /// </summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, ITextEncoder encoder, IImageEvaluator evaluator, IAttributeMeasure? attributes,
         string resolved, Options o, Device target) =>
-        Run(parse, model, $"encoder {encoder.Identity.ModelId}", evaluator, attributes, resolved, o, target, (prompts, _) =>
-        {
-            using var encoding = encoder.Encode(prompts.ToArray());
-            return encoding.ToConditioning(model.MaxTokens);
-        });
+        Run(parse, model, $"encoder {encoder.Identity.ModelId}", evaluator, attributes, resolved, o, target, PromptConditioning.Encoded(encoder, model));
 
     /// <summary>
     /// Scores <paramref name="model"/>, loaded already from <paramref name="resolved"/>; <paramref name="condition"/> gives
     /// the conditioning of a batch of prompts in the caller's dispose scope (<paramref name="source"/> says from what),
-    /// drawing any randomness it needs from the generator, which the samples then continue.
+    /// drawing any randomness it needs from the generator, which the samples then continue; <paramref name="sample"/> draws a
+    /// batch (default: the model's own SampleText), whose last stage is judged.
     /// </summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, string source, IImageEvaluator evaluator, IAttributeMeasure? attributes,
-        string resolved, Options o, Device target, Func<IReadOnlyList<string>, Generator, TextConditioning> condition)
+        string resolved, Options o, Device target, Func<IReadOnlyList<string>, Generator, TextConditioning> condition, TextSampling? sample = null)
     {
+        sample ??= (text, kind, request, generator) => [model.SampleText(text, kind, request, generator)];
         string file = parse.GetValue(o.Prompts) ?? throw new CommandLineException($"--prompts FILE is needed: {model.Description.Name} is conditioned on text.");
         var cases = PromptSet.Read(file, classes: null);
         int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
@@ -61,7 +59,7 @@ internal static class TextEvaluation
             var text = condition(Enumerable.Repeat(prompt, perPrompt).ToArray(), generator);
             var request = o.Sampling.Request(parse, kind, perPrompt, null, weight, thresholding);
             sampled += perPrompt;
-            return model.SampleText(text, kind, request, generator).cpu().clamp(-1, 1).MoveToOuterDisposeScope();    // (K, C, H, W)
+            return sample(text, kind, request, generator)[^1].cpu().clamp(-1, 1).MoveToOuterDisposeScope();    // (K, C, H, W)
         }
 
         var scores = PromptAdherence.Measure(cases, Sample, evaluator, attributes);

@@ -55,21 +55,29 @@ internal static class TextSample
     /// <summary>Samples the grid of <paramref name="prompts"/> (<see cref="Prompts"/>) from <paramref name="model"/>, loaded already from <paramref name="resolved"/>.</summary>
     public static int Run(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> prompts, ITextEncoder encoder, string resolved, string[] inputs,
         Options o, Device target) =>
-        Grid(parse, model, prompts, $"encoder {encoder.Identity.ModelId}", resolved, inputs, o, target, (rows, _) =>
-        {
-            using var encoding = encoder.Encode(rows.Select(row => prompts[(int)row]).ToArray());
-            return encoding.ToConditioning(model.MaxTokens);
-        });
+        Grid(parse, model, prompts, $"encoder {encoder.Identity.ModelId}", resolved, inputs, o, target, Encoded(prompts, encoder, model));
+
+    /// <summary>The conditioning of a batch of row indices of <paramref name="prompts"/>: their encoding, as <paramref name="model"/> takes it.</summary>
+    public static Func<long[], Generator, TextConditioning> Encoded(IReadOnlyList<string> prompts, ITextEncoder encoder, ITextDiffusionModel model)
+    {
+        var encoded = PromptConditioning.Encoded(encoder, model);
+        return (rows, generator) => encoded(rows.Select(row => prompts[(int)row]).ToArray(), generator);
+    }
 
     /// <summary>
     /// Samples --per-prompt images of each of <paramref name="rows"/> (prompts, or an unCLIP decoder's source images) from
     /// <paramref name="model"/>, loaded already from <paramref name="resolved"/>, and writes the grid, row i for row i.
     /// <paramref name="condition"/> gives the conditioning of a batch of row indices (each repeated per sample) in the caller's
     /// dispose scope, drawing any randomness it needs from the generator, which the samples then continue.
+    /// <paramref name="sample"/> draws a batch (default: the model's own SampleText); when it returns lower stages too, stage k's
+    /// grid goes to <paramref name="stageOutputs"/>[k] where given, checked already.
     /// </summary>
     public static int Grid(ParseResult parse, ITextDiffusionModel model, IReadOnlyList<string> rows, string source, string resolved, string[] inputs,
-        Options o, Device target, Func<long[], Generator, TextConditioning> condition)
+        Options o, Device target, Func<long[], Generator, TextConditioning> condition, TextSampling? sample = null,
+        IReadOnlyList<string>? stageOutputs = null)
     {
+        sample ??= (text, kind, request, generator) => [model.SampleText(text, kind, request, generator)];
+        stageOutputs ??= [];
         int perPrompt = parse.GetValue(o.PerPrompt), steps = parse.GetValue(o.Sampling.Steps);
         if (steps > model.Schedule.Length) throw new CommandLineException($"--steps must be at most {model.Schedule.Length} (the training timesteps).");
         var (kind, weight, thresholding) = o.Sampling.Choose(parse, model);
@@ -81,7 +89,7 @@ internal static class TextSample
         using var scope = NewDisposeScope();
         var started = DateTime.UtcNow;
         var repeated = Enumerable.Range(0, rows.Count).SelectMany(row => Enumerable.Repeat((long)row, perPrompt)).ToArray();    // row 0 K times, then row 1, ...
-        var parts = new List<Tensor>();
+        var parts = new List<List<Tensor>>();    // per stage, per batch
         using var generator = o.Sampling.Generator(parse, target);
         for (int start = 0; start < repeated.Length; start += BatchSize)
         {
@@ -89,11 +97,23 @@ internal static class TextSample
             var batch = repeated.Skip(start).Take(BatchSize).ToArray();
             var text = condition(batch, generator);
             var request = o.Sampling.Request(parse, kind, batch.Length, null, weight, thresholding);
-            parts.Add(model.SampleText(text, kind, request, generator).cpu().MoveToOuterDisposeScope());
+            var stages = sample(text, kind, request, generator);
+            for (int k = 0; k < stages.Count; k++)
+            {
+                if (parts.Count == k) parts.Add([]);
+                parts[k].Add(stages[k].cpu().MoveToOuterDisposeScope());
+            }
         }
-        var images = cat(parts, 0);
         double seconds = (DateTime.UtcNow - started).TotalSeconds;
-        int size = model.Description.ImageSize;
+        for (int k = 0; k < stageOutputs.Count; k++)
+        {
+            var below = cat(parts[k], 0);
+            int side = (int)below.shape[^1];
+            ImageGrid.Write(below, stageOutputs[k], rows: rows.Count, upscale: SampleGrid.Upscale(side, SampleGrid.CellPixels));
+            Console.WriteLine($"[sample] wrote {stageOutputs[k]} (stage {k}, {side} x {side})");
+        }
+        var images = cat(parts[^1], 0);
+        int size = (int)images.shape[^1];
         ImageGrid.Write(images, gridPath, rows: rows.Count, upscale: SampleGrid.Upscale(size, SampleGrid.CellPixels));
         Console.WriteLine($"[sample] wrote {gridPath} ({repeated.Length} images in {seconds:F1} s, {repeated.Length / seconds:F1} images/s)");
         return 0;

@@ -50,7 +50,8 @@ internal static class TrainCommand
             var trainable = Objective(declared, catalog, parse.GetValue(teacher), device);
             var autoencoder = trainable as IAutoencoder;
             string? grid = autoencoder is null ? null : run.CheckRunPng(run.OutputDir, ReconstructionGrid.FileName);
-            // An autoencoder takes no labels: the images of class subfolders (such as MNIST's) are its data too.
+            // An autoencoder, an unCLIP decoder and an unconditional upsampler take no labels: the images of class
+            // subfolders (such as MNIST's) are their data too.
             // --area-from: full-size images, area-averaged to the model's size as a cascade's super-resolution stage does.
             int? fullSize = parse.GetValue(areaFrom);
             int size = trainable.Description.ImageSize;
@@ -60,7 +61,7 @@ internal static class TrainCommand
                 throw new CommandLineException($"--captions: {trainable.Description.Name} is not conditioned on text.");
             using var imageEncoder = parse.GetValue(imageEncoderPath) is { } encoderPath
                 ? declared is ITextDiffusionModel conditioned
-                    ? UnclipRun.LoadEncoder(encoderPath, conditioned, device, verify: true)
+                    ? UnclipRun.LoadEncoder(encoderPath, conditioned, device, verify: true, imageSize: fullSize)
                     : throw new CommandLineException($"--image-encoder: {trainable.Description.Name} is neither an unCLIP prior nor conditioned on embeddings ([TextConditioning]).")
                 : null;
             if (declared is IDiffusionPrior && imageEncoder is null)
@@ -70,10 +71,11 @@ internal static class TrainCommand
                 throw new CommandLineException($"--captions: {trainable.Description.Name} trains as an unCLIP decoder on the images' own embeddings, without captions.");
             // A prior's data are the captioned images the image encoder takes; its own "images" are their embeddings.
             var captioned = declared is ITextDiffusionModel && !decoder
-                ? run.LoadCaptionedImages(declared is IDiffusionPrior ? imageEncoder!.Description : trainable.Description, parse.GetValue(captions))
+                ? run.LoadCaptionedImages(declared is IDiffusionPrior ? imageEncoder!.Description
+                    : fullSize is { } captionedSide ? trainable.Description with { ImageSize = captionedSide } : trainable.Description, parse.GetValue(captions))
                 : null;
             var images = captioned?.Images ?? run.LoadImages(fullSize is { } side ? trainable.Description with { ImageSize = side } : trainable.Description,
-                anyLayout: autoencoder is not null || decoder);
+                anyLayout: autoencoder is not null || decoder || declared is Diffusion.Runtime.Cascades.ISuperResolutionModel { Description.Classes: null });
             var options = shared.ToTrainingOptions(parse, run.OutputDir, parse.GetValue(steps), images, shared.TimeBudget(parse));
             if (options.BatchSize % job.Size != 0)
                 throw new CommandLineException($"--batch-size {options.BatchSize}: not a multiple of the {job.Size} MPI processes; each takes an equal share of the batch.");
@@ -82,10 +84,11 @@ internal static class TrainCommand
                 Console.WriteLine($"{Tag} --area-from {averaged}: each {averaged / size}x{averaged / size} block averaged to {trainable.Description.Name}'s {size}x{size}");
             if (declared is ITextDiffusionModel text)
             {
-                if (fullSize is not null) throw new CommandLineException($"--area-from: {text.Description.Name} is conditioned on text, not a cascade stage.");
+                if (fullSize is not null && text is IDiffusionPrior)
+                    throw new CommandLineException($"--area-from: {text.Description.Name} is an unCLIP prior; it learns the image encoder's embeddings of the images as they are.");
                 (trainable, data) = text is IDiffusionPrior prior ? UnclipRun.PreparePrior(prior, captioned!, run.DataDir, textEncoder, imageEncoder!, Tag)
-                    : decoder ? UnclipRun.PrepareDecoder(text, images, imageEncoder!, Tag)
-                    : TextRun.Prepare(text, captioned!, run.DataDir, textEncoder, Tag);
+                    : decoder ? UnclipRun.PrepareDecoder(text, images, imageEncoder!, Tag, fullSize)
+                    : TextRun.Prepare(text, captioned!, run.DataDir, textEncoder, Tag, fullSize);
             }
             if (declared is ILatentDiffusionModel && fullSize is not null)
                 throw new CommandLineException($"--area-from: {trainable.Description.Name} trains on its autoencoder's latents of the images themselves.");

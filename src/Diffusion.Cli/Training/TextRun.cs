@@ -15,10 +15,17 @@ namespace Diffusion.Cli.Training;
 /// </summary>
 internal static class TextRun
 {
-    /// <summary>The objective and data the trainer runs on for <paramref name="model"/>.</summary>
+    /// <summary>
+    /// The objective and data the trainer runs on for <paramref name="model"/>; with <paramref name="areaFrom"/>, the
+    /// folder's images of that size area-averaged to the model's, as a text cascade's base trains (--area-from).
+    /// </summary>
     public static (ITrainableModel Objective, ITrainingSet Data) Prepare(ITextDiffusionModel model, CaptionedImageFolder folder, string dataDir,
-        Func<ITextEncoder>? encoderFactory, string tag) =>
-        (new TextTrainable(model, folder.Captions, EmbedCaptions(model, folder, dataDir, encoderFactory, tag)), new CaptionedTrainingSet(folder));
+        Func<ITextEncoder>? encoderFactory, string tag, int? areaFrom = null)
+    {
+        var objective = new TextTrainable(model, folder.Captions, EmbedCaptions(model, folder, dataDir, encoderFactory, tag));
+        ITrainingSet data = new CaptionedTrainingSet(folder);
+        return (objective, areaFrom is { } side ? new Diffusion.Runtime.Cascades.AreaDownsampledTrainingSet(data, side, model.Description.ImageSize) : data);
+    }
 
     /// <summary>
     /// The embeddings of every caption of <paramref name="folder"/> by the host's encoder, from the cache beside the data

@@ -18,16 +18,21 @@ namespace Diffusion.Cli.Training;
 /// </summary>
 internal static class UnclipRun
 {
-    /// <summary>The frozen image encoder of <paramref name="path"/> for <paramref name="model"/>: checked to fit it (width; for a decoder, images).</summary>
-    public static ContrastiveImageEncoder LoadEncoder(string path, ITextDiffusionModel model, Device device, bool verify)
+    /// <summary>
+    /// The frozen image encoder of <paramref name="path"/> for <paramref name="model"/>: checked to fit it (width; for a
+    /// decoder, images of its size, or of <paramref name="imageSize"/> when it trains on them area-averaged).
+    /// </summary>
+    public static ContrastiveImageEncoder LoadEncoder(string path, ITextDiffusionModel model, Device device, bool verify, int? imageSize = null)
     {
         var encoder = ContrastiveImageEncoder.Load(path, device, verify);
         int width = model is IDiffusionPrior prior ? prior.EmbeddingDim : model.PooledDim;
         var images = encoder.Description;
+        int side = imageSize ?? model.Description.ImageSize, channels = model.Description.Channels;
         string? problem = encoder.EmbeddingDim != width
             ? $"its embeddings are {encoder.EmbeddingDim} wide, and {model.Description.Name} {(model is IDiffusionPrior ? "generates" : "is conditioned on")} {width}"
-            : model is not IDiffusionPrior && (images.Channels != model.Description.Channels || images.ImageSize != model.Description.ImageSize)
-                ? $"it embeds {images.ImageSize}x{images.ImageSize}x{images.Channels} images, and {model.Description.Name} makes {model.Description.ImageSize}x{model.Description.ImageSize}x{model.Description.Channels}"
+            : model is not IDiffusionPrior && (images.Channels != channels || images.ImageSize != side)
+                ? $"it embeds {images.ImageSize}x{images.ImageSize}x{images.Channels} images, and {model.Description.Name} "
+                    + (imageSize is null ? "makes" : "trains from (--area-from)") + $" {side}x{side}x{channels}"
                 : null;
         if (problem is null) return encoder;
         encoder.Dispose();
@@ -43,8 +48,9 @@ internal static class UnclipRun
         return (new TextTrainable(prior, folder.Captions, captions), new PriorTrainingSet(embeddings));
     }
 
-    /// <summary>A decoder's objective and data: each image with its own embedding.</summary>
-    public static (ITrainableModel Objective, ITrainingSet Data) PrepareDecoder(ITextDiffusionModel decoder, ITrainingSet images, ContrastiveImageEncoder imageEncoder, string tag)
+    /// <summary>A decoder's objective and data: each image with its own embedding; with <paramref name="areaFrom"/>, the images area-averaged to the decoder's size.</summary>
+    public static (ITrainableModel Objective, ITrainingSet Data) PrepareDecoder(ITextDiffusionModel decoder, ITrainingSet images, ContrastiveImageEncoder imageEncoder, string tag,
+        int? areaFrom = null)
     {
         string name = decoder.Description.Name;
         if (decoder is IConsistencyModel or IDistillationStudent)
@@ -53,7 +59,11 @@ internal static class UnclipRun
             throw new CommandLineException($"--image-encoder: {name} cross-attends over text tokens, and an image embedding has none; "
                 + "declare the decoder's [TextConditioning] with CrossAttention = false.");
         using var embeddings = Embed(imageEncoder, images, tag);
-        return (new DecoderTrainable(decoder, embeddings), new IndexedTrainingSet(images));
+        ITrainingSet data = new IndexedTrainingSet(images);
+        // A cascade's base decoder (--area-from): the area-averaged image from the embedding of the whole one, as unCLIP's
+        // 64x64 decoder learns from CLIP's embeddings of the larger images (Ramesh et al. 2022, Sec. 2.1).
+        return (new DecoderTrainable(decoder, embeddings),
+            areaFrom is { } side ? new Diffusion.Runtime.Cascades.AreaDownsampledTrainingSet(data, side, decoder.Description.ImageSize) : data);
     }
 
     private static Tensor Embed(ContrastiveImageEncoder encoder, ITrainingSet images, string tag)

@@ -20,8 +20,9 @@ internal static class CascadeEmitter
     {
         var w = new CodeWriter();
         w.Header(c.Type);
-        w.Aliases(CascadeAliases.All, c.Shadowed);
-        string A(string alias) => c.Shadowed.Contains(alias) ? CascadeAliases.All.First(a => a.Name == alias).Target : alias;
+        bool text = c.Stages[0].Text;    // the base samples from prompts (ITextCascadeModel)
+        w.Aliases(text ? CascadeAliases.Any : CascadeAliases.All, c.Shadowed);
+        string A(string alias) => c.Shadowed.Contains(alias) ? CascadeAliases.Any.First(a => a.Name == alias).Target : alias;
         string Stage(TypeName type) =>
             type.Namespace == c.Type.Namespace && !c.Shadowed.Contains(type.Name) ? Identifier(type.Name) : type.FullName;
         var name = Identifier(c.Type.Name);
@@ -36,12 +37,20 @@ internal static class CascadeEmitter
         {
             w.Line("/// stage " + Int(k) + "  " + stages[k].Type.Name + ": " + stages[k].Summary);
         }
-        w.Lines(
-            "/// </code>",
-            "/// Stage k samples conditioned on stage k - 1's images; one request's labels and guidance go to every stage.",
-            "/// </summary>");
+        w.Line("/// </code>");
+        if (text)
+        {
+            w.Lines(
+                "/// Stage k samples conditioned on stage k - 1's images; the base, guided over text, from prompts, the upsamplers",
+                "/// unguided from the image below alone, as unCLIP's (Ramesh et al. 2022, Sec. 2.1).");
+        }
+        else
+        {
+            w.Line("/// Stage k samples conditioned on stage k - 1's images; one request's labels and guidance go to every stage.");
+        }
+        w.Line("/// </summary>");
         w.GeneratedCode();
-        w.Open("partial class " + name + " : " + A("ICascadeModel"));
+        w.Open("partial class " + name + " : " + A(text ? "ITextCascadeModel" : "ICascadeModel"));
         w.Lines(
             "/// <summary>A cascade of freshly initialized stages.</summary>",
             "public " + name + "() : this(" + string.Join(", ", stages.Select(s => "new " + Stage(s.Type) + "()")) + ")",
@@ -74,11 +83,14 @@ internal static class CascadeEmitter
             "/// <summary>The stages, base first.</summary>",
             "public " + A("StageList") + " Stages { get; }",
             "");
+        string last = Int(stages[stages.Length - 1].Size);
         w.Line("/// <summary>");
-        w.Doc("Every stage's images, base first, the last " + Int(stages[stages.Length - 1].Size) + " x " + Int(stages[stages.Length - 1].Size)
-            + ": stage k samples conditioned on stage k - 1's images clipped to [-1, 1], augmented at "
-            + "<paramref name=\"augmentationLevel\"/> (each stage's SamplingLevel when null), with <paramref name=\"sampler\"/>, "
-            + "which every stage must declare, and the request's labels and guidance (CascadeSampling.Run).");
+        w.Doc(text
+            ? "Throws: the base is conditioned on text, so the cascade samples from prompts with SampleText (CascadeSampling.Run refuses)."
+            : "Every stage's images, base first, the last " + last + " x " + last
+                + ": stage k samples conditioned on stage k - 1's images clipped to [-1, 1], augmented at "
+                + "<paramref name=\"augmentationLevel\"/> (each stage's SamplingLevel when null), with <paramref name=\"sampler\"/>, "
+                + "which every stage must declare, and the request's labels and guidance (CascadeSampling.Run).");
         w.Line("/// </summary>");
         w.GeneratedCode();
         w.Wrapped("public " + A("TensorList") + " SampleStages", new[]
@@ -86,6 +98,23 @@ internal static class CascadeEmitter
             A("SamplerKind") + " sampler", A("SampleRequest") + " request", A("Generator") + " generator", "double? augmentationLevel = null",
         }, " =>");
         w.Line("    " + A("CascadeSampling") + ".Run(Stages, sampler, request, generator, augmentationLevel);");
+        if (text)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Doc("Every stage's images for <paramref name=\"prompts\"/> (Count rows), base first, the last " + last + " x " + last
+                + ": the base guided over text at the request's GuidanceScale, then each upsampler unguided from the stage below "
+                + "clipped to [-1, 1], augmented at <paramref name=\"augmentationLevel\"/> (each stage's SamplingLevel when null), "
+                + "with <paramref name=\"sampler\"/>, which every stage must declare (CascadeSampling.RunText).");
+            w.Line("/// </summary>");
+            w.GeneratedCode();
+            w.Wrapped("public " + A("TensorList") + " SampleText", new[]
+            {
+                A("TextConditioning") + " prompts", A("SamplerKind") + " sampler", A("SampleRequest") + " request", A("Generator") + " generator",
+                "double? augmentationLevel = null",
+            }, " =>");
+            w.Line("    " + A("CascadeSampling") + ".RunText(Stages, prompts, sampler, request, generator, augmentationLevel);");
+        }
         w.Close();
         return w.ToString();
     }

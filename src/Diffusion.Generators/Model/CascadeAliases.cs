@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Diffusion.Generators.Model;
 
@@ -18,4 +19,14 @@ internal static class CascadeAliases
         new TypeAlias("StageList", "global::System.Collections.Generic.IReadOnlyList<global::Diffusion.Runtime.Models.IDiffusionModel>"),
         new TypeAlias("TensorList", "global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor>"),
     };
+
+    /// <summary>What a cascade whose base is conditioned on text also names.</summary>
+    public static readonly IReadOnlyList<TypeAlias> Text = new[]
+    {
+        new TypeAlias("ITextCascadeModel", "global::Diffusion.Runtime.Cascades.ITextCascadeModel"),
+        new TypeAlias("TextConditioning", "global::Diffusion.Runtime.Text.TextConditioning"),
+    };
+
+    /// <summary>Every short name a cascade file may use: the names a user's own types shadow are checked against these.</summary>
+    public static readonly IReadOnlyList<TypeAlias> Any = All.Concat(Text).ToArray();
 }

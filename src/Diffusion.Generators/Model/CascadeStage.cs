@@ -6,4 +6,5 @@ namespace Diffusion.Generators.Model;
 /// <param name="Channels">Their channels.</param>
 /// <param name="FromSize">The low-resolution size it is conditioned on; 0 for the base.</param>
 /// <param name="Summary">One line of what the stage is, for the cascade's summary.</param>
-internal sealed record CascadeStage(TypeName Type, int Size, int Channels, int FromSize, string Summary);
+/// <param name="Text">Whether the stage is conditioned on text ([TextConditioning] on its network).</param>
+internal sealed record CascadeStage(TypeName Type, int Size, int Channels, int FromSize, string Summary, bool Text);

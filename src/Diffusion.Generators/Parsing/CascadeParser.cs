@@ -11,8 +11,9 @@ namespace Diffusion.Generators.Parsing;
 /// [Cascade(typeof(Base), typeof(Sr1), ...)] to a <see cref="CascadeSpec"/> (Ho et al. 2021, Sec. 3): every stage a
 /// [DiffusionModel], the first without [SuperResolution] and the others with it (DDSL060), and each super-resolution
 /// stage conditioned on what the stage before it generates: its FromSize that stage's size, the same channels and
-/// the same classes, since one request's labels go to every stage (DDSL059). A stage's own errors are reported by its
-/// declaration, and a cascade naming one gets no code.
+/// the same classes, since one request's labels go to every stage (DDSL059); after a base conditioned on text, no
+/// labels at all (DDSL059: the upsamplers see the image alone). A stage's own errors are reported by its declaration, and
+/// a cascade naming one gets no code.
 /// </summary>
 internal static class CascadeParser
 {
@@ -95,6 +96,14 @@ internal static class CascadeParser
                         "set FromSize = " + CodeWriter.Int(below.Size) + " on '" + type.Name + "' with the channels of '" + below.Type.Name
                             + "', or put the stage that generates " + Shape(stage.FromSize, stage.Channels) + " images before it"));
                 }
+                else if (stages[0].Stage.Text && model.Network.Classes != 0)
+                {
+                    // unCLIP's upsamplers see the image below alone (Ramesh et al. 2022, Sec. 2.1): no labels reach them.
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CascadeStagesDoNotChain, location,
+                        k, type.Name, Labels(model.Network.Classes), 0, stages[0].Stage.Type.Name, "is conditioned on text",
+                        "a cascade from text conditions its upsamplers on the image below alone: remove [LabelEmbedding] from '"
+                            + model.Network.Type.Name + "'"));
+                }
                 else if (model.Network.Classes != belowClasses)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CascadeStagesDoNotChain, location,
@@ -110,7 +119,7 @@ internal static class CascadeParser
         var spec = conflict || dependencyFailed || stages.Count != types.Count || DeclarationChecks.HasErrors(diagnostics)
             ? null
             : new CascadeSpec(DeclarationChecks.NameOf(symbol), new EquatableArray<CascadeStage>(stages.ConvertAll(s => s.Stage)),
-                ShadowedNames.Of(symbol, CascadeAliases.All, stageTypes.ToArray()));
+                ShadowedNames.Of(symbol, CascadeAliases.Any, stageTypes.ToArray()));
         return new DeclarationResult<CascadeSpec>(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
     }
 
@@ -121,8 +130,9 @@ internal static class CascadeParser
         int channels = model.Latent?.ImageChannels ?? model.Network.InChannels;
         var summary = model.SuperResolution is { } sr
             ? Shape(sr.FromSize, channels) + " -> " + Shape(size, channels) + ", " + SuperResolutionEmitter.AugmentationSummary(sr)
-            : Shape(size, channels) + (model.Network.IsClassConditional ? ", " + CodeWriter.Int(model.Network.Classes) + " classes" : "");
-        return new CascadeStage(model.Type, size, channels, model.SuperResolution?.FromSize ?? 0, summary);
+            : Shape(size, channels) + (model.Network.IsClassConditional ? ", " + CodeWriter.Int(model.Network.Classes) + " classes"
+                : model.Network.Text is not null ? ", conditioned on text" : "");
+        return new CascadeStage(model.Type, size, channels, model.SuperResolution?.FromSize ?? 0, summary, model.Network.Text is not null);
     }
 
     private static string Shape(int size, int channels) =>

@@ -39,3 +39,35 @@ public partial class TinyUp;
 /// <summary>The tiny cascade.</summary>
 [Cascade(typeof(TinyBase), typeof(TinyUp))]
 public partial class TinyCascade;
+
+/// <summary>A one-block DiT on 4x4x1 conditioned on text: pooled (3) into c, cross-attention over up to 3 tokens of 2.</summary>
+[DiffusionTransformer(InputSize = 4, InChannels = 1)]
+[Patchify(PatchSize = 1, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[TextConditioning(PooledDim = 3, TokenDim = 2, MaxTokens = 3, CrossAttention = true, DropRate = 0.1)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyTextBaseDit;
+
+/// <summary>The base of a cascade from text, at 4x4.</summary>
+[DiffusionModel(typeof(TinyCascadeSchedule), typeof(TinyTextBaseDit))]
+[Sampler(SamplerKind.Ddim)]
+[ClassifierFreeGuidance(Scale = 2.0)]
+public partial class TinyTextBase;
+
+/// <summary>TinyUpDit without a label: the upsampled 4x4 image is all it is conditioned on.</summary>
+[DiffusionTransformer(InputSize = 8, InChannels = 1)]
+[LowResolutionConditioning(Channels = 1)]
+[Patchify(PatchSize = 2, Width = 32)]
+[TimestepEmbedding(FrequencyDim = 32)]
+[AdaLnZeroBlocks(Depth = 1, Heads = 2)]
+public partial class TinyUpsamplerDit;
+
+/// <summary>4x4 -> 8x8 from the image alone, with TinyUp's augmentation.</summary>
+[DiffusionModel(typeof(TinyCascadeSchedule), typeof(TinyUpsamplerDit))]
+[SuperResolution(FromSize = 4, Augmentation = NoiseAugmentation.Gaussian, MinLevel = 0, MaxLevel = 20, SamplingLevel = 5)]
+[Sampler(SamplerKind.Ddim)]
+public partial class TinyUpsampler;
+
+/// <summary>The tiny cascade from text.</summary>
+[Cascade(typeof(TinyTextBase), typeof(TinyUpsampler))]
+public partial class TinyTextCascade;

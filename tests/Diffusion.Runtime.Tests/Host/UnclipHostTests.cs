@@ -9,8 +9,8 @@ namespace Diffusion.Runtime.Tests.Host;
 /// <summary>
 /// unCLIP through the host (Ramesh et al. 2022, Sec. 2), with HostTestApp's ShapesPrior and ShapesDecoder and its own
 /// text encoder: an image encoder trained against the captions, a prior trained on (caption, image embedding) pairs,
-/// a decoder trained on each image's own embedding, then sample --prompt through prior and decoder, and variations of
-/// images; what cannot work is refused before any training or sampling.
+/// a decoder trained on each image's own embedding, then sample --prompt through prior and decoder (and through a cascade
+/// whose base is a decoder), and variations of images; what cannot work is refused before any training or sampling.
 /// </summary>
 public class UnclipHostTests(ITestOutputHelper output)
 {
@@ -77,5 +77,31 @@ public class UnclipHostTests(ITestOutputHelper output)
         Assert.Contains("2 row(s) x 3", varied.Output);
         Assert.Contains($"[sample] row 1: {second}", varied.Output);
         Assert.Equal((3 * (8 * 8 + 2) + 2, 2 * (8 * 8 + 2) + 2), HostApp.PngSize(grid));
+
+        // A cascade whose base is a 4x4 decoder: it trains on the images area-averaged, from the embeddings of the 8x8 ones;
+        // prompts go through the prior, the decoder and the upsampler.
+        string decoder4 = folder.Combine("decoder4"), upsampler = folder.Combine("upsampler");
+        string[] trainDecoder4 = ["train", "--model", "shapes-decoder4", "--data", data, "--out", decoder4, "--batch-size", "4", "--image-encoder", encoder, "--steps", "2"];
+        HostApp.AssertRefused(Run(trainDecoder4), $"--image-encoder {encoder}: it embeds 8x8x1 images, and ShapesDecoder4 makes 4x4x1.");
+        HostApp.AssertRefused(Run("train", "--model", "shapes-prior", "--data", data, "--out", folder.Combine("x"), "--image-encoder", encoder, "--area-from", "16"),
+            "--area-from: ShapesPrior is an unCLIP prior");
+        var decoder4Run = Run([.. trainDecoder4, "--area-from", "8"]);
+        Assert.Equal(0, decoder4Run.ExitCode);
+        Assert.Contains("6 images embedded by the frozen image encoder (3 wide)", decoder4Run.Output);
+        Assert.Contains("finished step 2", decoder4Run.Output);
+        Assert.Equal(0, Run("train", "--model", "shapes-upsampler8", "--data", data, "--out", upsampler, "--batch-size", "4", "--steps", "2").ExitCode);
+        string[] cascade = ["sample", "--model", "shapes-unclip-cascade", "--checkpoint", "shapes-decoder4=" + decoder4,
+            "--checkpoint", "shapes-upsampler8=" + upsampler, "--out", grid, "--steps", "2", "--force", "--prompt", "shape 1"];
+        HostApp.AssertRefused(Run([.. cascade, "--variations-of", first, "--image-encoder", encoder]),
+            "--variations-of and --image-encoder: ShapesUnclipCascade samples from prompts");
+        HostApp.AssertRefused(Run("sample", "--model", "shapes-cascade", "--checkpoint", "shapes-base4=" + decoder4, "--checkpoint", "shapes-up8=" + upsampler,
+            "--out", grid, "--prior", prior), "--prior, --image-encoder and --variations-of are for an unCLIP decoder; ShapesCascade is a cascade");
+        var chained = Run([.. cascade, "--prior", prior, "--prompt", "shape 2", "--per-prompt", "2", "--stages"]);
+        Assert.Equal(0, chained.ExitCode);
+        Assert.Contains("Ddim with 2 steps, guidance 2 over text, no thresholding", chained.Output);
+        Assert.Contains("through prior ShapesPrior, encoder host-test/letters", chained.Output);
+        Assert.Contains("ShapesUnclipCascade: 2 stages, the upsamplers unguided", chained.Output);
+        Assert.Equal((2 * (8 * 8 + 2) + 2, 2 * (8 * 8 + 2) + 2), HostApp.PngSize(grid));
+        Assert.Equal((2 * (4 * 16 + 2) + 2, 2 * (4 * 16 + 2) + 2), HostApp.PngSize(Path.Combine(folder.Path, "grid.stage0.png")));
     }
 }
