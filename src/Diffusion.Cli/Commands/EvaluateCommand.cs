@@ -72,7 +72,7 @@ internal static class EvaluateCommand
         {
             var target = CliOptions.ToDevice(parse.GetValue(device)!);
             var entry = model.Resolve(parse);
-            if (entry.Kind != ModelKind.Diffusion) RefusePrior(parse, entry.Name);
+            if (entry.Kind is not (ModelKind.Diffusion or ModelKind.Cascade)) RefusePrior(parse, entry.Name);    // a cascade checks its base
             if (entry.Kind == ModelKind.Autoencoder) return EvaluateAutoencoder(parse, entry, job, target);
             if (entry.Kind == ModelKind.Cascade) return EvaluateCascade(parse, entry, job, target);
             if (parse.GetValue(level) is not null)
@@ -149,6 +149,8 @@ internal static class EvaluateCommand
             var cascade = entry.CascadeFactory?.Invoke() ?? throw new InvalidOperationException($"{entry.Name}'s entry builds no cascade.");
             if (job.Size > 1) throw new CommandLineException($"{entry.Name} is a cascade: it is evaluated in one process; run it without an MPI launcher.");
             if (cascade is ITextCascadeModel fromText) return EvaluateTextCascade(parse, entry, fromText, target);
+            if (parse.GetValue(prior) is not null)
+                throw new CommandLineException($"--prior is for an unCLIP decoder; {entry.Name} is a cascade whose base is not conditioned on embeddings.");
             if (textEncoder is not null && parse.GetValue(prompts) is not null) throw new CommandLineException($"--prompts: {entry.Name} is not conditioned on text.");
             var first = cascade.Stages[0];
             var last = cascade.Stages[^1].Description;

@@ -126,6 +126,40 @@ public class ShippedCheckpointTests
     }
 
     /// <summary>
+    /// The cascade from text's two releases evaluated as one chain: each "number k" prompt of the held-out list drawn by
+    /// the 14x14 base and raised by the upsampler, 3 samples each, guided DDIM-10 (docs/benchmarks.md reads the whole
+    /// held-out list at DDIM-20); the refusals of what the chain cannot take.
+    /// </summary>
+    [Fact]
+    public void The_text_cascade_releases_draw_the_digit_a_held_out_prompt_names()
+    {
+        using var folder = new TempFolder();
+        string prompts = folder.Combine("prompts.tsv");
+        File.WriteAllLines(prompts, File.ReadLines(Example(Path.Combine("Data", "held-out-prompts.tsv"))).Where(line => line.Contains("\t-\tnumber ")));
+        string[] stages = ["--model", "text-cascade", "--checkpoint", "text-base14=" + Example("text-cascade-base14"),
+            "--checkpoint", "upsampler28=" + Example("text-cascade-upsampler28")];
+        string[] judge = ["--evaluator", Example("evaluation"), "--prompts", prompts, "--per-prompt", "3", "--steps", "10", "--seed", "0"];
+        var (exitCode, output, error) = ExampleCli.Run(TimeSpan.FromMinutes(3), ["evaluate", .. stages, .. judge]);
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("MnistTextCascade: 2 stages, the upsamplers unguided at augmentation level as declared", output);
+        Assert.Contains("Ddim, 10 steps, eta 0, guidance 4 over text, Dynamic thresholding, seed 0", output);
+        var share = Regex.Match(output, @"all prompts \(10\): digit adherence ([0-9.]+) %");
+        Assert.True(share.Success, output);
+        Assert.True(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture) >= 80, output);
+
+        var fromLabels = ExampleCli.Run(TimeSpan.FromMinutes(1), ["evaluate", .. stages, "--evaluator", Example("evaluation"), "--data", prompts]);
+        Assert.True(fromLabels.ExitCode == 1, fromLabels.Output + fromLabels.Error);
+        Assert.Contains("--data: MnistTextCascade is judged by its prompts (--prompts), not by the Frechet distance.", fromLabels.Error);
+        var throughPrior = ExampleCli.Run(TimeSpan.FromMinutes(1), ["evaluate", .. stages, .. judge, "--prior", Example("unclip-prior")]);
+        Assert.True(throughPrior.ExitCode == 1, throughPrior.Output + throughPrior.Error);
+        Assert.Contains("--prior: MnistTextBase14 cross-attends over text tokens", throughPrior.Error);
+        var labelled = ExampleCli.Run(TimeSpan.FromMinutes(1), ["evaluate", "--model", "cascade", "--checkpoint", "base14=" + Example("cascade-base14"),
+            "--checkpoint", "sr28=" + Example("cascade-sr28"), "--evaluator", Example("evaluation"), "--prior", Example("unclip-prior")]);
+        Assert.True(labelled.ExitCode == 1, labelled.Output + labelled.Error);
+        Assert.Contains("--prior is for an unCLIP decoder; MnistCascade is a cascade whose base is not conditioned on embeddings.", labelled.Error);
+    }
+
+    /// <summary>
     /// sample --spacing reaches the sampler: on the latent U-Net release, leading spacing draws the grid the model's
     /// default draws (the same PNG), trailing spacing (which starts at T - 1) another; the consistency sampler refuses it.
     /// </summary>
