@@ -96,14 +96,14 @@ internal static class CascadeSample
         int steps = parse.GetValue(o.Sampling.Steps);
         CheckSampling(cascade, kind, steps, level);
         bool verify = !parse.GetValue(o.NoVerify);
-        using var conditioning = PromptConditioning.Open(catalog, parse.GetValue(o.Unclip.Prior), first, prompts, o.TextEncoder, steps, target, verify);
+        using var conditioning = PromptConditioning.Open(catalog, parse.GetValue(o.Unclip.Prior), first, o.TextEncoder, steps, target, verify);
         var (paths, resolved) = LoadStages(parse.GetValue(o.Checkpoint)!, cascade, catalog, entry.Name, target, verify, "[sample]");
         string[] inputs = CliOptions.Inputs([.. paths, .. resolved, .. conditioning.Inputs]);
         var stagePaths = StageOutputs(parse, o, stages.Count, inputs);
         if (conditioning.Settings is { } settings) Console.WriteLine($"[sample] {settings}");
         Console.WriteLine($"[sample] {entry.Name}: {stages.Count} stages, the upsamplers unguided at augmentation level {LevelText(level)}");
         return TextSample.Grid(parse, first, prompts, conditioning.Source, string.Join(" + ", resolved), inputs, o.Text, target,
-            conditioning.Condition, (text, sampler, request, generator) => cascade.SampleText(text, sampler, request, generator, level), stagePaths);
+            conditioning.OfRows(prompts), (text, sampler, request, generator) => cascade.SampleText(text, sampler, request, generator, level), stagePaths);
     }
 
     /// <summary>With --stages, where each lower stage's grid goes beside --out (OUT.stage0.png, ...), checked as --out is; else none.</summary>

@@ -198,24 +198,18 @@ internal static class EvaluateCommand
             CascadeSample.CheckSampling(cascade, kind, parse.GetValue(steps), augmentation);
             bool verify = !parse.GetValue(noVerify);
             CliOptions.WarnUnverified(!verify, parse.GetValue(evaluatorPath)!);
-            using var through = parse.GetValue(prior) is { } priorPath
-                ? PriorConditioning.Open(catalog, priorPath, first, textEncoder, parse.GetValue(steps), target, verify)
-                : null;
-            var encoder = through is null ? HostTextEncoder.For(textEncoder, first) : null;
-            IImageEvaluator? evaluator = null;
+            using var conditioning = PromptConditioning.Open(catalog, parse.GetValue(prior), first, textEncoder, parse.GetValue(steps), target, verify);
+            var evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
             try
             {
-                evaluator = source.Load(parse.GetValue(evaluatorPath)!, verify);
                 var (_, resolved) = CascadeSample.LoadStages(parse.GetValue(checkpoint)!, cascade, catalog, entry.Name, target, verify, "[evaluate]");
-                if (through is not null) Console.WriteLine($"[evaluate] prior {through.Resolved}: {through.Settings}");
+                if (conditioning.Settings is { } settings) Console.WriteLine($"[evaluate] {settings}");
                 Console.WriteLine($"[evaluate] {entry.Name}: {cascade.Stages.Count} stages, the upsamplers unguided at augmentation level {CascadeSample.LevelText(augmentation)}");
-                return TextEvaluation.Run(parse, first, through?.Source ?? $"encoder {encoder!.Identity.ModelId}", evaluator, source.Attributes,
-                    string.Join(" + ", resolved), options, target, through is null ? PromptConditioning.Encoded(encoder!, first) : through.Condition,
-                    (text, kind, request, generator) => cascade.SampleText(text, kind, request, generator, augmentation));
+                return TextEvaluation.Run(parse, first, conditioning.Source, evaluator, source.Attributes, string.Join(" + ", resolved), options, target,
+                    conditioning.OfPrompts, (text, kind, request, generator) => cascade.SampleText(text, kind, request, generator, augmentation));
             }
             finally
             {
-                if (encoder is not null) HostTextEncoder.Release(encoder);
                 (evaluator as IDisposable)?.Dispose();
             }
         }

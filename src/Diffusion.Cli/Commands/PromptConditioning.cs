@@ -17,18 +17,22 @@ internal sealed class PromptConditioning : IDisposable
     private readonly ITextEncoder? encoder;
     private readonly PriorConditioning? prior;
 
-    private PromptConditioning(ITextEncoder? encoder, PriorConditioning? prior, Func<long[], Generator, TextConditioning> condition, string source,
-        string[] inputs)
+    private PromptConditioning(ITextEncoder? encoder, PriorConditioning? prior, Func<IReadOnlyList<string>, Generator, TextConditioning> ofPrompts,
+        string source, string[] inputs)
     {
         this.encoder = encoder;
         this.prior = prior;
-        Condition = condition;
+        OfPrompts = ofPrompts;
         Source = source;
         Inputs = inputs;
     }
 
-    /// <summary>The conditioning of a batch of row indices, in the caller's dispose scope.</summary>
-    public Func<long[], Generator, TextConditioning> Condition { get; }
+    /// <summary>The conditioning of a batch of prompts, in the caller's dispose scope.</summary>
+    public Func<IReadOnlyList<string>, Generator, TextConditioning> OfPrompts { get; }
+
+    /// <summary>The conditioning of a batch of row indices of <paramref name="prompts"/>, in the caller's dispose scope.</summary>
+    public Func<long[], Generator, TextConditioning> OfRows(IReadOnlyList<string> prompts) =>
+        (rows, generator) => OfPrompts(rows.Select(row => prompts[(int)row]).ToArray(), generator);
 
     /// <summary>Where the conditioning comes from, for the command's header.</summary>
     public string Source { get; }
@@ -40,20 +44,19 @@ internal sealed class PromptConditioning : IDisposable
     public string[] Inputs { get; }
 
     /// <summary>
-    /// The conditioning of <paramref name="prompts"/> for <paramref name="model"/>: through the prior at
-    /// <paramref name="priorPath"/> when given (at most <paramref name="steps"/> of its steps), else the encoder's.
+    /// The conditioning of prompts for <paramref name="model"/>: through the prior at <paramref name="priorPath"/> when
+    /// given (at most <paramref name="steps"/> of its steps), else the encoder's.
     /// </summary>
-    public static PromptConditioning Open(ModelCatalog catalog, string? priorPath, ITextDiffusionModel model, IReadOnlyList<string> prompts,
-        Func<ITextEncoder>? textEncoder, int steps, Device target, bool verify)
+    public static PromptConditioning Open(ModelCatalog catalog, string? priorPath, ITextDiffusionModel model, Func<ITextEncoder>? textEncoder,
+        int steps, Device target, bool verify)
     {
         if (priorPath is null)
         {
             var encoder = HostTextEncoder.For(textEncoder, model);
-            return new PromptConditioning(encoder, null, TextSample.Encoded(prompts, encoder, model), $"encoder {encoder.Identity.ModelId}", []);
+            return new PromptConditioning(encoder, null, Encoded(encoder, model), $"encoder {encoder.Identity.ModelId}", []);
         }
         var prior = PriorConditioning.Open(catalog, priorPath, model, textEncoder, steps, target, verify);
-        return new PromptConditioning(null, prior, (rows, generator) => prior.Condition(rows.Select(row => prompts[(int)row]).ToArray(), generator),
-            prior.Source, [priorPath, prior.Resolved]);
+        return new PromptConditioning(null, prior, prior.Condition, prior.Source, [priorPath, prior.Resolved]);
     }
 
     /// <summary>The conditioning of a batch of prompts: the encoder's embeddings of them, as <paramref name="model"/> takes them.</summary>

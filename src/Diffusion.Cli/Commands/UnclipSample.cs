@@ -88,10 +88,10 @@ internal static class UnclipSample
         Func<ITextEncoder>? textEncoder, TextSample.Options o, Device target, bool verify)
     {
         var prompts = TextSample.Prompts(parse, o);
-        using var prior = PromptConditioning.Open(catalog, priorPath, decoder, prompts, textEncoder, parse.GetValue(o.Sampling.Steps), target, verify);
+        using var prior = PromptConditioning.Open(catalog, priorPath, decoder, textEncoder, parse.GetValue(o.Sampling.Steps), target, verify);
         string resolved = LoadedModel.Load(decoder, checkpointPath, target, verify);
         Console.WriteLine($"[sample] {prior.Settings}");
         return TextSample.Grid(parse, decoder, prompts, prior.Source, resolved, CliOptions.Inputs([checkpointPath, resolved, .. prior.Inputs]), o, target,
-            prior.Condition);
+            prior.OfRows(prompts));
     }
 }
